@@ -1,0 +1,40 @@
+# Deep Learning for Sounds — the course's verbs. Each one sets up what it needs first.
+#   make lab      set up and open the course in JupyterLab
+#   make test     set up and run every test (unit tests + every notebook through nbval)
+#   make execute  re-run every notebook in place, refreshing its stored outputs
+#   make data     regenerate data/ from course_lib and check it against data/checksums.sha256
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+# Extra arguments for `jupyter lab` (the lab test passes --no-browser, a port and a token).
+LAB_ARGS ?=
+# Extra arguments for pytest, e.g. `make test PYTEST_ARGS="-k mel"`.
+PYTEST_ARGS ?=
+
+.PHONY: setup lab test execute data clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[lab,test]'
+	touch $(STAMP)
+
+lab: setup
+	$(BIN)/jupyter lab notebooks/00_introduction.ipynb $(LAB_ARGS)
+
+test: setup
+	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+
+execute: setup
+	$(BIN)/python -m course_lib.book execute
+
+data: setup
+	$(BIN)/python -m course_lib.assets build
+
+clean:
+	rm -rf _build .pytest_cache .hypothesis
+	find . -name __pycache__ -prune -exec rm -rf {} +

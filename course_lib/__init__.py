@@ -1,0 +1,19 @@
+"""course_lib: the tested feature, data and model code behind the "Deep Learning for Sounds" notebooks.
+
+Organized by domain, in layers (a module imports only from lower layers):
+
+1. ``audio`` (load, save, resample, mono, normalize, play), ``synth`` (deterministic synthesis)
+2. ``spectral`` (DFT, windows, STFT, dB), ``mel`` (mel scales, filterbanks), ``pitch`` (Hz, MIDI, cents)
+3. ``datasets`` (the synthetic sound-scenes data set), ``assets`` (the files in ``data/``)
+5. ``plot``, ``widgets`` (for notebooks), ``book`` (executes notebooks, builds the book)
+
+Importing the package sets quiet, deterministic TensorFlow defaults (only where the user has not
+set them): C++ info and warning logs off, oneDNN's reordered floating-point sums off.
+"""
+
+import os as _os
+
+_os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+_os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+
+__version__ = "0.1.0"

@@ -1,0 +1,192 @@
+"""Interactive ipywidgets for the notebooks: the listening quiz and the explorers with sliders.
+
+- :func:`sound_quiz` — "which sound is it?": waveforms and players, a drop-down per sound, a
+  button that scores the answers (chapter 01).
+- :func:`aliasing_explorer` — a slider for a sine's frequency against a fixed sampling rate,
+  showing and playing the alias it becomes above Nyquist (chapter 01).
+- :func:`stft_explorer` — sliders for the STFT window length and hop, showing the
+  time–frequency trade-off (chapter 02).
+
+Each returns the widget; the pieces a test needs (drop-downs, button, output) are attributes of
+the returned object. Notebooks only; no other course_lib module imports this one.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import spectral, synth
+
+__all__ = ["SoundQuiz", "sound_quiz", "alias_frequency", "aliasing_explorer", "stft_explorer"]
+
+
+def _audio_widget(y, sr):
+    """An ``ipywidgets.Audio`` player holding ``y`` as 16-bit WAV bytes."""
+    import io
+
+    import ipywidgets as widgets
+    import soundfile as sf
+
+    buf = io.BytesIO()
+    sf.write(buf, np.clip(np.asarray(y, dtype=np.float32), -1, 1), int(sr), format="WAV", subtype="PCM_16")
+    return widgets.Audio(value=buf.getvalue(), format="wav", autoplay=False, loop=False)
+
+
+def _figure_widget(draw, figsize=(3.2, 1.6)):
+    """Render ``draw(ax)`` to PNG and wrap it in an ``ipywidgets.Image``."""
+    import io
+
+    import ipywidgets as widgets
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=figsize, dpi=80)
+    ax = fig.add_subplot()
+    draw(ax)
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return widgets.Image(value=buf.getvalue(), format="png")
+
+
+class SoundQuiz:
+    """The "which sound is it?" quiz: see it, hear it, name it, check.
+
+    Attributes
+    ----------
+    widget : ipywidgets.VBox
+        What the notebook displays.
+    dropdowns : list of ipywidgets.Dropdown
+        One per sound, in display order.
+    button : ipywidgets.Button
+        "Check my answers".
+    result : ipywidgets.HTML
+        The score after checking.
+    answers : list of str
+        The right label of each displayed sound.
+
+    Notebook: 01_sound_physics
+    """
+
+    def __init__(self, sounds, seed=0, show_waveform=True, title="Which sound is it?"):
+        import ipywidgets as widgets
+
+        sounds = list(sounds)
+        if len(sounds) < 2:
+            raise ValueError("sound_quiz needs at least 2 sounds, each (label, y, sr)")
+        for item in sounds:
+            if len(item) != 3:
+                raise ValueError(f"each sound must be (label, y, sr), got {type(item).__name__} of length {len(item)}")
+        order = np.random.default_rng(seed).permutation(len(sounds))
+        self.answers = [sounds[i][0] for i in order]
+        labels = sorted({label for label, _, _ in sounds})
+        self.dropdowns, cards = [], []
+        for k, i in enumerate(order):
+            label, y, sr = sounds[i]
+            name = f"Sound {chr(ord('A') + k)}"
+            dropdown = widgets.Dropdown(options=["?"] + labels, value="?", description=name)
+            self.dropdowns.append(dropdown)
+            parts = [widgets.HTML(f"<b>{name}</b>")]
+            if show_waveform:
+                t = np.arange(len(y)) / sr
+                parts.append(_figure_widget(lambda ax, t=t, y=y: (ax.plot(t, y, lw=0.6), ax.set_xlabel("Time (s)"))))
+            parts += [_audio_widget(y, sr), dropdown]
+            cards.append(widgets.VBox(parts))
+        self.button = widgets.Button(description="Check my answers", button_style="primary")
+        self.result = widgets.HTML("")
+        self.button.on_click(lambda _: self.check())
+        self.widget = widgets.VBox([widgets.HTML(f"<h4>{title}</h4>"), widgets.HBox(cards), self.button, self.result])
+
+    def check(self):
+        """Score the current answers; updates :attr:`result` and returns ``(correct, total)``."""
+        given = [d.value for d in self.dropdowns]
+        correct = sum(g == a for g, a in zip(given, self.answers))
+        lines = [
+            f"{d.description}: {'✔' if g == a else '✘'} {'' if g == a else f'(you said {g!r})'}"
+            for d, g, a in zip(self.dropdowns, given, self.answers)
+        ]
+        self.result.value = f"<b>{correct} / {len(self.answers)} correct</b><br>" + "<br>".join(lines)
+        return correct, len(self.answers)
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self.widget)
+
+
+def sound_quiz(sounds, seed=0, show_waveform=True) -> SoundQuiz:
+    """Build the listening quiz from ``(label, y, sr)`` triples, shown in a seeded random order.
+
+    Notebook: 01_sound_physics
+    """
+    return SoundQuiz(sounds, seed=seed, show_waveform=show_waveform)
+
+
+def alias_frequency(freq, sr):
+    """The frequency (Hz, in ``[0, sr/2]``) a sine of ``freq`` Hz appears at after sampling at ``sr``.
+
+    Sampling cannot tell ``f`` from ``f + k·sr`` or ``k·sr - f``: frequencies fold back around
+    multiples of the Nyquist frequency ``sr / 2``.
+
+    Notebook: 01_sound_physics
+    """
+    if sr <= 0:
+        raise ValueError(f"sr must be positive (Hz), got {sr!r}")
+    f = np.mod(np.asarray(freq, dtype=np.float64), sr)
+    out = np.where(f > sr / 2, sr - f, f)
+    return float(out) if out.ndim == 0 else out
+
+
+def aliasing_explorer(sr=8000, duration=1.0, max_freq=16000):
+    """A frequency slider for a sine sampled at ``sr``: the plot and the sound show the alias.
+
+    Notebook: 01_sound_physics
+    """
+    import ipywidgets as widgets
+    import matplotlib.pyplot as plt
+    from IPython.display import display
+
+    def show(freq):
+        alias = alias_frequency(freq, sr)
+        t_fine = np.linspace(0, 0.005, 2000)
+        n = np.arange(int(0.005 * sr) + 1)
+        fig, ax = plt.subplots(figsize=(8, 2.5))
+        ax.plot(t_fine * 1000, np.sin(2 * np.pi * freq * t_fine), lw=0.7, alpha=0.6, label=f"{freq} Hz (continuous)")
+        ax.plot(n / sr * 1000, np.sin(2 * np.pi * freq * n / sr), "o", label=f"samples at {sr} Hz")
+        # Above sr/2 (mod sr) the samples trace the alias with its phase inverted.
+        sign = 1.0 if np.mod(freq, sr) <= sr / 2 else -1.0
+        ax.plot(t_fine * 1000, sign * np.sin(2 * np.pi * alias * t_fine), "--", lw=1, label=f"heard as {alias:.0f} Hz")
+        ax.set_xlabel("Time (ms)")
+        ax.set_ylabel("Amplitude")
+        ax.legend(loc="upper right", fontsize=8)
+        plt.show()
+        display(_audio_widget(0.5 * synth.sine(freq, duration, sr), sr))
+
+    slider = widgets.IntSlider(value=1000, min=100, max=max_freq, step=100, description="f (Hz)", continuous_update=False)
+    return widgets.interactive(show, freq=slider)
+
+
+def stft_explorer(y, sr, max_window_ms=200.0):
+    """Sliders for window length (ms) and hop (% of the window) over a spectrogram of ``y``.
+
+    Short windows resolve events in time but blur frequency (Δf = sr / n_fft); long windows do
+    the opposite.
+
+    Notebook: 02_dft_windowing
+    """
+    import ipywidgets as widgets
+    import matplotlib.pyplot as plt
+
+    from . import plot
+
+    def show(window_ms, hop_percent):
+        n_fft = max(16, int(round(window_ms / 1000 * sr)))
+        hop = max(1, int(n_fft * hop_percent / 100))
+        S = spectral.amplitude_to_db(np.abs(spectral.stft(y, n_fft=n_fft, hop_length=hop)), ref=np.max)
+        fig, ax = plt.subplots(figsize=(8, 3.2))
+        plot.spectrogram(S, sr, hop, ax=ax, n_fft=n_fft, vmin=-70,
+                         title=f"window {n_fft} samples = {1000 * n_fft / sr:.1f} ms, Δf = {sr / n_fft:.1f} Hz, hop {1000 * hop / sr:.1f} ms")
+        plt.show()
+
+    window = widgets.FloatLogSlider(value=32, base=10, min=np.log10(2), max=np.log10(max_window_ms), step=0.05, description="window (ms)", continuous_update=False)
+    hop = widgets.IntSlider(value=25, min=10, max=100, step=5, description="hop (%)", continuous_update=False)
+    return widgets.interactive(show, window_ms=window, hop_percent=hop)
