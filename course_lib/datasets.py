@@ -310,7 +310,9 @@ def sound_scene_clip(class_name, sr=16000, duration=1.0, rng=None, snr_db=(10, 3
         raise ValueError(f"duration must be at least 0.5 s for the sound scenes, got {duration}")
     snr_lo, snr_hi = _check_pair(snr_db, "snr_db")
     lvl_lo, lvl_hi = _check_pair(level_db, "level_db", hi=0.0)
-    gen = rng if isinstance(rng, np.random.Generator) else synth._get_rng(rng)
+    if rng is not None and not isinstance(rng, (np.random.Generator, numbers.Integral)) or isinstance(rng, bool):
+        raise TypeError(f"rng must be a numpy.random.Generator, an int seed or None, got {type(rng).__name__}")
+    gen = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
 
     event = np.asarray(_event(class_name, sr, duration, gen), dtype=np.float64)
     peak = np.max(np.abs(event))

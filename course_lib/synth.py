@@ -366,6 +366,7 @@ def sawtooth(freq, duration, sr, band_limited=True, amplitude=0.8) -> np.ndarray
     every multiple of ``f``. ``band_limited=True`` sums only the harmonics below ``sr / 2``
     (nothing folds back); ``band_limited=False`` samples the formula directly, so the
     harmonics above Nyquist alias to inharmonic frequencies you can hear (chapter 01).
+    (A band-limited sawtooth whose fundamental is itself above Nyquist is silence.)
 
     Parameters
     ----------
@@ -1266,7 +1267,7 @@ def engine_hum(duration, sr, rpm=1800.0, cylinders=4, brightness=0.5, rpm_wobble
     # firing pulses modulating low-passed noise
     phi = _phase_from_frequency(2 * track, sr)
     pulses = (0.5 + 0.5 * np.cos(phi)) ** 4
-    cutoff = min(0.45 * sr, 300.0 + 2500.0 * brightness)
+    cutoff = min(0.45 * sr, 200.0 + 1500.0 * brightness)
     b, a = _signal.butter(2, cutoff / (0.5 * sr))
     noise = _signal.lfilter(b, a, gen.standard_normal(t.size))
     y_rms = np.sqrt(np.mean(y**2)) + 1e-12
@@ -1281,7 +1282,7 @@ def rain(duration, sr, density=400.0, brightness=0.5, seed=None, rng=None, ampli
     """Rain: dense random droplet clicks over a bed of filtered noise.
 
     Droplets arrive as a Poisson process (``density`` per second) with log-uniform
-    strengths; each one excites one of a few short resonances (1–6 kHz, small bubbles
+    strengths; each one excites one of a few short, broad resonances (1–6 kHz, bubbles
     and surfaces), and a band-passed noise "hiss" fills the gaps.
 
     Parameters
@@ -1317,15 +1318,16 @@ def rain(duration, sr, density=400.0, brightness=0.5, seed=None, rng=None, ampli
     n_drops = gen.poisson(density * n / sr)
     pos = gen.integers(0, n, n_drops)
     strength = np.exp(gen.uniform(np.log(0.05), 0.0, n_drops)) * gen.choice([-1.0, 1.0], n_drops)
-    group = gen.integers(0, 4, n_drops)
+    n_groups = 8
+    group = gen.integers(0, n_groups, n_drops)
     nyq = 0.5 * sr
     y = np.zeros(n)
-    f_lo, f_hi = 1000.0 + 1000.0 * brightness, 3500.0 + 3000.0 * brightness
-    for gi in range(4):
+    f_lo, f_hi = 800.0 + 1000.0 * brightness, 3000.0 + 3500.0 * brightness
+    for gi in range(n_groups):
         sel = group == gi
         imp = np.bincount(pos[sel], weights=strength[sel], minlength=n).astype(np.float64)
         f = min(float(gen.uniform(f_lo, f_hi)), 0.45 * sr)
-        y += _ring(imp, f, float(gen.uniform(0.002, 0.006)), sr)
+        y += _ring(imp, f, float(gen.uniform(0.0006, 0.002)), sr)
     # the clicks themselves (broadband) and the hiss bed
     clicks = np.bincount(pos, weights=0.5 * strength, minlength=n).astype(np.float64)
     y += _signal.lfilter([1.0, -0.9], [1.0], clicks)
@@ -1333,7 +1335,7 @@ def rain(duration, sr, density=400.0, brightness=0.5, seed=None, rng=None, ampli
     lo, hi = 400.0 / nyq, min(0.95, (3000.0 + 4000.0 * brightness) / nyq)
     b, a = _signal.butter(2, [lo, hi], btype="band")
     hiss = _signal.lfilter(b, a, hiss)
-    hiss *= 0.6 * np.sqrt(np.mean(y**2) + 1e-20) / (np.sqrt(np.mean(hiss**2)) + 1e-12)
+    hiss *= 0.8 * np.sqrt(np.mean(y**2) + 1e-20) / (np.sqrt(np.mean(hiss**2)) + 1e-12)
     y = _fade(y + hiss, sr, 0.02, 0.02)
     return _finish(y, amplitude)
 
@@ -1543,7 +1545,7 @@ def door_knock(duration, sr, n_knocks=3, interval=0.18, f_res=180.0, onset=0.1, 
     """Knocking on a wooden door: 2–4 low resonant thumps in quick succession.
 
     Each knuckle strike is a short low-passed impulse exciting the door's low panel modes
-    (around ``f_res``, 30–60 ms decay) plus a quieter mid-frequency "knock" at 1–2 kHz.
+    (around ``f_res``, 15–40 ms decay) plus a quieter mid-frequency "knock" at 1–2 kHz.
 
     Parameters
     ----------
@@ -1592,7 +1594,7 @@ def door_knock(duration, sr, n_knocks=3, interval=0.18, f_res=180.0, onset=0.1, 
     k = max(2, int(0.003 * sr))
     strike = np.convolve(imp, np.hanning(k))[:n]  # a soft knuckle, ~3 ms
     y = np.zeros(n)
-    for r, g, tau in ((1.0, 1.0, 0.05), (1.6, 0.6, 0.035), (2.3, 0.4, 0.025), (3.1, 0.25, 0.02)):
+    for r, g, tau in ((1.0, 1.0, 0.035), (1.6, 0.6, 0.025), (2.3, 0.4, 0.018), (3.1, 0.25, 0.014)):
         f = f_res * r * float(gen.uniform(0.95, 1.05))
         if f < 0.45 * sr:
             y += g * _ring(strike, f, tau * float(gen.uniform(0.8, 1.2)), sr)
