@@ -98,6 +98,7 @@ def spectrogram(
     colorbar=True,
     cmap="magma",
     vmin=None,
+    htk=False,
 ):
     """Show a (log-)spectrogram with time in seconds and frequency in Hz or mel bands.
 
@@ -114,6 +115,8 @@ def spectrogram(
         ``fmin`` and ``fmax``, labelled with their centre frequency in Hz. ``"bins"``: row index.
     n_fft : int, optional
         FFT size, only to label the linear axis exactly (default ``2·(n_bins - 1)``).
+    htk : bool
+        With ``y_axis="mel"``: the bands are on the HTK mel scale (labels use it).
     colorbar : bool
         Add a colour bar labelled "dB".
 
@@ -139,7 +142,7 @@ def spectrogram(
         raise ValueError(f"y_axis must be 'linear', 'mel' or 'bins', got {y_axis!r}")
     image = ax.imshow(S_db, origin="lower", aspect="auto", extent=extent, cmap=cmap, vmin=vmin, interpolation="nearest")
     if y_axis == "mel":
-        centres = _mel.mel_frequencies(n_bins + 2, fmin=fmin, fmax=fmax or sr / 2)[1:-1]
+        centres = _mel.mel_frequencies(n_bins + 2, fmin=fmin, fmax=fmax or sr / 2, htk=htk)[1:-1]
         ticks = np.linspace(0, n_bins - 1, min(6, n_bins)).round().astype(int)
         ax.set_yticks(ticks)
         ax.set_yticklabels([f"{centres[i]:.0f}" for i in ticks])

@@ -34,18 +34,9 @@ def _audio_widget(y, sr):
 
 def _figure_widget(draw, figsize=(3.2, 1.6)):
     """Render ``draw(ax)`` to PNG and wrap it in an ``ipywidgets.Image``."""
-    import io
-
     import ipywidgets as widgets
-    from matplotlib.figure import Figure
 
-    fig = Figure(figsize=figsize, dpi=80)
-    ax = fig.add_subplot()
-    draw(ax)
-    fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    return widgets.Image(value=buf.getvalue(), format="png")
+    return widgets.Image(value=_render(lambda fig, ax: draw(ax), figsize=figsize, dpi=80), format="png")
 
 
 class SoundQuiz:
@@ -136,33 +127,77 @@ def alias_frequency(freq, sr):
     return float(out) if out.ndim == 0 else out
 
 
+def _render(draw, figsize=(8, 2.6), dpi=90):
+    """PNG bytes of a figure drawn by ``draw(fig, ax)`` (no pyplot state, nothing displayed)."""
+    import io
+
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=figsize, dpi=dpi)
+    ax = fig.add_subplot()
+    draw(fig, ax)
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return buf.getvalue()
+
+
+def _explorer(controls, redraw, with_audio=False):
+    """A VBox of ``controls``, an Image (and an Audio player) that ``redraw`` refreshes on change.
+
+    The figure is rendered to PNG bytes held by an ``ipywidgets.Image``, not printed into an
+    output area, so the widget shows the same thing live, in a saved notebook and in the book.
+    """
+    import ipywidgets as widgets
+
+    image = widgets.Image(format="png")
+    player = _audio_widget(np.zeros(1, np.float32), 8000) if with_audio else None
+    box = widgets.VBox(list(controls) + [image] + ([player] if player is not None else []))
+
+    def update(_=None):
+        png, sound = redraw(*(c.value for c in controls))
+        image.value = png
+        if player is not None and sound is not None:
+            player.value = _audio_widget(*sound).value
+
+    for c in controls:
+        c.observe(update, names="value")
+    box.image, box.player, box.update = image, player, update
+    update()
+    return box
+
+
 def aliasing_explorer(sr=8000, duration=1.0, max_freq=16000):
     """A frequency slider for a sine sampled at ``sr``: the plot and the sound show the alias.
+
+    Returns
+    -------
+    ipywidgets.VBox
+        Children: the slider, an Image with the plot, an Audio player; ``.update()`` redraws.
 
     Notebook: 01_sound_physics
     """
     import ipywidgets as widgets
-    import matplotlib.pyplot as plt
-    from IPython.display import display
 
-    def show(freq):
+    def redraw(freq):
         alias = alias_frequency(freq, sr)
         t_fine = np.linspace(0, 0.005, 2000)
         n = np.arange(int(0.005 * sr) + 1)
-        fig, ax = plt.subplots(figsize=(8, 2.5))
-        ax.plot(t_fine * 1000, np.sin(2 * np.pi * freq * t_fine), lw=0.7, alpha=0.6, label=f"{freq} Hz (continuous)")
-        ax.plot(n / sr * 1000, np.sin(2 * np.pi * freq * n / sr), "o", label=f"samples at {sr} Hz")
         # Above sr/2 (mod sr) the samples trace the alias with its phase inverted.
         sign = 1.0 if np.mod(freq, sr) <= sr / 2 else -1.0
-        ax.plot(t_fine * 1000, sign * np.sin(2 * np.pi * alias * t_fine), "--", lw=1, label=f"heard as {alias:.0f} Hz")
-        ax.set_xlabel("Time (ms)")
-        ax.set_ylabel("Amplitude")
-        ax.legend(loc="upper right", fontsize=8)
-        plt.show()
-        display(_audio_widget(0.5 * synth.sine(freq, duration, sr), sr))
+
+        def draw(fig, ax):
+            ax.plot(t_fine * 1000, np.sin(2 * np.pi * freq * t_fine), lw=0.7, alpha=0.6, label=f"{freq} Hz (continuous)")
+            ax.plot(n / sr * 1000, np.sin(2 * np.pi * freq * n / sr), "o", label=f"samples at {sr} Hz")
+            ax.plot(t_fine * 1000, sign * np.sin(2 * np.pi * alias * t_fine), "--", lw=1, label=f"heard as {alias:.0f} Hz")
+            ax.set_xlabel("Time (ms)")
+            ax.set_ylabel("Amplitude")
+            ax.legend(loc="upper right", fontsize=8)
+
+        return _render(draw), (0.5 * synth.sine(freq, duration, sr), sr)
 
     slider = widgets.IntSlider(value=1000, min=100, max=max_freq, step=100, description="f (Hz)", continuous_update=False)
-    return widgets.interactive(show, freq=slider)
+    return _explorer([slider], redraw, with_audio=True)
 
 
 def stft_explorer(y, sr, max_window_ms=200.0):
@@ -171,22 +206,26 @@ def stft_explorer(y, sr, max_window_ms=200.0):
     Short windows resolve events in time but blur frequency (Δf = sr / n_fft); long windows do
     the opposite.
 
+    Returns
+    -------
+    ipywidgets.VBox
+        Children: the two sliders and an Image with the spectrogram; ``.update()`` redraws.
+
     Notebook: 02_dft_windowing
     """
     import ipywidgets as widgets
-    import matplotlib.pyplot as plt
 
     from . import plot
 
-    def show(window_ms, hop_percent):
+    def redraw(window_ms, hop_percent):
         n_fft = max(16, int(round(window_ms / 1000 * sr)))
         hop = max(1, int(n_fft * hop_percent / 100))
         S = spectral.amplitude_to_db(np.abs(spectral.stft(y, n_fft=n_fft, hop_length=hop)), ref=np.max)
-        fig, ax = plt.subplots(figsize=(8, 3.2))
-        plot.spectrogram(S, sr, hop, ax=ax, n_fft=n_fft, vmin=-70,
-                         title=f"window {n_fft} samples = {1000 * n_fft / sr:.1f} ms, Δf = {sr / n_fft:.1f} Hz, hop {1000 * hop / sr:.1f} ms")
-        plt.show()
+        title = f"window {n_fft} samples = {1000 * n_fft / sr:.1f} ms, Δf = {sr / n_fft:.1f} Hz, hop {1000 * hop / sr:.1f} ms"
+        png = _render(lambda fig, ax: plot.spectrogram(S, sr, hop, ax=ax, n_fft=n_fft, vmin=-70, title=title), figsize=(8, 3.2))
+        return png, None
 
-    window = widgets.FloatLogSlider(value=32, base=10, min=np.log10(2), max=np.log10(max_window_ms), step=0.05, description="window (ms)", continuous_update=False)
+    window = widgets.FloatLogSlider(value=32, base=10, min=np.log10(2), max=np.log10(max_window_ms), step=0.05,
+                                    description="window (ms)", continuous_update=False)
     hop = widgets.IntSlider(value=25, min=10, max=100, step=5, description="hop (%)", continuous_update=False)
-    return widgets.interactive(show, window_ms=window, hop_percent=hop)
+    return _explorer([window, hop], redraw)

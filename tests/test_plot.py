@@ -48,3 +48,11 @@ def test_filterbank_draws_every_nth_filter():
     fb = mel.mel_filterbank(16000, 512, n_mels=40)
     ax = plot.filterbank(fb, 16000, 512, every=4)
     assert len(ax.lines) == 10
+
+
+def test_spectrogram_mel_labels_follow_the_scale():
+    slaney = plot.spectrogram(np.zeros((10, 5)), 16000, 160, y_axis="mel", colorbar=False)
+    htk = plot.spectrogram(np.zeros((10, 5)), 16000, 160, y_axis="mel", htk=True, colorbar=False)
+    first = lambda ax: float(ax.get_yticklabels()[0].get_text())
+    assert first(slaney) == pytest.approx(mel.mel_frequencies(12, 0, 8000)[1], abs=0.5)
+    assert first(htk) == pytest.approx(mel.mel_frequencies(12, 0, 8000, htk=True)[1], abs=0.5)

@@ -64,14 +64,22 @@ def test_alias_frequency_is_what_the_samples_show():
     assert peak == pytest.approx(widgets.alias_frequency(f, sr), abs=1)
 
 
-def test_explorers_build_and_redraw():
+def test_aliasing_explorer_redraws_picture_and_sound_on_change():
+    w = widgets.aliasing_explorer(sr=8000)
+    slider, image, player = w.children
+    first_png, first_wav = image.value, player.value
+    assert first_png[:4] == b"\x89PNG" and first_wav[:4] == b"RIFF"
+    slider.value = 7000
+    assert image.value != first_png and player.value != first_wav
+
+
+def test_stft_explorer_redraws_on_change_and_displays_nothing_itself(capsys):
     import matplotlib.pyplot as plt
 
-    w = widgets.aliasing_explorer(sr=8000)
-    w.children[0].value = 7000
-    w.update()
     y = synth.chirp(200, 3000, 0.5, 8000)
     s = widgets.stft_explorer(y, 8000)
-    s.children[0].value = 64
-    s.update()
-    plt.close("all")
+    window, hop, image = s.children
+    before = image.value
+    window.value = 64
+    assert image.value != before
+    assert plt.get_fignums() == [] and capsys.readouterr().out == ""
