@@ -104,3 +104,17 @@ def test_db_conversions_match_librosa_and_invert():
 def test_sixteen_bit_dynamic_range_is_96_db():
     assert 20 * np.log10(2**16) == pytest.approx(96.33, abs=0.01)
     assert spectral.amplitude_to_db(2**16, top_db=None) == pytest.approx(96.33, abs=0.01)
+
+
+def test_spectrogram_is_stft_magnitude_to_the_power():
+    y = np.random.default_rng(2).standard_normal(3000)
+    S = spectral.stft(y, n_fft=256, hop_length=64)
+    np.testing.assert_allclose(spectral.spectrogram(y, n_fft=256, hop_length=64, power=1), np.abs(S))
+    np.testing.assert_allclose(spectral.spectrogram(y, n_fft=256, hop_length=64), np.abs(S) ** 2)
+    with pytest.raises(ValueError, match="power"):
+        spectral.spectrogram(y, power=0)
+
+
+def test_parseval_energy_is_preserved_by_the_dft():
+    x = np.random.default_rng(3).standard_normal(256)
+    assert np.sum(np.abs(spectral.dft(x)) ** 2) / 256 == pytest.approx(np.sum(x**2))
