@@ -10,6 +10,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 # Extra arguments for `jupyter lab` (the lab test passes --no-browser, a port and a token).
 LAB_ARGS ?=
+# Jupyter refuses to run as root unless told; containers and CI machines often are root.
+ROOT_ARGS := $(if $(filter 0,$(shell id -u)),--allow-root,)
 # Extra arguments for pytest, e.g. `make test PYTEST_ARGS="-k mel"`.
 PYTEST_ARGS ?=
 
@@ -24,7 +26,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 lab: setup
-	$(BIN)/jupyter lab notebooks/00_introduction.ipynb $(LAB_ARGS)
+	$(BIN)/jupyter lab --ServerApp.root_dir=. notebooks/00_introduction.ipynb $(ROOT_ARGS) $(LAB_ARGS)
 
 test: setup
 	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
