@@ -2,6 +2,7 @@
 #   make lab      set up and open the course in JupyterLab
 #   make test     set up and run every test (unit tests + every notebook through nbval)
 #   make execute  re-run every notebook in place, refreshing its stored outputs
+#   make student  write the student edition to _build/student/notebooks (solutions stubbed)
 #   make data     regenerate data/ from course_lib and check it against data/checksums.sha256
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -15,7 +16,7 @@ ROOT_ARGS := $(if $(filter 0,$(shell id -u)),--allow-root,)
 # Extra arguments for pytest, e.g. `make test PYTEST_ARGS="-k mel"`.
 PYTEST_ARGS ?=
 
-.PHONY: setup lab test execute data clean
+.PHONY: setup lab test execute student data clean
 
 setup: $(STAMP)
 
@@ -33,6 +34,9 @@ test: setup
 
 execute: setup
 	$(BIN)/python -m course_lib.book execute
+
+student: setup
+	$(BIN)/python -m course_lib.book student
 
 data: setup
 	$(BIN)/python -m course_lib.assets build
