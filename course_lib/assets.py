@@ -5,7 +5,8 @@ The course downloads nothing: every audio file a chapter opens is made here, fro
 ``python -m course_lib.assets build`` (``make data``) regenerates them all, writes
 ``data/checksums.sha256`` (``sha256sum -c`` format) and ``data/README.md`` (origin, licence and
 sha256 of each file); ``verify`` regenerates into a temporary folder and compares. Chapters 01–03
-open these files through :func:`path`; later chapters add their own entries.
+open these files through :func:`path`; later chapters add their own entries (chapter 04: samples of
+AudioSet's four file formats, made by :mod:`course_lib.audioset`).
 """
 
 from __future__ import annotations
@@ -133,6 +134,24 @@ def _speech(language: str):
     return make
 
 
+def _audioset(kind: str):
+    def make(dest: Path) -> None:
+        from . import audioset
+
+        if kind == "ontology":
+            audioset.write_ontology(dest, audioset.sample_ontology())
+        elif kind == "class_labels":
+            audioset.write_class_labels(dest, audioset.sample_class_labels())
+        elif kind == "segments":
+            audioset.write_segments(dest, audioset.sample_segments())
+        else:
+            audioset.write_embeddings(dest, audioset.sample_embedding_records())
+
+    return make
+
+
+_AUDIOSET_FACTS = "ids, names and hierarchy from Google's AudioSet ontology"
+
 ASSETS: tuple[Asset, ...] = (
     Asset("organ_electronic_059.wav", _organ("PCM_16"),
           "3 s electronic-organ note, B3 (MIDI 59, 246.9 Hz), 16 kHz, 16-bit PCM, named like the NSynth file the talk reads",
@@ -151,6 +170,20 @@ ASSETS: tuple[Asset, ...] = (
           "espeak-ng (voice en), resampled by course_lib.audio", needs="espeak-ng"),
     Asset("speech_es.wav", _speech("es"), f"Spanish speech: “{SPEECH_TEXT['es']}”, 16 kHz",
           "espeak-ng (voice es), resampled by course_lib.audio", needs="espeak-ng"),
+    Asset("audioset_ontology_sample.json", _audioset("ontology"),
+          "33-entry excerpt of the AudioSet ontology in ontology.json's exact format: the sound-scenes classes and their ancestors; "
+          "descriptions written by the course, no examples or citations",
+          "course_lib.audioset.sample_ontology", licence=f"CC BY-SA 4.0 ({_AUDIOSET_FACTS}; descriptions by this project)"),
+    Asset("audioset_class_labels_sample.csv", _audioset("class_labels"),
+          "the excerpt's 26 classes as rows of class_labels_indices.csv (real indices, mids and display names)",
+          "course_lib.audioset.sample_class_labels", licence="CC BY 4.0 (rows of AudioSet's class_labels_indices.csv)"),
+    Asset("audioset_segments_sample.csv", _audioset("segments"),
+          "segments CSV in Google's format (3 '#' header lines, 16 rows) for invented YouTube ids course00001...; one 9 s segment",
+          "course_lib.audioset.sample_segments"),
+    Asset("audioset_embeddings_sample.tfrecord", _audioset("embeddings"),
+          "16 tf.train.SequenceExample records in the AudioSet embedding format (uint8 128-byte frames, 10 or 9 per segment); "
+          "made-up bytes clustered by class, not VGGish outputs",
+          "course_lib.audioset.sample_embedding_records + write_embeddings"),
 )
 
 

@@ -1,0 +1,596 @@
+"""VGGish: the log-mel front end, the network, its checkpoint, PCA and 8-bit postprocessing.
+
+VGGish (Hershey et al., "CNN Architectures for Large-Scale Audio Classification", ICASSP 2017)
+turns 0.96 s of 16 kHz audio into a 128-number embedding; Google released AudioSet's embeddings
+as those numbers after PCA and 8-bit quantization. This module reproduces each step as the
+original code computes it (``vggish_input.py``, ``mel_features.py``, ``vggish_slim.py``,
+``vggish_postprocess.py`` of tensorflow/models/research/audioset/vggish):
+
+- the front end in NumPy: 25 ms periodic-Hann frames every 10 ms, the magnitude of a 512-point
+  FFT, VGGish's own 64-band mel matrix (125–7500 Hz, triangles linear in mel, not librosa's),
+  ``log(mel + 0.01)``, and non-overlapping 96 × 64 examples (:func:`log_mel`,
+  :func:`waveform_to_examples`, :func:`mel_matrix`);
+- the network in Keras 3 (:func:`build_vggish`, 72.1 M parameters) and a loader for the official
+  ``vggish_model.ckpt`` (:func:`load_checkpoint`), which the course cannot ship: without it
+  :func:`vggish_model` raises :class:`WeightsNotFoundError` saying what to download and where;
+- the postprocessor (:func:`postprocess`, :class:`Postprocessor`): PCA with the released
+  ``vggish_pca_params.npz``, clipping to [-2, 2] and quantization to bytes
+  (:func:`course_lib.audioset.quantize`);
+- a small VGGish-style network (:func:`small_vggish`) that chapter ``04_audioset_vggish`` trains
+  on the sound-scenes data set in seconds on a CPU, and :func:`embedding_model` to read its
+  embedding layer.
+
+One difference from the original is deliberate: resampling to 16 kHz uses
+:func:`course_lib.audio.resample` (scipy's polyphase filter) where the original uses resampy's
+Kaiser-windowed sinc; both are band-limited, so results differ only near the new Nyquist frequency
+(the mel bands stop at 7500 Hz) and by the filters' tiny ripple. Audio already at 16 kHz is not
+resampled and gives the original's numbers. TensorFlow/Keras are imported only inside the
+functions that build or load networks.
+"""
+
+from __future__ import annotations
+
+import numbers
+from pathlib import Path
+
+import numpy as np
+
+from . import audio, audioset, download
+
+__all__ = [
+    "SAMPLE_RATE",
+    "STFT_WINDOW_LENGTH",
+    "STFT_HOP_LENGTH",
+    "FFT_LENGTH",
+    "NUM_BANDS",
+    "MEL_MIN_HZ",
+    "MEL_MAX_HZ",
+    "LOG_OFFSET",
+    "NUM_FRAMES",
+    "EMBEDDING_SIZE",
+    "CHECKPOINT_URL",
+    "PCA_PARAMS_URL",
+    "WeightsNotFoundError",
+    "hertz_to_mel",
+    "periodic_hann",
+    "frame",
+    "stft_magnitude",
+    "mel_matrix",
+    "log_mel",
+    "waveform_to_examples",
+    "build_vggish",
+    "checkpoint_variables",
+    "load_checkpoint",
+    "weights_dir",
+    "vggish_model",
+    "load_pca_params",
+    "postprocess",
+    "Postprocessor",
+    "small_vggish",
+    "embedding_model",
+]
+
+#: Parameters of the original (vggish_params.py).
+SAMPLE_RATE = 16000  # Hz
+STFT_WINDOW_LENGTH = 400  # samples = 25 ms at 16 kHz
+STFT_HOP_LENGTH = 160  # samples = 10 ms
+FFT_LENGTH = 512  # the next power of two above 400
+NUM_BANDS = 64  # mel bands
+MEL_MIN_HZ = 125.0
+MEL_MAX_HZ = 7500.0
+LOG_OFFSET = 0.01  # log(mel + 0.01) avoids log(0)
+NUM_FRAMES = 96  # frames per example: 96 × 10 ms = 0.96 s
+EMBEDDING_SIZE = 128
+
+CHECKPOINT_URL = download.REGISTRY["vggish_model.ckpt"].url
+PCA_PARAMS_URL = download.REGISTRY["vggish_pca_params.npz"].url
+CHECKPOINT_NAME = "vggish_model.ckpt"
+PCA_PARAMS_NAME = "vggish_pca_params.npz"
+
+# Keras layer name -> variable scope in the official checkpoint (vggish_slim.py).
+_CHECKPOINT_SCOPES = (
+    ("conv1", "vggish/conv1"),
+    ("conv2", "vggish/conv2"),
+    ("conv3_1", "vggish/conv3/conv3_1"),
+    ("conv3_2", "vggish/conv3/conv3_2"),
+    ("conv4_1", "vggish/conv4/conv4_1"),
+    ("conv4_2", "vggish/conv4/conv4_2"),
+    ("fc1_1", "vggish/fc1/fc1_1"),
+    ("fc1_2", "vggish/fc1/fc1_2"),
+    ("fc2", "vggish/fc2"),
+)
+
+
+class WeightsNotFoundError(FileNotFoundError):
+    """VGGish's pretrained files are not on this machine; the message says what to download and where.
+
+    Notebook: 04_audioset_vggish
+    """
+
+
+# ============================================================================================
+# The front end (vggish_input.py + mel_features.py)
+# ============================================================================================
+def hertz_to_mel(frequencies_hertz):
+    """VGGish's (HTK-style) mel scale: ``1127 · ln(1 + f / 700)``.
+
+    Numerically the same as ``2595 · log10(1 + f/700)`` (librosa's ``htk=True``) up to rounding.
+
+    Parameters
+    ----------
+    frequencies_hertz : float or array_like
+        Frequencies in Hz.
+
+    Returns
+    -------
+    float or np.ndarray
+        Mels.
+
+    Notebook: 04_audioset_vggish
+    """
+    return 1127.0 * np.log(1.0 + (np.asarray(frequencies_hertz, dtype=np.float64) / 700.0))
+
+
+def periodic_hann(window_length: int) -> np.ndarray:
+    """The periodic Hann window ``0.5 - 0.5·cos(2πn/N)``, n = 0..N-1 (float64).
+
+    Notebook: 04_audioset_vggish
+    """
+    return 0.5 - (0.5 * np.cos(2 * np.pi / window_length * np.arange(window_length)))
+
+
+def frame(data: np.ndarray, window_length: int, hop_length: int) -> np.ndarray:
+    """Cut ``data`` along axis 0 into frames of ``window_length`` every ``hop_length``, no padding.
+
+    ``1 + (n - window_length) // hop_length`` frames (0 if ``data`` is shorter than a window);
+    a read-only strided view, like ``mel_features.frame``.
+
+    Returns
+    -------
+    np.ndarray, shape ``(n_frames, window_length) + data.shape[1:]``
+
+    Notebook: 04_audioset_vggish
+    """
+    data = np.asarray(data)
+    n = data.shape[0]
+    n_frames = 0 if n < window_length else 1 + (n - window_length) // hop_length
+    shape = (n_frames, window_length) + data.shape[1:]
+    strides = (data.strides[0] * hop_length,) + data.strides
+    return np.lib.stride_tricks.as_strided(data, shape=shape, strides=strides, writeable=False)
+
+
+def stft_magnitude(signal: np.ndarray, fft_length: int = FFT_LENGTH, hop_length: int = STFT_HOP_LENGTH,
+                   window_length: int = STFT_WINDOW_LENGTH) -> np.ndarray:
+    """``|rfft(frame · periodic Hann, fft_length)|``: the magnitude (not power) spectrogram.
+
+    Returns
+    -------
+    np.ndarray, float64, shape ``(n_frames, fft_length // 2 + 1)``: frames in rows.
+
+    Notebook: 04_audioset_vggish
+    """
+    frames = frame(np.asarray(signal, dtype=np.float64), window_length, hop_length)
+    return np.abs(np.fft.rfft(frames * periodic_hann(window_length), int(fft_length)))
+
+
+def mel_matrix(num_mel_bins: int = NUM_BANDS, num_spectrogram_bins: int = FFT_LENGTH // 2 + 1,
+               sample_rate: float = SAMPLE_RATE, lower_edge_hertz: float = MEL_MIN_HZ,
+               upper_edge_hertz: float = MEL_MAX_HZ) -> np.ndarray:
+    """VGGish's mel weight matrix (``mel_features.spectrogram_to_mel_matrix``).
+
+    Spectrogram bin ``k`` sits at ``linspace(0, sr/2, num_spectrogram_bins)[k]`` Hz; the
+    ``num_mel_bins + 2`` band edges are evenly spaced in mel (:func:`hertz_to_mel`) from
+    ``lower_edge_hertz`` to ``upper_edge_hertz``; band ``i`` weighs bin ``k`` by
+    ``max(0, min((m_k - lower)/(centre - lower), (upper - m_k)/(upper - centre)))`` where ``m_k``
+    is the bin's mel value, so the triangles are straight lines *in mel* (slightly curved in Hz),
+    peak at 1 and are not area-normalised. The DC bin's row is zeroed. This differs from
+    ``librosa.filters.mel(htk=True)``, whose triangles are straight in Hz and normalised to equal
+    area (``norm="slaney"``).
+
+    Returns
+    -------
+    np.ndarray, float64, shape ``(num_spectrogram_bins, num_mel_bins)``
+        Multiply a ``(frames, bins)`` spectrogram on the right.
+
+    Raises
+    ------
+    ValueError
+        If the edges are not ``0 <= lower < upper <= sr/2``.
+
+    Notebook: 04_audioset_vggish
+    """
+    nyquist_hertz = sample_rate / 2.0
+    if lower_edge_hertz < 0.0:
+        raise ValueError(f"lower_edge_hertz {lower_edge_hertz} must be >= 0")
+    if lower_edge_hertz >= upper_edge_hertz:
+        raise ValueError(f"lower_edge_hertz {lower_edge_hertz} must be below upper_edge_hertz {upper_edge_hertz}")
+    if upper_edge_hertz > nyquist_hertz:
+        raise ValueError(f"upper_edge_hertz {upper_edge_hertz} is above the Nyquist frequency {nyquist_hertz} Hz")
+    bins_mel = hertz_to_mel(np.linspace(0.0, nyquist_hertz, num_spectrogram_bins))[:, None]
+    edges = np.linspace(hertz_to_mel(lower_edge_hertz), hertz_to_mel(upper_edge_hertz), num_mel_bins + 2)
+    lower, center, upper = edges[:-2], edges[1:-1], edges[2:]
+    lower_slope = (bins_mel - lower) / (center - lower)
+    upper_slope = (upper - bins_mel) / (upper - center)
+    weights = np.maximum(0.0, np.minimum(lower_slope, upper_slope))
+    weights[0, :] = 0.0
+    return weights
+
+
+def _float_samples(data, name: str) -> np.ndarray:
+    data = np.asarray(data)
+    if data.dtype.kind in "iu":
+        raise TypeError(
+            f"{name} holds integer PCM samples (dtype {data.dtype}); convert them to floats in [-1, 1] "
+            f"first, e.g. course_lib.audio.pcm_to_float({name}) (int16 / 32768, as vggish_input.wavfile_to_examples does)"
+        )
+    if data.dtype.kind != "f":
+        raise TypeError(f"{name} must be a float array of samples, got dtype {data.dtype}")
+    if not np.all(np.isfinite(data)):
+        raise ValueError(f"{name} contains NaN or infinite values")
+    return data.astype(np.float64, copy=False)
+
+
+def log_mel(waveform_16k) -> np.ndarray:
+    """VGGish's log-mel spectrogram of mono 16 kHz audio: ``log(|STFT| @ mel_matrix() + 0.01)``.
+
+    400-sample (25 ms) periodic-Hann frames every 160 samples (10 ms), no padding
+    (``1 + (n - 400) // 160`` frames), magnitude of a 512-point rfft (257 bins), the 64-band
+    :func:`mel_matrix`, natural log with offset 0.01. Computed in float64, as the original.
+
+    Parameters
+    ----------
+    waveform_16k : array_like of float, shape (n_samples,)
+        Mono audio at 16000 Hz, nominally in [-1, 1].
+
+    Returns
+    -------
+    np.ndarray, float32, shape (n_frames, 64)
+        ``(0, 64)`` for fewer than 400 samples.
+
+    Raises
+    ------
+    TypeError
+        Integer samples (convert with :func:`course_lib.audio.pcm_to_float`) or a non-float array.
+    ValueError
+        Not 1-D, or NaN/infinite values.
+
+    Notebook: 04_audioset_vggish
+    """
+    x = _float_samples(waveform_16k, "waveform_16k")
+    if x.ndim != 1:
+        raise ValueError(f"waveform_16k must be mono, shape (n_samples,), got {x.shape}")
+    spectrogram = stft_magnitude(x)
+    mel = np.dot(spectrogram, mel_matrix())
+    return np.log(mel + LOG_OFFSET).astype(np.float32)
+
+
+def waveform_to_examples(data, sample_rate) -> np.ndarray:
+    """The VGGish input: audio to non-overlapping 0.96 s log-mel examples of 96 frames × 64 bands.
+
+    As ``vggish_input.waveform_to_examples``: average the channels, resample to 16 kHz
+    (here with :func:`course_lib.audio.resample`; the original uses resampy), :func:`log_mel`,
+    then cut the frames into consecutive blocks of 96 and drop an incomplete last block.
+
+    Parameters
+    ----------
+    data : array_like of float, shape (n_samples,) or (n_samples, n_channels)
+        Audio in [-1, 1]. Integer PCM is refused (see Raises).
+    sample_rate : int
+        Sampling rate of ``data`` in Hz.
+
+    Returns
+    -------
+    np.ndarray, float32, shape (n_examples, 96, 64)
+        ``n_examples = n_frames // 96``; ``(0, 96, 64)`` for audio shorter than 0.975 s at 16 kHz
+        (15600 samples give exactly 96 frames, one example).
+
+    Raises
+    ------
+    TypeError
+        Integer samples: convert them with ``course_lib.audio.pcm_to_float`` first.
+    ValueError
+        Bad shape, NaN or infinite values, or a sample rate that is not a positive integer.
+
+    Notebook: 04_audioset_vggish
+    """
+    x = _float_samples(data, "data")
+    if x.ndim not in (1, 2):
+        raise ValueError(f"data must be (n_samples,) or (n_samples, n_channels), got shape {x.shape}")
+    if isinstance(sample_rate, bool) or not isinstance(sample_rate, numbers.Real) or sample_rate <= 0 or int(sample_rate) != sample_rate:
+        raise ValueError(f"sample_rate must be a positive integer number of Hz, got {sample_rate!r}")
+    sample_rate = int(sample_rate)
+    if x.ndim == 2:
+        x = np.mean(x, axis=1)
+    if sample_rate != SAMPLE_RATE:
+        x = audio.resample(x, sample_rate, SAMPLE_RATE).astype(np.float64)
+    frames = log_mel(x)
+    n_examples = frames.shape[0] // NUM_FRAMES
+    return np.ascontiguousarray(frames[: n_examples * NUM_FRAMES].reshape(n_examples, NUM_FRAMES, NUM_BANDS))
+
+
+# ============================================================================================
+# The network (vggish_slim.py) and its checkpoint
+# ============================================================================================
+def build_vggish(fc1_units: int = 4096, embedding_size: int = EMBEDDING_SIZE, fc2_activation=None, name: str = "vggish"):
+    """The VGGish network in Keras 3, randomly initialised.
+
+    Input ``[batch, 96, 64, 1]`` log-mel examples. Four blocks of 3×3 convolutions (stride 1,
+    'same' padding, ReLU) with 64, 128, 256×2 and 512×2 filters, each block followed by 2×2 max
+    pooling (stride 2, 'same'), leaving 6×4×512; flatten (12288); fully connected layers of 4096
+    and 4096 units with ReLU; a final 128-unit layer, linear as in the current official
+    ``vggish_slim.py`` (``fc2_activation=None``; the first release applied a ReLU). Layer names
+    follow the checkpoint (``conv3_1``, ``fc1_2``, ...). 72,141,184 parameters with the defaults.
+
+    Parameters
+    ----------
+    fc1_units : int
+        Units of ``fc1_1`` and ``fc1_2`` (4096; smaller only for tests).
+    embedding_size : int
+        Units of ``fc2`` (128).
+    fc2_activation : str or None
+        Activation of ``fc2``.
+
+    Returns
+    -------
+    keras.Model
+
+    Notebook: 04_audioset_vggish
+    """
+    import keras
+    from keras import layers
+
+    inputs = keras.Input(shape=(NUM_FRAMES, NUM_BANDS, 1), name="log_mel_examples")
+    x = inputs
+    blocks = (("conv1",), ("conv2",), ("conv3_1", "conv3_2"), ("conv4_1", "conv4_2"))
+    for i, (names, filters) in enumerate(zip(blocks, (64, 128, 256, 512)), start=1):
+        for conv in names:
+            x = layers.Conv2D(filters, 3, strides=1, padding="same", activation="relu", name=conv)(x)
+        x = layers.MaxPooling2D(pool_size=2, strides=2, padding="same", name=f"pool{i}")(x)
+    x = layers.Flatten(name="flatten")(x)
+    x = layers.Dense(fc1_units, activation="relu", name="fc1_1")(x)
+    x = layers.Dense(fc1_units, activation="relu", name="fc1_2")(x)
+    outputs = layers.Dense(embedding_size, activation=fc2_activation, name="fc2")(x)
+    return keras.Model(inputs, outputs, name=name)
+
+
+def checkpoint_variables(model) -> dict:
+    """``{checkpoint variable name: (keras layer name, index in get_weights(), shape)}`` for VGGish.
+
+    Names as in ``vggish_model.ckpt``: ``vggish/conv1/weights`` (HWIO ``[3, 3, 1, 64]``),
+    ``vggish/conv1/biases``, ..., ``vggish/conv3/conv3_1/weights``, ..., ``vggish/fc1/fc1_1/weights``
+    (``[12288, 4096]``, ``[in, out]``), ..., ``vggish/fc2/biases``.
+
+    Notebook: 04_audioset_vggish
+    """
+    out = {}
+    for layer_name, scope in _CHECKPOINT_SCOPES:
+        kernel, bias = model.get_layer(layer_name).weights
+        out[f"{scope}/weights"] = (layer_name, 0, tuple(kernel.shape))
+        out[f"{scope}/biases"] = (layer_name, 1, tuple(bias.shape))
+    return out
+
+
+def load_checkpoint(model, checkpoint_path) -> None:
+    """Copy the official VGGish checkpoint's variables into a :func:`build_vggish` model (in place).
+
+    Reads with ``tf.train.load_checkpoint`` (the single-file ``vggish_model.ckpt`` as published, or
+    a ``prefix`` of ``.index``/``.data`` files). Convolution kernels are stored HWIO
+    ``[3, 3, in, out]`` and dense kernels ``[in, out]``, which is Keras's layout, so they are
+    copied unchanged.
+
+    Raises
+    ------
+    FileNotFoundError
+        No checkpoint at ``checkpoint_path``.
+    ValueError
+        A variable is missing or has another shape than the model's (message names it).
+
+    Notebook: 04_audioset_vggish
+    """
+    import tensorflow as tf
+
+    path = str(checkpoint_path)
+    if not (Path(path).exists() or Path(path + ".index").exists()):
+        raise FileNotFoundError(f"no TensorFlow checkpoint at {path} (neither the file nor {path}.index exists)")
+    reader = tf.train.load_checkpoint(path)
+    shapes = reader.get_variable_to_shape_map()
+    new = {}
+    for var, (layer_name, idx, shape) in checkpoint_variables(model).items():
+        if var not in shapes:
+            raise ValueError(f"{path}: variable {var!r} is missing (has: {sorted(k for k in shapes if k.startswith('vggish/'))[:12]} ...)")
+        if tuple(shapes[var]) != shape:
+            raise ValueError(f"{path}: variable {var!r} has shape {tuple(shapes[var])}, the model's is {shape}")
+        new.setdefault(layer_name, [None, None])[idx] = reader.get_tensor(var)
+    for layer_name, weights in new.items():
+        model.get_layer(layer_name).set_weights(weights)
+
+
+def weights_dir() -> Path:
+    """Where VGGish's pretrained files are looked for: ``$COURSE_VGGISH_DIR`` or ``~/.cache/course_lib/vggish``.
+
+    Notebook: 04_audioset_vggish
+    """
+    return download.cache_dir("vggish")
+
+
+def _missing(what: str, path: Path) -> WeightsNotFoundError:
+    folder = path.parent
+    return WeightsNotFoundError(
+        f"VGGish's {what} is not on this machine: {path} does not exist. The course cannot ship it. "
+        f"Download both files\n  {CHECKPOINT_URL}\n  {PCA_PARAMS_URL}\ninto {folder} "
+        "(set the environment variable COURSE_VGGISH_DIR to use another folder), for example with\n"
+        "  python -c \"from course_lib import download; download.fetch('vggish_model.ckpt'); download.fetch('vggish_pca_params.npz')\""
+    )
+
+
+def vggish_model(checkpoint="default"):
+    """VGGish with pretrained weights.
+
+    Parameters
+    ----------
+    checkpoint : "default", str, Path or None
+        ``"default"``: ``vggish_model.ckpt`` in :func:`weights_dir`; a path: that checkpoint;
+        None: random weights (the architecture only).
+
+    Returns
+    -------
+    keras.Model
+
+    Raises
+    ------
+    WeightsNotFoundError
+        If the checkpoint file is absent, saying which files to download and where to put them.
+
+    Notebook: 04_audioset_vggish
+    """
+    if checkpoint is not None:
+        path = weights_dir() / CHECKPOINT_NAME if checkpoint == "default" else Path(checkpoint)
+        if not (path.exists() or Path(str(path) + ".index").exists()):
+            raise _missing("checkpoint", path)
+    model = build_vggish()
+    if checkpoint is not None:
+        load_checkpoint(model, path)
+    return model
+
+
+def load_pca_params(path="default") -> tuple[np.ndarray, np.ndarray]:
+    """Read ``vggish_pca_params.npz``: ``pca_eigen_vectors`` [128, 128] (rows) and ``pca_means`` [128].
+
+    Raises
+    ------
+    WeightsNotFoundError
+        The file is absent (``"default"``: in :func:`weights_dir`).
+    ValueError
+        Missing keys or wrong shapes.
+
+    Notebook: 04_audioset_vggish
+    """
+    path = weights_dir() / PCA_PARAMS_NAME if path == "default" else Path(path)
+    if not path.exists():
+        raise _missing("PCA parameter file", path)
+    with np.load(path) as params:
+        missing = {"pca_eigen_vectors", "pca_means"} - set(params.files)
+        if missing:
+            raise ValueError(f"{path}: missing arrays {sorted(missing)} (has {params.files})")
+        vectors, means = params["pca_eigen_vectors"], params["pca_means"]
+    if vectors.shape != (EMBEDDING_SIZE, EMBEDDING_SIZE) or means.reshape(-1).shape != (EMBEDDING_SIZE,):
+        raise ValueError(f"{path}: expected pca_eigen_vectors (128, 128) and pca_means (128,), got {vectors.shape} and {means.shape}")
+    return vectors, means.reshape(-1)
+
+
+def postprocess(embeddings, pca_eigen_vectors, pca_means) -> np.ndarray:
+    """VGGish's postprocessor: PCA, clip to [-2, 2], quantize to 8 bits — the bytes AudioSet released.
+
+    ``pca_applied = (E @ (embeddings.T - means[:, None])).T``, then
+    :func:`course_lib.audioset.quantize` (clip, ``(x + 2)·255/4``, truncate to uint8), exactly as
+    ``vggish_postprocess.Postprocessor.postprocess``.
+
+    Parameters
+    ----------
+    embeddings : array_like, shape (n, 128)
+        Raw VGGish outputs.
+    pca_eigen_vectors : array_like, shape (128, 128)
+        PCA matrix, one component per row.
+    pca_means : array_like, shape (128,)
+
+    Returns
+    -------
+    np.ndarray of uint8, shape (n, 128)
+
+    Notebook: 04_audioset_vggish
+    """
+    emb = np.asarray(embeddings)
+    if emb.ndim != 2 or emb.shape[1] != EMBEDDING_SIZE:
+        raise ValueError(f"embeddings must have shape (n, {EMBEDDING_SIZE}), got {emb.shape}")
+    matrix = np.asarray(pca_eigen_vectors)
+    means = np.asarray(pca_means).reshape(-1, 1)
+    if matrix.shape != (EMBEDDING_SIZE, EMBEDDING_SIZE) or means.shape != (EMBEDDING_SIZE, 1):
+        raise ValueError(f"pca_eigen_vectors must be (128, 128) and pca_means (128,), got {matrix.shape} and {means.shape}")
+    pca_applied = np.dot(matrix, (emb.T - means)).T
+    return audioset.quantize(pca_applied)
+
+
+class Postprocessor:
+    """The original's ``Postprocessor`` class: holds the PCA parameters, ``postprocess(embeddings)``.
+
+    Parameters
+    ----------
+    pca_params : "default", path, or (eigen_vectors, means)
+
+    Notebook: 04_audioset_vggish
+    """
+
+    def __init__(self, pca_params="default"):
+        if isinstance(pca_params, tuple):
+            self.pca_eigen_vectors, self.pca_means = (np.asarray(p) for p in pca_params)
+        else:
+            self.pca_eigen_vectors, self.pca_means = load_pca_params(pca_params)
+
+    def postprocess(self, embeddings) -> np.ndarray:
+        """PCA, clip and quantize a ``(n, 128)`` batch to uint8 (see :func:`postprocess`)."""
+        return postprocess(embeddings, self.pca_eigen_vectors, self.pca_means)
+
+
+# ============================================================================================
+# A small VGGish-style network the chapter can train on a CPU
+# ============================================================================================
+def small_vggish(n_classes: int, filters=(8, 16, 32, 64), embedding_size: int = 32, input_shape=(NUM_FRAMES, NUM_BANDS, 1),
+                 batch_norm: bool = True, name: str = "small_vggish"):
+    """A VGGish-shaped classifier small enough to train in seconds (about 70 k parameters).
+
+    The same layout as :func:`build_vggish` — 3×3 'same' ReLU convolutions, one in the first two
+    blocks and two in the last two, each block closed by 2×2 max pooling — with ``filters`` per
+    block instead of (64, 128, 256, 512), batch normalisation after each convolution (so that a
+    few epochs suffice), global average pooling instead of flatten and 4096-unit layers, a ReLU
+    ``embedding`` layer of ``embedding_size`` units, and a softmax over ``n_classes``.
+
+    Parameters
+    ----------
+    n_classes : int
+    filters : 4 ints
+        Filters of the four blocks.
+    embedding_size : int
+        Width of the layer named ``"embedding"`` (read it with :func:`embedding_model`).
+    input_shape : tuple
+        ``(frames, bands, 1)``, default one VGGish example.
+
+    Returns
+    -------
+    keras.Model
+        Uncompiled; outputs class probabilities.
+
+    Notebook: 04_audioset_vggish
+    """
+    import keras
+    from keras import layers
+
+    if isinstance(n_classes, bool) or not isinstance(n_classes, numbers.Integral) or n_classes < 2:
+        raise ValueError(f"n_classes must be an integer >= 2, got {n_classes!r}")
+    if len(filters) != 4:
+        raise ValueError(f"filters must give 4 block widths, got {filters!r}")
+    inputs = keras.Input(shape=input_shape, name="log_mel_examples")
+    x = inputs
+    for i, (n_convs, f) in enumerate(zip((1, 1, 2, 2), filters), start=1):
+        for j in range(1, n_convs + 1):
+            conv = f"conv{i}" if n_convs == 1 else f"conv{i}_{j}"
+            if batch_norm:
+                x = layers.Conv2D(int(f), 3, padding="same", use_bias=False, name=conv)(x)
+                x = layers.BatchNormalization(momentum=0.9, name=f"{conv}_bn")(x)
+                x = layers.Activation("relu", name=f"{conv}_relu")(x)
+            else:
+                x = layers.Conv2D(int(f), 3, padding="same", activation="relu", name=conv)(x)
+        x = layers.MaxPooling2D(2, strides=2, padding="same", name=f"pool{i}")(x)
+    x = layers.GlobalAveragePooling2D(name="global_pool")(x)
+    x = layers.Dense(embedding_size, activation="relu", name="embedding")(x)
+    outputs = layers.Dense(n_classes, activation="softmax", name="classes")(x)
+    return keras.Model(inputs, outputs, name=name)
+
+
+def embedding_model(model, layer: str = "embedding"):
+    """A model sharing ``model``'s weights that outputs its layer ``layer`` (the embedding).
+
+    Notebook: 04_audioset_vggish
+    """
+    import keras
+
+    return keras.Model(model.inputs, model.get_layer(layer).output, name=f"{model.name}_{layer}")

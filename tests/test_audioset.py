@@ -1,0 +1,420 @@
+"""course_lib.audioset against the real AudioSet files, and its own samples, writers and errors.
+
+The real files live in ../shared/reference/audioset (beside the repository, in CI); tests that need
+them skip with a message where that folder is absent. The embedding shards are compared field by
+field with an independent parse: TensorFlow's ``tf.data.TFRecordDataset`` and
+``tf.train.SequenceExample.FromString``.
+"""
+
+import hashlib
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from course_lib import assets, audioset, download
+
+REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "audioset"
+SHARDS = {"bal_train/--.tfrecord": 7, "bal_train/00.tfrecord": 3, "eval/--.tfrecord": 4, "eval/00.tfrecord": 14}
+needs_reference = pytest.mark.skipif(
+    not REFERENCE.is_dir(),
+    reason=f"the real AudioSet reference files are absent ({REFERENCE} does not exist: a fresh clone); "
+    "these tests run where ../shared/reference/ sits beside the repository (CI)",
+)
+
+
+def shard(name: str) -> Path:
+    return REFERENCE / "audioset_v1_embeddings" / name
+
+
+@pytest.fixture(scope="module")
+def ontology():
+    return audioset.load_ontology(REFERENCE / "ontology.json")
+
+
+@pytest.fixture(scope="module")
+def class_labels():
+    return audioset.read_class_labels(REFERENCE / "class_labels_indices.csv")
+
+
+def tf_records(path):
+    """Independent reader: TensorFlow's TFRecord reader and protobuf parser."""
+    import tensorflow as tf
+
+    out = []
+    for raw in tf.data.TFRecordDataset(str(path)):
+        ex = tf.train.SequenceExample.FromString(raw.numpy())
+        ctx = ex.context.feature
+        frames = ex.feature_lists.feature_list["audio_embedding"].feature
+        out.append(
+            dict(
+                video_id=ctx["video_id"].bytes_list.value[0].decode(),
+                start=ctx["start_time_seconds"].float_list.value[0],
+                end=ctx["end_time_seconds"].float_list.value[0],
+                labels=list(ctx["labels"].int64_list.value),
+                frames=[f.bytes_list.value[0] for f in frames],
+                context_keys=set(ctx.keys()),
+                list_keys=set(ex.feature_lists.feature_list.keys()),
+            )
+        )
+    return out
+
+
+# ---------------------------------------------------------------------------------------- ontology
+@needs_reference
+def test_real_ontology_has_632_entries_seven_roots_and_a_walkable_hierarchy(ontology):
+    assert len(ontology) == audioset.N_ONTOLOGY_ENTRIES == 632
+    assert [ontology.name(r) for r in ontology.roots()] == [
+        "Human sounds", "Animal", "Music", "Natural sounds", "Sounds of things",
+        "Source-ambiguous sounds", "Channel, environment and background",
+    ]
+    bark = ontology.id_of("Bark")
+    assert bark == "/m/05tny_" and ontology.name(bark) == "Bark"
+    assert [ontology.name(i) for i in ontology.ancestors(bark)] == ["Dog", "Domestic animals, pets", "Animal"]
+    assert ontology.path_to_root(bark) == ["Animal", "Domestic animals, pets", "Dog", "Bark"]
+    assert bark in ontology.descendants(ontology.id_of("Animal"))
+    # Knock has two parents, and both lead up to different roots
+    knock = ontology.id_of("Knock")
+    assert sorted(ontology.name(p) for p in ontology.parents(knock)) == ["Door", "Generic impact sounds"]
+    assert {"Sounds of things", "Source-ambiguous sounds"} <= {ontology.name(a) for a in ontology.ancestors(knock)}
+    # every entry is reached by walking down from the roots; ids <-> names is a bijection
+    walked = {e.id for _, e in ontology.walk()}
+    assert walked == set(ontology.ids())
+    assert all(ontology.id_of(e.name) == e.id for e in ontology)
+    # descendants and ancestors are consistent
+    speech = ontology.id_of("Speech")
+    for d in ontology.descendants(speech):
+        assert speech in ontology.ancestors(d)
+    assert ontology["/m/0dgw9r"].restrictions == ("abstract",)
+    assert "Human voice" in ontology.tree(ontology.id_of("Human sounds"), max_depth=1)
+
+
+@needs_reference
+def test_real_ontology_is_rewritten_byte_for_byte(ontology, tmp_path):
+    audioset.write_ontology(tmp_path / "ontology.json", ontology)
+    assert (tmp_path / "ontology.json").read_bytes() == (REFERENCE / "ontology.json").read_bytes()
+
+
+def test_ontology_errors_name_the_file_and_entry(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('[{"id": "/m/x", "name": "X"}]')
+    with pytest.raises(audioset.AudioSetFormatError, match=r"bad\.json: entry 0 must have exactly the keys"):
+        audioset.load_ontology(bad)
+    bad.write_text("[{")
+    with pytest.raises(audioset.AudioSetFormatError, match="not valid JSON"):
+        audioset.load_ontology(bad)
+    e = audioset.OntologyEntry("/m/a", "A", child_ids=("/m/missing",))
+    with pytest.raises(audioset.AudioSetFormatError, match="/m/missing"):
+        audioset.Ontology([e])
+    with pytest.raises(KeyError, match="not an id"):
+        audioset.sample_ontology()["/m/nope"]
+
+
+# ------------------------------------------------------------------------------------ class index
+@needs_reference
+def test_real_class_index_has_527_classes_with_quoted_comma_names(class_labels, ontology, tmp_path):
+    assert len(class_labels) == audioset.N_CLASSES == 527
+    assert class_labels[0] == audioset.ClassLabel(0, "/m/09x0r", "Speech")
+    assert class_labels[1].display_name == "Male speech, man speaking"
+    assert class_labels[526].index == 526 and class_labels.index("/m/09x0r") == 0
+    # every class is an ontology entry with the same name; none is abstract, 12 are blacklisted
+    for row in class_labels:
+        assert ontology.name(row.mid) == row.display_name
+        assert "abstract" not in ontology[row.mid].restrictions
+    assert sum("blacklist" in ontology[r.mid].restrictions for r in class_labels) == 12
+    audioset.write_class_labels(tmp_path / "c.csv", class_labels)
+    assert (tmp_path / "c.csv").read_bytes() == (REFERENCE / "class_labels_indices.csv").read_bytes()
+
+
+def test_class_index_errors(tmp_path):
+    bad = tmp_path / "c.csv"
+    bad.write_text("index,mid,name\n")
+    with pytest.raises(audioset.AudioSetFormatError, match="line 1"):
+        audioset.read_class_labels(bad)
+    bad.write_text('index,mid,display_name\n0,/m/a,"A"\n0,/m/b,"B"\n')
+    with pytest.raises(audioset.AudioSetFormatError, match="ascending"):
+        audioset.read_class_labels(bad)
+    bad.write_text('index,mid,display_name\n0,/m/a\n')
+    with pytest.raises(audioset.AudioSetFormatError, match="line 2"):
+        audioset.read_class_labels(bad)
+
+
+# ------------------------------------------------------------------------------------ segments CSV
+@needs_reference
+@pytest.mark.parametrize("name", ["balanced_train_segments_head50.csv", "eval_segments_head50.csv"])
+def test_real_segment_lists_parse_and_rewrite_byte_for_byte(name, class_labels, tmp_path):
+    seg = audioset.read_segments(REFERENCE / name)
+    assert len(seg) == 50 and len(seg.header) == 3
+    assert seg.header[2] == "# YTID, start_seconds, end_seconds, positive_labels"
+    assert re.match(r"# num_ytids=\d+, num_segs=\d+, num_unique_labels=527, num_positive_labels=\d+", seg.header[1])
+    for row in seg:
+        assert len(row.ytid) == 11 and 0 < row.duration <= 10.0 and row.positive_labels
+        assert all(m in class_labels for m in row.positive_labels)
+    first = (REFERENCE / name).read_text().splitlines()[3]
+    assert first.startswith(f"{seg[0].ytid}, {seg[0].start_seconds:.3f}, ")
+    audioset.write_segments(tmp_path / name, seg)
+    assert (tmp_path / name).read_bytes() == (REFERENCE / name).read_bytes()
+
+
+def test_segments_header_counts_and_errors(tmp_path):
+    rows = [audioset.Segment("a", 0.0, 10.0, ("/m/1", "/m/2")), audioset.Segment("a", 10.0, 20.0, ("/m/2",))]
+    header = audioset.segments_header(rows, "Thu Jan  1 00:00:00 1970")
+    assert header[1] == "# num_ytids=1, num_segs=2, num_unique_labels=2, num_positive_labels=3"
+    audioset.write_segments(tmp_path / "s.csv", rows)
+    text = (tmp_path / "s.csv").read_text()
+    assert text.splitlines()[3] == 'a, 0.000, 10.000, "/m/1,/m/2"' and text.endswith("\n")
+    assert audioset.read_segments(tmp_path / "s.csv").rows == rows
+    (tmp_path / "bad.csv").write_text(text.replace('"/m/2"', "/m/2"))
+    with pytest.raises(audioset.AudioSetFormatError, match=r"bad\.csv: line 5"):
+        audioset.read_segments(tmp_path / "bad.csv")
+
+
+# ------------------------------------------------------------------------------------- embeddings
+@needs_reference
+@pytest.mark.parametrize("name", sorted(SHARDS))
+def test_every_field_of_the_real_shards_matches_tensorflow(name):
+    ours = list(audioset.read_embeddings(shard(name)))
+    theirs = tf_records(shard(name))
+    assert len(ours) == len(theirs) == SHARDS[name]
+    for rec, ref in zip(ours, theirs):
+        assert ref["context_keys"] == {"video_id", "start_time_seconds", "end_time_seconds", "labels"}
+        assert ref["list_keys"] == {"audio_embedding"}
+        assert isinstance(rec.video_id, str) and rec.video_id == ref["video_id"]
+        assert isinstance(rec.start_time_seconds, float) and rec.start_time_seconds == ref["start"]
+        assert isinstance(rec.end_time_seconds, float) and rec.end_time_seconds == ref["end"]
+        assert rec.labels == ref["labels"] and all(type(v) is int for v in rec.labels)
+        assert rec.labels == sorted(rec.labels) and max(rec.labels) < audioset.N_CLASSES
+        assert rec.embedding.dtype == np.uint8 and rec.embedding.shape == (len(ref["frames"]), 128)
+        assert [row.tobytes() for row in rec.embedding] == ref["frames"]
+        assert rec.n_frames == int((rec.end_time_seconds - rec.start_time_seconds) / 0.96)
+
+
+@needs_reference
+def test_real_shards_include_a_short_segment():
+    rec = [r for r in audioset.read_embeddings(shard("eval/--.tfrecord")) if r.n_frames != 10]
+    assert len(rec) == 1 and rec[0].n_frames == 9 and rec[0].end_time_seconds - rec[0].start_time_seconds == 9.0
+
+
+@needs_reference
+@pytest.mark.parametrize("name", sorted(SHARDS))
+def test_real_shards_write_back_byte_identical_and_lossless(name, tmp_path):
+    records = list(audioset.read_embeddings(shard(name)))
+    out = tmp_path / "copy.tfrecord"
+    assert audioset.write_embeddings(out, records) == len(records)
+    assert out.read_bytes() == shard(name).read_bytes()
+    assert list(audioset.read_embeddings(out)) == records
+    # rebuilt from plain attributes (default context order): same content, still readable by TensorFlow
+    fresh = [audioset.EmbeddingRecord(r.video_id, r.start_time_seconds, r.end_time_seconds, list(r.labels), r.embedding.copy())
+             for r in records]
+    audioset.write_embeddings(tmp_path / "fresh.tfrecord", fresh)
+    assert list(audioset.read_embeddings(tmp_path / "fresh.tfrecord")) == records
+    assert [r["frames"] for r in tf_records(tmp_path / "fresh.tfrecord")] == [[x.tobytes() for x in r.embedding] for r in records]
+
+
+def corrupt_copies(src: Path, tmp_path: Path):
+    """(description, path, bad record index) for truncated and bit-flipped copies of a shard."""
+    data = src.read_bytes()
+    lengths, pos = [], 0
+    while pos < len(data):
+        n = int.from_bytes(data[pos:pos + 8], "little")
+        lengths.append((pos, n))
+        pos += 16 + n
+    (second, n2), (last, n_last) = lengths[1], lengths[-1]
+    cases = {
+        "cut inside the header of record 1": (data[: second + 5], 1),
+        "cut inside the data of record 1": (data[: second + 12 + n2 // 2], 1),
+        "cut before the data CRC of the last record": (data[: last + 12 + n_last + 2], len(lengths) - 1),
+        "flipped byte in record 1's data": (data[: second + 40] + bytes([data[second + 40] ^ 0x10]) + data[second + 41:], 1),
+        "flipped byte in record 1's length": (data[:second] + bytes([data[second] ^ 0x01]) + data[second + 1:], 1),
+    }
+    out = []
+    for i, (desc, (blob, index)) in enumerate(cases.items()):
+        p = tmp_path / f"corrupt{i}.tfrecord"
+        p.write_bytes(blob)
+        out.append((desc, p, index))
+    return out
+
+
+def _sample_shard(tmp_path) -> Path:
+    p = tmp_path / "sample.tfrecord"
+    audioset.write_embeddings(p, audioset.sample_embedding_records())
+    return p
+
+
+@pytest.mark.parametrize("real", [False, True], ids=["sample", "real"])
+def test_truncated_or_corrupted_files_raise_naming_file_and_record(real, tmp_path):
+    if real and not REFERENCE.is_dir():
+        pytest.skip(f"the real AudioSet reference files are absent ({REFERENCE})")
+    src = shard("eval/00.tfrecord") if real else _sample_shard(tmp_path)
+    import tensorflow as tf
+
+    for desc, path, index in corrupt_copies(src, tmp_path):
+        with pytest.raises(audioset.AudioSetFormatError) as info:
+            list(audioset.read_embeddings(path))
+        message = str(info.value)
+        assert str(path) in message and f"record {index} " in message, (desc, message)
+        assert ("truncated" in message) or ("CRC" in message), (desc, message)
+        if desc == "cut inside the header of record 1":
+            # TensorFlow takes a partial header for the end of the file and silently returns
+            # fewer records: the reason course_lib reads the framing itself
+            assert sum(1 for _ in tf.data.TFRecordDataset(str(path))) == index
+            continue
+        # TensorFlow agrees that the file is damaged (an independent check of our CRC logic)
+        with pytest.raises(tf.errors.DataLossError):
+            for _ in tf.data.TFRecordDataset(str(path)):
+                pass
+
+
+def test_a_record_that_is_not_a_sequence_example_names_file_and_record(tmp_path):
+    p = tmp_path / "odd.tfrecord"
+    good = audioset.serialize_embedding_record(audioset.sample_embedding_records()[0])
+    audioset.write_tfrecords(p, [good, b"\x0a\x03abc"])
+    with pytest.raises(audioset.AudioSetFormatError, match=r"odd\.tfrecord: record 1: not an AudioSet embedding"):
+        list(audioset.read_embeddings(p))
+    # a 127-byte frame, a missing context feature: refused, not padded or skipped silently
+    import tensorflow as tf
+
+    ex = tf.train.SequenceExample()
+    ex.context.feature["video_id"].bytes_list.value.append(b"v")
+    ex.context.feature["start_time_seconds"].float_list.value.append(0.0)
+    ex.context.feature["end_time_seconds"].float_list.value.append(10.0)
+    ex.context.feature["labels"].int64_list.value.extend([1, 2])
+    ex.feature_lists.feature_list["audio_embedding"].feature.add().bytes_list.value.append(bytes(127))
+    with pytest.raises(ValueError, match="128-byte"):
+        audioset.parse_embedding_record(ex.SerializeToString())
+    del ex.context.feature["labels"]
+    with pytest.raises(ValueError, match="context features must be"):
+        audioset.parse_embedding_record(ex.SerializeToString())
+
+
+def test_write_validates_records_and_writes_nothing_on_error(tmp_path):
+    rec = audioset.sample_embedding_records()[0]
+    p = tmp_path / "x.tfrecord"
+    bad_dtype = audioset.EmbeddingRecord("v", 0.0, 10.0, [1], rec.embedding.astype(np.float32))
+    with pytest.raises(TypeError, match="record 1: .*uint8.*quantize"):
+        audioset.write_embeddings(p, [rec, bad_dtype])
+    assert not p.exists()
+    with pytest.raises(ValueError, match=r"shape \(frames, 128\)"):
+        audioset.write_embeddings(p, [audioset.EmbeddingRecord("v", 0.0, 10.0, [1], np.zeros((3, 64), np.uint8))])
+    with pytest.raises(ValueError, match="finite"):
+        audioset.write_embeddings(p, [audioset.EmbeddingRecord("v", float("nan"), 10.0, [1], rec.embedding)])
+
+
+def test_synthetic_records_round_trip_including_edge_cases(tmp_path):
+    rng = np.random.default_rng(3)
+    records = [
+        audioset.EmbeddingRecord("ünï-cødé_01", 1.5, 11.5, [0, 5, 526], rng.integers(0, 256, (10, 128), dtype=np.uint8)),
+        audioset.EmbeddingRecord("no-labels", 0.0, 3.0, [], rng.integers(0, 256, (3, 128), dtype=np.uint8)),
+        audioset.EmbeddingRecord("no-frames", 0.0, 0.5, [7], np.zeros((0, 128), np.uint8)),
+        audioset.EmbeddingRecord("big-index", 1e4, 1e4 + 10, [2**40], np.full((1, 128), 255, np.uint8)),
+    ]
+    p = tmp_path / "syn.tfrecord"
+    audioset.write_embeddings(p, records)
+    back = list(audioset.read_embeddings(p))
+    assert back == records
+    theirs = tf_records(p)
+    assert [t["video_id"] for t in theirs] == [r.video_id for r in records]
+    assert [t["labels"] for t in theirs] == [r.labels for r in records]
+    assert "embedding=<uint8 array (10, 128)>" in repr(back[0])
+
+
+def test_crc32c_known_values():
+    assert audioset.crc32c(b"123456789") == 0xE3069283  # the standard check value of CRC-32C
+    assert audioset.crc32c(b"") == 0
+    assert audioset.crc32c(bytes(32)) == 0x8A9136AA  # RFC 3720, 32 bytes of zeros
+
+
+# ------------------------------------------------------------------------------------ quantization
+def test_quantize_is_the_vggish_postprocessor_and_dequantize_inverts_it():
+    x = np.array([-5.0, -2.0, -1.99, 0.0, 0.5, 1.999, 2.0, 7.0])
+    q = audioset.quantize(x)
+    assert q.dtype == np.uint8
+    expected = [int((min(max(v, -2), 2) + 2) * 255 / 4) for v in x]  # truncation, as astype(uint8)
+    assert q.tolist() == expected == [0, 0, 0, 127, 159, 254, 255, 255]
+    all_bytes = np.arange(256, dtype=np.uint8)
+    d = audioset.dequantize(all_bytes)
+    assert d.dtype == np.float32 and d.min() >= -2.0 and d.max() == 2.0 and np.all(np.diff(d) > 0)
+    assert np.array_equal(audioset.quantize(d), all_bytes)
+    v = np.random.default_rng(0).uniform(-2, 2, 10000)
+    assert np.max(np.abs(audioset.dequantize(audioset.quantize(v)) - v)) <= 2 / 255 + 1e-6
+    with pytest.raises(TypeError, match="uint8"):
+        audioset.dequantize(np.array([1, 2]))
+    with pytest.raises(ValueError, match="NaN"):
+        audioset.quantize([np.nan])
+    assert audioset.multi_hot([0, 3], 5).tolist() == [1, 0, 0, 1, 0]
+
+
+# ---------------------------------------------------------------------------------- shipped samples
+def test_shipped_samples_are_in_the_formats_and_consistent():
+    onto = audioset.load_ontology(assets.path("audioset_ontology_sample.json"))
+    labels = audioset.read_class_labels(assets.path("audioset_class_labels_sample.csv"))
+    segs = audioset.read_segments(assets.path("audioset_segments_sample.csv"))
+    records = list(audioset.read_embeddings(assets.path("audioset_embeddings_sample.tfrecord")))
+    assert len(onto) == 33 and len(labels) == 26 and len(segs) == 16 and len(records) == 16
+    assert set(audioset.SOUND_SCENE_MIDS.values()) <= set(labels.mids)
+    for row in labels:
+        assert onto.name(row.mid) == row.display_name and not onto[row.mid].restrictions
+    for seg, rec in zip(segs, records):
+        assert rec.video_id == seg.ytid and rec.start_time_seconds == seg.start_seconds
+        assert rec.labels == sorted(labels.index(m) for m in seg.positive_labels)
+        assert rec.n_frames == int(seg.duration / 0.96)
+    assert sorted(r.n_frames for r in records)[:2] == [9, 10]
+    assert records == audioset.sample_embedding_records()
+    # frames of one sound-scenes class are closer to each other than to other classes
+    x = audioset.dequantize(np.stack([r.embedding.mean(axis=0).round().astype(np.uint8) for r in records]))
+    dist = np.linalg.norm(x[:, None] - x[None], axis=-1)
+    same = np.arange(16) % 8
+    assert all(np.argsort(dist[i])[1] % 8 == same[i] for i in range(16))
+
+
+@needs_reference
+def test_sample_ontology_states_only_true_facts_and_copies_no_text(ontology, class_labels):
+    sample = audioset.load_ontology(assets.path("audioset_ontology_sample.json"))
+    real_text = (REFERENCE / "ontology.json").read_text()
+    for e in sample:
+        real = ontology[e.id]
+        assert e.name == real.name and e.restrictions == real.restrictions
+        # children: a subsequence, in order, of the real children
+        positions = [real.child_ids.index(c) for c in e.child_ids]
+        assert positions == sorted(positions)
+        assert e.description and e.description not in real_text and real.description not in e.description
+        assert e.positive_examples == () and e.citation_uri == ""
+    for row in audioset.read_class_labels(assets.path("audioset_class_labels_sample.csv")):
+        assert class_labels[row.index] == row
+
+
+# ---------------------------------------------------------------------------------------- download
+@needs_reference
+def test_registry_hashes_are_those_of_the_full_published_files():
+    for name in ("ontology.json", "class_labels_indices.csv"):
+        assert download.REGISTRY[name].sha256 == hashlib.sha256((REFERENCE / name).read_bytes()).hexdigest()
+
+
+def test_fetch_verifies_and_warns_when_it_cannot(tmp_path):
+    src = tmp_path / "src.bin"
+    src.write_bytes(b"audio set")
+    good = hashlib.sha256(b"audio set").hexdigest()
+    ok = download.RemoteFile("x.bin", src.as_uri(), good, "audioset", "1 kB", "test file")
+    dest = download.fetch(ok, folder=tmp_path / "cache", quiet=True)
+    assert dest.read_bytes() == b"audio set"
+    assert download.fetch(ok, folder=tmp_path / "cache", quiet=True) == dest  # cached, checked again
+    bad = download.RemoteFile("y.bin", src.as_uri(), "0" * 64, "audioset", "1 kB", "test file")
+    with pytest.raises(download.ChecksumError, match="sha256"):
+        download.fetch(bad, folder=tmp_path / "cache", quiet=True)
+    assert not (tmp_path / "cache" / "y.bin").exists() and not list((tmp_path / "cache").glob(".*part"))
+    unknown = download.RemoteFile("z.bin", src.as_uri(), None, "audioset", "1 kB", "test file")
+    with pytest.warns(download.UnverifiedDownloadWarning, match=f"cannot verify z.bin.*{good}"):
+        download.fetch(unknown, folder=tmp_path / "cache", quiet=True)
+    with pytest.raises(KeyError, match="registry"):
+        download.fetch("nope.csv")
+    assert download.REGISTRY["vggish_model.ckpt"].sha256 is None and "NONE" in download.describe()
+
+
+def test_cache_dir_follows_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("COURSE_VGGISH_DIR", str(tmp_path / "v"))
+    assert download.cache_dir("vggish") == tmp_path / "v"
+    monkeypatch.delenv("COURSE_AUDIOSET_DIR", raising=False)
+    assert download.cache_dir("audioset").parts[-3:] == (".cache", "course_lib", "audioset")
+    with pytest.raises(ValueError, match="kind"):
+        download.cache_dir("music")
