@@ -3,6 +3,8 @@
 #   make test     set up and run every test (unit tests + every notebook through nbval)
 #   make execute  re-run every notebook in place, refreshing its stored outputs
 #   make student  write the student edition to _build/student/notebooks (solutions stubbed)
+#   make book     build the book (HTML, from the stored outputs) into _build/book
+#   make slides   write one reveal.js deck per chapter into _build/slides
 #   make data     regenerate data/ from course_lib and check it against data/checksums.sha256
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -16,7 +18,11 @@ ROOT_ARGS := $(if $(filter 0,$(shell id -u)),--allow-root,)
 # Extra arguments for pytest, e.g. `make test PYTEST_ARGS="-k mel"`.
 PYTEST_ARGS ?=
 
-.PHONY: setup lab test execute student data clean
+# The browser assets of the book and the slides (reveal.js, MathJax, require.js, the widget
+# renderer): npm installs them from package-lock.json; npm records what it installed here.
+NODE_STAMP := node_modules/.package-lock.json
+
+.PHONY: setup lab test execute student book slides data clean
 
 setup: $(STAMP)
 
@@ -37,6 +43,16 @@ execute: setup
 
 student: setup
 	$(BIN)/python -m course_lib.book student
+
+$(NODE_STAMP): package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $(NODE_STAMP)
+
+book: setup $(NODE_STAMP)
+	$(BIN)/python -m course_lib.book book
+
+slides: setup $(NODE_STAMP)
+	$(BIN)/python -m course_lib.book slides
 
 data: setup
 	$(BIN)/python -m course_lib.assets build
