@@ -1,4 +1,4 @@
-"""Repository-wide pytest setup: quiet TensorFlow in notebook kernels, compare no stderr in nbval.
+"""Repository-wide pytest setup: quiet TensorFlow, one numba cache per worker, no stderr compared in nbval.
 
 TensorFlow's C++ runtime writes log lines to stderr that differ between runs and machines, and
 warnings go there too; stored notebooks keep no stderr (``make execute`` strips it), so nbval
@@ -6,8 +6,16 @@ compares stdout and rich outputs only.
 """
 
 import os
+import tempfile
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# librosa's numba functions cache their compiled code (cache=True). Two test workers compiling
+# the same function into one shared cache at once can corrupt it and crash with a segfault, so
+# each worker (and the notebook kernels it starts, which inherit this) gets its own cache.
+os.environ.setdefault(
+    "NUMBA_CACHE_DIR",
+    os.path.join(tempfile.gettempdir(), f"course-numba-cache-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"),
+)
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 os.environ.setdefault("PYTHONHASHSEED", "0")
 

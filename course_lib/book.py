@@ -670,7 +670,6 @@ def ensure_built(force: bool = False) -> dict:
     root = repo_root()
     (root / "_build").mkdir(exist_ok=True)
     stamps = {"book": root / BOOK_OUT / ".course-book.json", "slides": root / SLIDES_OUT / ".course-slides.json"}
-    builders = {"book": build_book, "slides": build_slides}
     with open(root / "_build" / ".site.lock", "w") as lock:
         try:
             import fcntl
@@ -684,7 +683,13 @@ def ensure_built(force: bool = False) -> dict:
         for name, stamp in stamps.items():
             report = json.loads(stamp.read_text()) if stamp.exists() else None
             if force or report is None or stamp.stat().st_mtime < newest or report.get("chapters") != present:
-                report = builders[name]()
+                # In a fresh interpreter: Sphinx keeps global state (weak references to extension
+                # objects) that breaks when it runs inside a long-lived process such as a test worker.
+                done = subprocess.run([sys.executable, "-m", "course_lib.book", name], cwd=root,
+                                      capture_output=True, text=True)
+                if done.returncode != 0 or not stamp.exists():
+                    raise RuntimeError(f"`python -m course_lib.book {name}` failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+                report = json.loads(stamp.read_text())
             reports[name] = report
     return reports
 
