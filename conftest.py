@@ -9,13 +9,12 @@ import os
 import tempfile
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-# librosa's numba functions cache their compiled code (cache=True). Two test workers compiling
-# the same function into one shared cache at once can corrupt it and crash with a segfault, so
-# each worker (and the notebook kernels it starts, which inherit this) gets its own cache.
-os.environ.setdefault(
-    "NUMBA_CACHE_DIR",
-    os.path.join(tempfile.gettempdir(), f"course-numba-cache-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"),
-)
+# librosa's numba functions cache their compiled code (cache=True) next to librosa's sources.
+# Processes compiling the same function into one cache at once (two test workers, the notebook
+# kernels they start, another test run) can corrupt it, and every later load then segfaults.
+# So each test process gets a private cache; the notebook kernels a worker starts inherit it.
+if os.environ.get("PYTEST_XDIST_WORKER") or "NUMBA_CACHE_DIR" not in os.environ:
+    os.environ["NUMBA_CACHE_DIR"] = tempfile.mkdtemp(prefix=f"course-numba-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 os.environ.setdefault("PYTHONHASHSEED", "0")
 
