@@ -4,8 +4,11 @@ Organized by domain, in layers (a module imports only from lower layers):
 
 1. ``audio`` (load, save, resample, mono, normalize, play), ``synth`` (deterministic synthesis)
 2. ``spectral`` (DFT, windows, STFT, dB), ``mel`` (mel scales, filterbanks), ``pitch`` (Hz, MIDI, cents)
-3. ``datasets`` (the synthetic sound-scenes data set), ``assets`` (the files in ``data/``)
-5. ``plot``, ``widgets`` (for notebooks), ``book`` (executes notebooks, builds the book)
+3. ``datasets`` (the synthetic sound-scenes data set), ``augment`` (pitch, rooms, noise, devices),
+   ``audioset`` (ontology, CSV, TFRecord embeddings), ``assets`` (the files in ``data/``),
+   ``download`` (optional real data sets, checksummed)
+4. ``vggish`` (front end, network, postprocessor), ``rawconv`` (Conv1D maths, raw-waveform models)
+5. ``plot``, ``widgets`` (for notebooks), ``book`` (executes notebooks; builds book, slides, student edition)
 
 Importing the package sets quiet, deterministic TensorFlow defaults (only where the user has not
 set them): C++ info and warning logs off, oneDNN's reordered floating-point sums off.

@@ -152,6 +152,15 @@ def _audioset(kind: str):
 
 _AUDIOSET_FACTS = "ids, names and hierarchy from Google's AudioSet ontology"
 
+def _noise(kind: str):
+    def make(dest: Path) -> None:
+        from . import augment
+
+        _write(dest, augment.background_noise(kind, 10.0, 16000, seed=0), 16000)
+
+    return make
+
+
 ASSETS: tuple[Asset, ...] = (
     Asset("organ_electronic_059.wav", _organ("PCM_16"),
           "3 s electronic-organ note, B3 (MIDI 59, 246.9 Hz), 16 kHz, 16-bit PCM, named like the NSynth file the talk reads",
@@ -184,6 +193,14 @@ ASSETS: tuple[Asset, ...] = (
           "16 tf.train.SequenceExample records in the AudioSet embedding format (uint8 128-byte frames, 10 or 9 per segment); "
           "made-up bytes clustered by class, not VGGish outputs",
           "course_lib.audioset.sample_embedding_records + write_embeddings"),
+    Asset("noise_rain.wav", _noise("rain"), "10 s of synthetic rain (droplets over hiss), 16 kHz, background for augmentation",
+          "course_lib.augment.background_noise"),
+    Asset("noise_traffic.wav", _noise("traffic"), "10 s of synthetic street traffic (cars passing over a low rumble), 16 kHz",
+          "course_lib.augment.background_noise"),
+    Asset("noise_babble.wav", _noise("babble"), "10 s of synthetic crowd babble (8 talkers), 16 kHz",
+          "course_lib.augment.background_noise"),
+    Asset("noise_hum.wav", _noise("hum"), "10 s of mains hum (50 Hz and harmonics) with a ventilation fan, 16 kHz",
+          "course_lib.augment.background_noise"),
 )
 
 

@@ -1,0 +1,912 @@
+"""Data augmentation for sound: pitch shift, time stretch, reverb, background noise, capture devices.
+
+A model trained on clean recordings fails on sounds captured in another room, over traffic or
+through a phone. The talk's "Técnicas para aumentar datos" slide lists five remedies, all here as
+plain functions on float32 NumPy arrays: **pitch shift** (:func:`pitch_shift`, with
+:func:`time_stretch`, a phase vocoder), **reverberation** by convolution with room impulse
+responses (:func:`reverb`, :func:`room_impulse_response` with pyroomacoustics' image-source
+shoebox rooms, :func:`measure_rt60`, :func:`direct_to_reverberant_ratio`), **real-world
+background noise** at a chosen SNR (:func:`add_noise`, :func:`background_noise`: rain, traffic,
+crowd babble, mains hum with a fan, wind, a café, all synthesized deterministically from
+:mod:`course_lib.synth`), **capture devices** (:data:`DEVICES`, :func:`device_response`,
+:func:`device_frequency_response`, :func:`device_impulse_response`: a phone, a laptop, a
+lavalier, a headset and a two-way radio as documented filters) and the **microphone position**
+(the ``mic`` argument of :func:`room_impulse_response`). :func:`random_augment` chains them.
+Chapter ``05_augmentation`` teaches and uses the module; nothing here imports TensorFlow.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.signal
+
+from . import spectral, synth
+
+__all__ = [
+    "pitch_shift",
+    "time_stretch",
+    "add_noise",
+    "measure_snr_db",
+    "reverb",
+    "room_impulse_response",
+    "pra_delay_offset",
+    "measure_rt60",
+    "direct_to_reverberant_ratio",
+    "Device",
+    "DEVICES",
+    "device_filter",
+    "device_response",
+    "device_frequency_response",
+    "device_impulse_response",
+    "NOISE_KINDS",
+    "background_noise",
+    "random_augment",
+]
+
+#: Speed of sound used for room acoustics, m/s (pyroomacoustics' default).
+SPEED_OF_SOUND = 343.0
+
+
+# ---------------------------------------------------------------------------------------
+# argument checking
+# ---------------------------------------------------------------------------------------
+def _signal(y, name: str = "y", allow_empty: bool = False) -> np.ndarray:
+    """``y`` as a finite 1-D float64 array, or a clear error naming ``name``."""
+    arr = np.asarray(y)
+    if arr.dtype.kind not in "fiu":
+        raise TypeError(f"{name} must be a real numeric array, got dtype {arr.dtype}")
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be 1-D (n_samples,) mono audio, got shape {arr.shape}")
+    if arr.size == 0 and not allow_empty:
+        raise ValueError(f"{name} is empty")
+    arr = arr.astype(np.float64)
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} contains NaN or infinite values")
+    return arr
+
+
+def _number(x, name: str, unit: str = "") -> float:
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, numbers.Real):
+        raise TypeError(f"{name} must be a number{f' ({unit})' if unit else ''}, got {type(x).__name__}")
+    v = float(x)
+    if not math.isfinite(v):
+        raise ValueError(f"{name} must be finite, got {x!r}")
+    return v
+
+
+def _positive(x, name: str, unit: str = "") -> float:
+    v = _number(x, name, unit)
+    if v <= 0:
+        raise ValueError(f"{name} must be positive{f' ({unit})' if unit else ''}, got {x!r}")
+    return v
+
+
+def _sr(sr) -> int:
+    return synth._check_sr(sr)
+
+
+def _rng(rng) -> np.random.Generator:
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if rng is None or (isinstance(rng, numbers.Integral) and not isinstance(rng, bool)):
+        return np.random.default_rng(rng)
+    raise TypeError(f"rng must be a numpy.random.Generator, an int seed or None, got {type(rng).__name__}")
+
+
+def _limit_peak(y: np.ndarray, peak: float = 0.99) -> np.ndarray:
+    """Scale the whole signal down (never up) so that its peak is at most ``peak``."""
+    m = float(np.max(np.abs(y))) if y.size else 0.0
+    return y * (peak / m) if m > peak else y
+
+
+# ---------------------------------------------------------------------------------------
+# time stretch and pitch shift (a phase vocoder)
+# ---------------------------------------------------------------------------------------
+def _istft(S: np.ndarray, hop_length: int, n_fft: int, length: int) -> np.ndarray:
+    """Inverse of :func:`course_lib.spectral.stft` (Hann window, centred): weighted overlap-add."""
+    window = spectral.get_window("hann", n_fft)
+    frames = np.fft.irfft(S.T, n=n_fft, axis=1) * window
+    n_frames = frames.shape[0]
+    total = n_fft + hop_length * (n_frames - 1)
+    out = np.zeros(total)
+    norm = np.zeros(total)
+    w2 = window**2
+    for m in range(n_frames):
+        out[m * hop_length : m * hop_length + n_fft] += frames[m]
+        norm[m * hop_length : m * hop_length + n_fft] += w2
+    nz = norm > 1e-8
+    out[nz] /= norm[nz]
+    out = out[n_fft // 2 :]
+    if out.size < length:
+        out = np.pad(out, (0, length - out.size))
+    return out[:length]
+
+
+def _phase_vocoder(y: np.ndarray, rate: float, n_fft: int, hop_length: int) -> np.ndarray:
+    """Time-scale ``y`` by ``1 / rate`` keeping its frequencies (float64 in, float64 out)."""
+    S = spectral.stft(y, n_fft=n_fft, hop_length=hop_length, center=True).astype(np.complex128)
+    n_frames = S.shape[1]
+    steps = np.arange(0.0, n_frames, rate)
+    S = np.pad(S, ((0, 0), (0, 2)))
+    i = np.floor(steps).astype(int)
+    alpha = steps - i
+    mag = (1.0 - alpha) * np.abs(S[:, i]) + alpha * np.abs(S[:, i + 1])
+    # expected phase advance of bin k over one hop, then the measured deviation from it
+    advance = 2.0 * np.pi * hop_length * np.arange(S.shape[0]) / n_fft
+    dphi = np.angle(S[:, i + 1]) - np.angle(S[:, i]) - advance[:, None]
+    dphi -= 2.0 * np.pi * np.round(dphi / (2.0 * np.pi))
+    increments = advance[:, None] + dphi
+    # Identity phase locking (Laroche & Dolson 1999): only spectral peaks advance by their own
+    # instantaneous frequency; the bins around each peak keep their input phase relative to it,
+    # so the bins of one sinusoid stay coherent (no "phasiness", no loss of level).
+    near = np.minimum(i + (alpha > 0.5), n_frames - 1)
+    in_phase = np.angle(S[:, near])
+    bins = np.arange(S.shape[0])
+    phase = np.empty_like(mag)
+    phase[:, 0] = in_phase[:, 0]
+    for j in range(1, steps.size):
+        m = mag[:, j]
+        is_peak = np.r_[m[0] > m[1], (m[1:-1] > m[:-2]) & (m[1:-1] >= m[2:]), m[-1] > m[-2]]
+        peaks = np.flatnonzero(is_peak)
+        if peaks.size == 0:
+            phase[:, j] = phase[:, j - 1] + increments[:, j - 1]
+            continue
+        owner = peaks[np.searchsorted((peaks[:-1] + peaks[1:]) / 2.0, bins)]
+        peak_phase = phase[owner, j - 1] + increments[owner, j - 1]
+        phase[:, j] = peak_phase + in_phase[bins, j] - in_phase[owner, j]
+    out = mag * np.exp(1j * phase)
+    return _istft(out, hop_length, n_fft, int(round(y.size / rate)))
+
+
+def time_stretch(y, rate, n_fft=1024, hop_length=None):
+    """Change the duration of a sound without changing its pitch (phase vocoder).
+
+    The STFT frames are resampled in time at ``rate`` frames per frame: magnitudes are
+    interpolated between neighbouring frames and each bin's phase advances by its measured
+    instantaneous frequency, so sinusoids keep their frequency while the sound gets longer
+    (``rate < 1``) or shorter (``rate > 1``). The algorithm of ``librosa.effects.time_stretch``
+    plus *identity phase locking* (Laroche & Dolson 1999: bins around each spectral peak keep
+    their phase relative to the peak), which keeps a steady tone's level exactly, in NumPy on
+    :func:`course_lib.spectral.stft`.
+
+    Parameters
+    ----------
+    y : array_like, shape (n_samples,)
+        Mono audio.
+    rate : float
+        Speed factor (> 0): 2 plays twice as fast (half the duration), 0.5 twice as slow.
+    n_fft : int, default 1024
+        STFT size in samples (64 ms at 16 kHz).
+    hop_length : int, optional
+        Samples between STFT frames; default ``n_fft // 4``.
+
+    Returns
+    -------
+    np.ndarray
+        float32, ``round(n_samples / rate)`` samples.
+
+    Raises
+    ------
+    ValueError, TypeError
+        Non-positive ``rate``, audio that is not 1-D, empty or not finite.
+
+    Notebook: 05_augmentation
+    """
+    y = _signal(y)
+    rate = _positive(rate, "rate")
+    n_fft = synth._check_int(n_fft, "n_fft", 16)
+    hop_length = n_fft // 4 if hop_length is None else synth._check_int(hop_length, "hop_length", 1)
+    if rate == 1.0:
+        return y.astype(np.float32)
+    return _phase_vocoder(y, rate, n_fft, hop_length).astype(np.float32)
+
+
+def pitch_shift(y, sr, n_steps, bins_per_octave=12, n_fft=1024, hop_length=None):
+    """Transpose a sound by ``n_steps`` semitones, keeping its duration.
+
+    A time stretch by the frequency ratio ``r = 2 ** (n_steps / bins_per_octave)``
+    (:func:`time_stretch` with ``rate = 1 / r``: ``r`` times longer, same pitch) followed by a
+    band-limited resampling back to the original number of samples (``scipy.signal.resample``,
+    FFT-based): played at the original rate, every frequency is multiplied by ``r``. A 440 Hz
+    tone shifted by +12 steps comes out at 880 Hz.
+
+    Parameters
+    ----------
+    y : array_like, shape (n_samples,)
+        Mono audio.
+    sr : int
+        Sampling rate in Hz (only checked: the shift is relative).
+    n_steps : float
+        Semitones (fractions allowed), positive up.
+    bins_per_octave : int, default 12
+        Steps per octave.
+    n_fft, hop_length
+        Phase-vocoder STFT size and hop (samples), see :func:`time_stretch`.
+
+    Returns
+    -------
+    np.ndarray
+        float32, the same length as ``y``. Content shifted above ``sr / 2`` is lost.
+
+    Notebook: 05_augmentation
+    """
+    y = _signal(y)
+    _sr(sr)
+    n_steps = _number(n_steps, "n_steps", "semitones")
+    bins_per_octave = synth._check_int(bins_per_octave, "bins_per_octave", 1)
+    if n_steps == 0:
+        return y.astype(np.float32)
+    ratio = 2.0 ** (n_steps / bins_per_octave)
+    hop_length = n_fft // 4 if hop_length is None else hop_length
+    stretched = _phase_vocoder(y, 1.0 / ratio, synth._check_int(n_fft, "n_fft", 16), synth._check_int(hop_length, "hop_length", 1))
+    return scipy.signal.resample(stretched, y.size).astype(np.float32)
+
+
+# ---------------------------------------------------------------------------------------
+# background noise at a chosen SNR
+# ---------------------------------------------------------------------------------------
+def measure_snr_db(signal, noise) -> float:
+    """Signal-to-noise ratio in dB: ``10 · log10(Σ signal² / Σ noise²)`` (mean powers over the clip).
+
+    Notebook: 05_augmentation
+    """
+    s = _signal(signal, "signal")
+    n = _signal(noise, "noise")
+    ps, pn = float(np.sum(s**2)), float(np.sum(n**2))
+    if pn == 0.0:
+        return math.inf
+    if ps == 0.0:
+        return -math.inf
+    return 10.0 * math.log10(ps / pn)
+
+
+def add_noise(y, noise, snr_db, rng=None):
+    """Add background noise at a given signal-to-noise ratio.
+
+    A segment of ``noise`` as long as ``y`` is taken at a random offset: cropped when the
+    noise is longer than ``y``, looped (circularly) when it is shorter. It is scaled so that
+    ``10 · log10(mean(y²) / mean(noise_segment²)) = snr_db`` exactly, and added. Only if the
+    sum would exceed full scale is the whole mixture scaled down to a peak of 0.99, which
+    leaves the SNR unchanged.
+
+    Parameters
+    ----------
+    y : array_like, shape (n_samples,)
+        Clean mono audio (not silent).
+    noise : array_like, shape (n_noise,)
+        Background noise (not silent), any length.
+    snr_db : float
+        Wanted SNR in dB (0 dB: as loud as the signal; 20 dB: 10 times lower in amplitude).
+    rng : numpy.random.Generator, int or None
+        Random source of the offset (an int seeds a new generator; None is unseeded).
+
+    Returns
+    -------
+    np.ndarray
+        float32, shape ``(n_samples,)``.
+
+    Raises
+    ------
+    ValueError
+        Silent ``y`` or ``noise`` (the SNR is undefined), arrays that are not 1-D, empty or
+        not finite, non-finite ``snr_db``.
+    TypeError
+        Non-numeric arrays or ``snr_db``, a bad ``rng``.
+
+    Notebook: 05_augmentation
+    """
+    y = _signal(y, "y")
+    noise = _signal(noise, "noise")
+    snr_db = _number(snr_db, "snr_db", "dB")
+    gen = _rng(rng)
+    p_y = float(np.mean(y**2))
+    if p_y == 0.0:
+        raise ValueError("y is silent (all zeros): the SNR of a silent signal is undefined")
+    if float(np.mean(noise**2)) == 0.0:
+        raise ValueError("noise is silent (all zeros): it cannot be scaled to any SNR")
+    n = y.size
+    if noise.size >= n:
+        start = int(gen.integers(0, noise.size - n + 1))
+        seg = noise[start : start + n]
+    else:
+        start = int(gen.integers(0, noise.size))
+        seg = noise[(start + np.arange(n)) % noise.size]
+    p_n = float(np.mean(seg**2))
+    if p_n == 0.0:  # a silent stretch of a mostly silent noise
+        seg = noise[np.arange(n) % noise.size]
+        p_n = float(np.mean(seg**2))
+        if p_n == 0.0:
+            raise ValueError("noise is silent over every stretch of the signal's length")
+    gain = math.sqrt(p_y / (p_n * 10.0 ** (snr_db / 10.0)))
+    return _limit_peak(y + gain * seg).astype(np.float32)
+
+
+# ---------------------------------------------------------------------------------------
+# reverberation: rooms and convolution
+# ---------------------------------------------------------------------------------------
+def reverb(y, ir, level="rms"):
+    """Reverberate a sound: convolve it with an impulse response (``scipy.signal.fftconvolve``).
+
+    ``out[n] = Σ_k ir[k] · y[n - k]``, kept to the first ``len(y)`` samples (the reverberant
+    tail after the end of ``y`` is cut, so the clip keeps its length).
+
+    Parameters
+    ----------
+    y : array_like, shape (n_samples,)
+        Dry mono audio.
+    ir : array_like, shape (n_ir,)
+        Impulse response (e.g. :func:`room_impulse_response`, :func:`device_impulse_response`).
+    level : {"rms", "peak", None}, default "rms"
+        ``"rms"``: scale the output to the RMS level of ``y`` (the reverberant sound is as loud
+        as the dry one); ``"peak"``: to the peak of ``y``; ``None``: the raw convolution. With
+        ``"rms"``, if matching the RMS would push the peak past full scale the output is scaled
+        down to a peak of 0.99 instead (no clipping).
+
+    Returns
+    -------
+    np.ndarray
+        float32, shape ``(n_samples,)``; silent input gives silence.
+
+    Raises
+    ------
+    ValueError
+        Empty, non-1-D, non-finite or all-zero ``ir``; bad ``y``; unknown ``level``.
+
+    Notebook: 05_augmentation
+    """
+    y = _signal(y, "y")
+    ir = _signal(ir, "ir")
+    if not np.any(ir):
+        raise ValueError("ir is all zeros: convolving with it gives silence")
+    if level not in ("rms", "peak", None):
+        raise ValueError(f"level must be 'rms', 'peak' or None, got {level!r}")
+    wet = scipy.signal.fftconvolve(y, ir)[: y.size]
+    if level is None:
+        return wet.astype(np.float32)
+    if level == "rms":
+        ref, got = math.sqrt(float(np.mean(y**2))), math.sqrt(float(np.mean(wet**2)))
+    else:
+        ref, got = float(np.max(np.abs(y))), float(np.max(np.abs(wet)))
+    if ref == 0.0 or got == 0.0:
+        return np.zeros(y.size, dtype=np.float32)
+    wet *= ref / got
+    return _limit_peak(wet).astype(np.float32) if level == "rms" else wet.astype(np.float32)
+
+
+def pra_delay_offset() -> int:
+    """Samples by which pyroomacoustics delays every impulse response: ``frac_delay_length // 2``.
+
+    pyroomacoustics places each image source with a windowed-sinc fractional-delay filter of
+    ``frac_delay_length`` (81) taps centred on the arrival time, so the whole response is
+    shifted by half the filter, 40 samples at any sampling rate.
+
+    Notebook: 05_augmentation
+    """
+    import pyroomacoustics as pra
+
+    return int(pra.constants.get("frac_delay_length")) // 2
+
+
+def _point(p, name: str, room_dim=None) -> np.ndarray:
+    try:
+        arr = np.asarray(p, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be 3 coordinates in metres, got {p!r}") from None
+    if arr.shape != (3,) or not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must be 3 finite coordinates (x, y, z) in metres, got {p!r}")
+    if room_dim is None:
+        if np.any(arr <= 0):
+            raise ValueError(f"{name} must be 3 positive lengths in metres, got {p!r}")
+    elif np.any(arr <= 0) or np.any(arr >= room_dim):
+        raise ValueError(f"{name}={arr.tolist()} m must lie strictly inside the room {room_dim.tolist()} m")
+    return arr
+
+
+def room_impulse_response(room_dim, source, mic, sr=16000, rt60=0.5, max_order=None, compensate_delay=True):
+    """Impulse response from a source to a microphone in a shoebox room (pyroomacoustics).
+
+    The walls get one frequency-independent energy absorption and the image-source method a
+    maximum reflection order, both chosen by ``pyroomacoustics.inverse_sabine(rt60, room_dim)``
+    from Sabine's formula ``RT60 = 0.161 · V / (S · α)`` so that the reverberation time is
+    about ``rt60``. The direct sound arrives after ``distance / 343`` seconds.
+
+    Parameters
+    ----------
+    room_dim : (float, float, float)
+        Room size in metres (length, width, height).
+    source, mic : (float, float, float)
+        Positions in metres, strictly inside the room. Moving the microphone changes the
+        arrival times, the direct-to-reverberant ratio and the comb of early reflections.
+    sr : int, default 16000
+        Sampling rate in Hz.
+    rt60 : float, default 0.5
+        Reverberation time wanted, in seconds (time for the sound to decay by 60 dB).
+    max_order : int, optional
+        Image-source order; default the one from ``inverse_sabine``.
+    compensate_delay : bool, default True
+        Remove pyroomacoustics' constant delay of :func:`pra_delay_offset` samples (half its
+        fractional-delay filter), so that sample ``round(distance / 343 · sr)`` is the direct
+        path. False keeps the response exactly as pyroomacoustics computes it.
+
+    Returns
+    -------
+    np.ndarray
+        float32, shape ``(n_ir,)``, unnormalized (the direct path's amplitude falls as
+        ``1 / distance``; :func:`reverb` sets the output level).
+
+    Raises
+    ------
+    ValueError
+        Bad sizes or positions (outside the room), a non-positive ``rt60`` or one the room
+        cannot have (a reverberation time too short for its size needs an absorption above 1).
+
+    Notebook: 05_augmentation
+    """
+    import pyroomacoustics as pra
+
+    room_dim = _point(room_dim, "room_dim")
+    source = _point(source, "source", room_dim)
+    mic = _point(mic, "mic", room_dim)
+    sr = _sr(sr)
+    rt60 = _positive(rt60, "rt60", "s")
+    try:
+        e_absorption, order = pra.inverse_sabine(rt60, room_dim.tolist())
+    except ValueError as err:
+        raise ValueError(f"a {room_dim.tolist()} m room cannot have rt60={rt60} s: {err}") from err
+    if not 0.0 < e_absorption < 1.0:
+        raise ValueError(f"a {room_dim.tolist()} m room cannot have rt60={rt60} s (absorption {e_absorption:.3g})")
+    if max_order is not None:
+        order = synth._check_int(max_order, "max_order", 0)
+    room = pra.ShoeBox(room_dim.tolist(), fs=sr, materials=pra.Material(float(e_absorption)), max_order=int(order))
+    room.add_source(source.tolist())
+    room.add_microphone(mic.tolist())
+    room.compute_rir()
+    h = np.asarray(room.rir[0][0], dtype=np.float64)
+    if compensate_delay:
+        h = h[pra_delay_offset() :]
+    return h.astype(np.float32)
+
+
+def _energy_decay_db(ir: np.ndarray) -> np.ndarray:
+    """Schroeder's backward-integrated energy decay curve, in dB relative to its start."""
+    e = np.cumsum(ir[::-1] ** 2)[::-1]
+    return 10.0 * np.log10(np.maximum(e / e[0], 1e-300))
+
+
+def measure_rt60(ir, sr, decay_db=30.0, start_db=-5.0):
+    """Reverberation time of an impulse response, by Schroeder integration.
+
+    The energy decay curve ``EDC(t) = Σ_{τ ≥ t} ir(τ)²`` (in dB) falls linearly for an
+    exponentially decaying response. A straight line is fitted (least squares) where it lies
+    between ``start_db`` and ``start_db - decay_db`` and extrapolated to 60 dB:
+    ``RT60 = 60 / slope``. ``decay_db=20`` gives the T20, ``30`` the T30 of ISO 3382.
+
+    Parameters
+    ----------
+    ir : array_like, shape (n_ir,)
+    sr : int
+        Sampling rate in Hz.
+    decay_db : float, default 30
+        Range of the fit in dB.
+    start_db : float, default -5
+        Where the fit starts, in dB (skips the direct sound).
+
+    Returns
+    -------
+    float
+        Seconds.
+
+    Raises
+    ------
+    ValueError
+        An all-zero response, or one that does not decay by ``-start_db + decay_db`` dB.
+
+    Notebook: 05_augmentation
+    """
+    ir = _signal(ir, "ir")
+    sr = _sr(sr)
+    decay_db = _positive(decay_db, "decay_db", "dB")
+    start_db = _number(start_db, "start_db", "dB")
+    if not np.any(ir):
+        raise ValueError("ir is all zeros: it has no decay to measure")
+    edc = _energy_decay_db(ir)
+    end_db = start_db - decay_db
+    sel = np.flatnonzero((edc <= start_db) & (edc >= end_db))
+    if edc.min() > end_db or sel.size < 2:
+        raise ValueError(f"ir decays by only {-edc[edc > -299].min():.1f} dB; need {-end_db:.0f} dB to measure the RT60 with decay_db={decay_db}")
+    t = sel / sr
+    slope = np.polyfit(t, edc[sel], 1)[0]  # dB per second (negative)
+    return float(-60.0 / slope)
+
+
+def _direct_index(ir: np.ndarray, threshold: float = 0.25) -> int:
+    a = np.abs(ir)
+    first = int(np.argmax(a >= threshold * a.max()))
+    return first + int(np.argmax(a[first : first + 4]))
+
+
+def direct_to_reverberant_ratio(ir, sr, direct_ms=2.5, direct_index=None):
+    """Energy of the direct sound over the energy of everything after it, in dB.
+
+    The direct sound is the ``±direct_ms`` window around the direct-path arrival; the rest
+    of the response after it is the reverberation. Near a source the DRR is high (dry,
+    clear); across a reverberant room it falls below 0 dB.
+
+    Parameters
+    ----------
+    ir : array_like, shape (n_ir,)
+    sr : int
+        Sampling rate in Hz.
+    direct_ms : float, default 2.5
+        Half-width of the direct-sound window in milliseconds.
+    direct_index : int, optional
+        Sample of the direct arrival (e.g. ``round(distance / 343 · sr)``). By default the
+        first sample reaching a quarter of the response's peak, moved to the local maximum
+        within the next 3 samples (the earliest strong arrival).
+
+    Returns
+    -------
+    float
+        dB.
+
+    Notebook: 05_augmentation
+    """
+    ir = _signal(ir, "ir")
+    sr = _sr(sr)
+    if not np.any(ir):
+        raise ValueError("ir is all zeros")
+    i = _direct_index(ir) if direct_index is None else synth._check_int(direct_index, "direct_index", 0)
+    half = max(1, int(round(_positive(direct_ms, "direct_ms", "ms") * 1e-3 * sr)))
+    direct = float(np.sum(ir[max(0, i - half) : i + half + 1] ** 2))
+    late = float(np.sum(ir[i + half + 1 :] ** 2))
+    if late == 0.0:
+        return math.inf
+    return 10.0 * math.log10(direct / late)
+
+
+# ---------------------------------------------------------------------------------------
+# capture devices
+# ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Device:
+    """A capture device as a cascade of filter stages with a documented frequency response.
+
+    ``stages`` holds tuples: ``("highpass", f_hz, order)`` and ``("lowpass", f_hz, order)``
+    (Butterworth: -3 dB at ``f_hz``, ``6 · order`` dB per octave beyond), ``("peak", f_hz,
+    gain_db, q)`` (RBJ peaking equalizer: ``gain_db`` at ``f_hz``, bandwidth ``f_hz / q``).
+    Stages above 0.45 · sr are left out at low sampling rates.
+
+    Notebook: 05_augmentation
+    """
+
+    name: str
+    description: str
+    stages: tuple
+
+
+#: The capture devices :func:`device_response` simulates.
+DEVICES = {
+    d.name: d
+    for d in (
+        Device("phone", "narrowband telephone: 300–3400 Hz band-pass (4th-order Butterworth on each side)",
+               (("highpass", 300.0, 4), ("lowpass", 3400.0, 4))),
+        Device("laptop", "built-in laptop microphone: high-pass at 200 Hz (2nd order), +8 dB cavity resonance at 2.5 kHz (Q 2), low-pass at 7 kHz (2nd order)",
+               (("highpass", 200.0, 2), ("peak", 2500.0, 8.0, 2.0), ("lowpass", 7000.0, 2))),
+        Device("lavalier", "clip-on lavalier: high-pass at 80 Hz (2nd order), +6 dB presence boost around 5 kHz (Q 1)",
+               (("highpass", 80.0, 2), ("peak", 5000.0, 6.0, 1.0))),
+        Device("headset", "cheap USB headset: high-pass at 150 Hz (2nd order), -6 dB dip at 1 kHz (Q 1.5), low-pass at 5 kHz (4th order)",
+               (("highpass", 150.0, 2), ("peak", 1000.0, -6.0, 1.5), ("lowpass", 5000.0, 4))),
+        Device("radio", "two-way radio: 500–2500 Hz band-pass (2nd-order Butterworth on each side), +6 dB at 1.5 kHz (Q 1.5)",
+               (("highpass", 500.0, 2), ("peak", 1500.0, 6.0, 1.5), ("lowpass", 2500.0, 2))),
+    )
+}
+
+
+def _peaking_sos(f: float, gain_db: float, q: float, sr: int) -> np.ndarray:
+    """RBJ audio-EQ-cookbook peaking filter as one second-order section."""
+    a_lin = 10.0 ** (gain_db / 40.0)
+    w0 = 2.0 * math.pi * f / sr
+    alpha = math.sin(w0) / (2.0 * q)
+    b = np.array([1.0 + alpha * a_lin, -2.0 * math.cos(w0), 1.0 - alpha * a_lin])
+    a = np.array([1.0 + alpha / a_lin, -2.0 * math.cos(w0), 1.0 - alpha / a_lin])
+    return np.concatenate([b / a[0], a / a[0]])[None, :]
+
+
+def _device(device) -> Device:
+    if isinstance(device, Device):
+        return device
+    if device not in DEVICES:
+        raise ValueError(f"device must be one of {sorted(DEVICES)} (or a Device), got {device!r}")
+    return DEVICES[device]
+
+
+def device_filter(device, sr):
+    """Second-order sections (``scipy.signal.sosfilt`` format) of a device at ``sr`` Hz.
+
+    Notebook: 05_augmentation
+    """
+    dev = _device(device)
+    sr = _sr(sr)
+    sections = []
+    for stage in dev.stages:
+        kind, f = stage[0], float(stage[1])
+        if f >= 0.45 * sr:
+            continue
+        if kind in ("highpass", "lowpass"):
+            sections.append(scipy.signal.butter(int(stage[2]), f, btype=kind, fs=sr, output="sos"))
+        elif kind == "peak":
+            sections.append(_peaking_sos(f, float(stage[2]), float(stage[3]), sr))
+        else:  # pragma: no cover - DEVICES is fixed
+            raise ValueError(f"unknown stage {kind!r}")
+    if not sections:
+        return np.array([[1.0, 0.0, 0.0, 1.0, 0.0, 0.0]])
+    return np.concatenate(sections, axis=0)
+
+
+def device_response(y, sr, device):
+    """Colour a sound as if recorded with ``device`` (a key of :data:`DEVICES`).
+
+    The device's filter cascade (:func:`device_filter`) is applied causally with
+    ``scipy.signal.sosfilt``; levels are not renormalized, so the pass band keeps its level
+    and filtered-out bands lose theirs.
+
+    Parameters
+    ----------
+    y : array_like, shape (n_samples,)
+    sr : int
+        Sampling rate in Hz.
+    device : str or Device
+        ``"phone"``, ``"laptop"``, ``"lavalier"``, ``"headset"`` or ``"radio"``.
+
+    Returns
+    -------
+    np.ndarray
+        float32, shape ``(n_samples,)``.
+
+    Notebook: 05_augmentation
+    """
+    y = _signal(y)
+    return scipy.signal.sosfilt(device_filter(device, sr), y).astype(np.float32)
+
+
+def device_frequency_response(device, sr, n_fft=2048):
+    """Magnitude response of a device, for plotting: ``(freqs in Hz, gain in dB)``.
+
+    Computed exactly from the filter (``scipy.signal.sosfreqz``) at the ``1 + n_fft // 2``
+    STFT bin frequencies ``k · sr / n_fft``.
+
+    Notebook: 05_augmentation
+    """
+    sr = _sr(sr)
+    n_fft = synth._check_int(n_fft, "n_fft", 2)
+    freqs = spectral.fft_frequencies(sr, n_fft)
+    _, h = scipy.signal.sosfreqz(device_filter(device, sr), worN=freqs, fs=sr)
+    return freqs, 20.0 * np.log10(np.maximum(np.abs(h), 1e-12))
+
+
+def device_impulse_response(device, sr, duration=0.1):
+    """The device's impulse response, ``duration`` seconds of it (float32).
+
+    Convolving with it (:func:`reverb` with ``level=None``) equals :func:`device_response` up
+    to the truncated tail: "a recorder is an impulse response", as the talk puts it.
+
+    Notebook: 05_augmentation
+    """
+    sr = _sr(sr)
+    n = synth.n_samples_for(_positive(duration, "duration", "s"), sr)
+    impulse = np.zeros(n)
+    impulse[0] = 1.0
+    return scipy.signal.sosfilt(device_filter(device, sr), impulse).astype(np.float32)
+
+
+# ---------------------------------------------------------------------------------------
+# real-world background noises
+# ---------------------------------------------------------------------------------------
+#: The kinds of :func:`background_noise`.
+NOISE_KINDS = ("rain", "traffic", "babble", "hum", "wind", "cafe")
+
+
+def _bandpass_noise(gen, n, sr, lo, hi, order=2):
+    hi = min(hi, 0.45 * sr)
+    sos = scipy.signal.butter(order, [lo, hi], btype="band", fs=sr, output="sos")
+    return scipy.signal.sosfilt(sos, gen.standard_normal(n))
+
+
+def _slow_envelope(gen, n, sr, cutoff_hz, depth_db):
+    """A smooth random level contour (linear gain) varying over about ``depth_db`` dB."""
+    k = max(4, int(n / sr * cutoff_hz * 2) + 4)
+    knots = gen.standard_normal(k)
+    contour = np.interp(np.linspace(0, k - 1, n), np.arange(k), knots)
+    contour = (contour - contour.min()) / (np.ptp(contour) + 1e-12)
+    return 10.0 ** (depth_db * (contour - 1.0) / 20.0)
+
+
+def _traffic(duration, sr, gen):
+    n = synth.n_samples_for(duration, sr)
+    t = np.arange(n) / sr
+    # distant rumble: brown noise low-passed at 300 Hz
+    rumble = scipy.signal.sosfilt(scipy.signal.butter(2, 300.0, fs=sr, output="sos"), synth.brown_noise(duration, sr, rng=gen).astype(np.float64))
+    y = 0.3 * rumble / (np.std(rumble) + 1e-12)
+    n_cars = max(2, int(gen.poisson(0.5 * duration)))
+    for _ in range(n_cars):
+        t0 = float(gen.uniform(-1.0, duration + 1.0))  # time of closest approach
+        speed = float(gen.uniform(8.0, 20.0))  # m/s
+        d0 = float(gen.uniform(4.0, 15.0))  # closest distance, m
+        r = np.sqrt(d0**2 + (speed * (t - t0)) ** 2)
+        gain = 4.0 / r  # spherical spreading, relative to 4 m
+        engine = synth.engine_hum(duration, sr, rpm=float(gen.uniform(1500, 3500)), cylinders=int(gen.choice([4, 6])), brightness=float(gen.uniform(0.3, 0.8)), rng=gen).astype(np.float64)
+        tyres = _bandpass_noise(gen, n, sr, 250.0, 2500.0)
+        car = 0.6 * engine / (np.std(engine) + 1e-12) + tyres / (np.std(tyres) + 1e-12)
+        y += gain * car
+    return y
+
+
+def _wind(duration, sr, gen):
+    n = synth.n_samples_for(duration, sr)
+    base = scipy.signal.sosfilt(scipy.signal.butter(2, 400.0, fs=sr, output="sos"), gen.standard_normal(n))
+    base /= np.std(base) + 1e-12
+    gusts = _slow_envelope(gen, n, sr, 0.4, 18.0)
+    whistle = _bandpass_noise(gen, n, sr, float(gen.uniform(500, 700)), float(gen.uniform(800, 1000)), order=4)
+    whistle /= np.std(whistle) + 1e-12
+    return gusts * (base + 0.25 * whistle * gusts)
+
+
+def _hum(duration, sr, gen):
+    mains = float(gen.choice([50.0, 60.0]))
+    hum = synth.mains_hum(duration, sr, mains=mains, n_harmonics=10, rng=gen).astype(np.float64)
+    n = hum.size
+    fan = scipy.signal.sosfilt(scipy.signal.butter(2, [60.0, 1500.0], btype="band", fs=sr, output="sos"), gen.standard_normal(n))
+    blade = float(gen.uniform(20.0, 40.0))  # blade-pass frequency, Hz
+    fan *= 1.0 + 0.3 * np.sin(2 * np.pi * blade * np.arange(n) / sr)
+    return hum / (np.std(hum) + 1e-12) + 0.5 * fan / (np.std(fan) + 1e-12)
+
+
+def _cafe(duration, sr, gen):
+    talk = synth.babble(duration, sr, n_voices=6, rng=gen).astype(np.float64)
+    n = talk.size
+    y = talk / (np.std(talk) + 1e-12)
+    n_clinks = int(gen.poisson(1.5 * duration))
+    for _ in range(n_clinks):
+        i0 = int(gen.integers(0, n))
+        length = min(n - i0, int(0.3 * sr))
+        tt = np.arange(length) / sr
+        clink = np.zeros(length)
+        f1 = float(gen.uniform(1800, 4000))
+        for ratio, amp in ((1.0, 1.0), (2.32, 0.5), (4.25, 0.25)):
+            f = f1 * ratio
+            if f < 0.45 * sr:
+                clink += amp * np.sin(2 * np.pi * f * tt) * np.exp(-tt / float(gen.uniform(0.03, 0.12)))
+        y[i0 : i0 + length] += float(gen.uniform(1.0, 3.0)) * clink
+    return y
+
+
+def background_noise(kind, duration=10.0, sr=16000, seed=0, amplitude=0.5):
+    """A real-world-like background noise, synthesized deterministically.
+
+    ================  ====================================================================
+    kind              what it is
+    ================  ====================================================================
+    ``"rain"``        dense droplets over hiss (:func:`course_lib.synth.rain`, 900 drops/s)
+    ``"traffic"``     cars passing by (engine harmonics + tyre noise, level ∝ 1 / distance
+                      along a straight road) over a low rumble
+    ``"babble"``      a crowd of 8 talkers (:func:`course_lib.synth.babble`)
+    ``"hum"``         50 or 60 Hz mains hum with harmonics and a ventilation fan
+    ``"wind"``        low-frequency gusts (18 dB level swings) with a faint whistle
+    ``"cafe"``        6 talkers and the clinks of cups and glasses
+    ================  ====================================================================
+
+    Parameters
+    ----------
+    kind : str
+        One of :data:`NOISE_KINDS`.
+    duration : float, default 10.0
+        Seconds.
+    sr : int, default 16000
+        Sampling rate in Hz.
+    seed : int, default 0
+        The same ``(kind, duration, sr, seed)`` always gives the same samples.
+    amplitude : float, default 0.5
+        Peak value.
+
+    Returns
+    -------
+    np.ndarray
+        float32, shape ``(round(duration · sr),)``.
+
+    Notebook: 05_augmentation
+    """
+    if kind not in NOISE_KINDS:
+        raise ValueError(f"kind must be one of {NOISE_KINDS}, got {kind!r}")
+    sr = _sr(sr)
+    duration = _positive(duration, "duration", "s")
+    amplitude = synth._check_amplitude(amplitude)
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    gen = np.random.default_rng([int(seed), NOISE_KINDS.index(kind), 7919])
+    if kind == "rain":
+        y = synth.rain(duration, sr, density=900.0, brightness=0.6, rng=gen).astype(np.float64)
+    elif kind == "traffic":
+        y = _traffic(duration, sr, gen)
+    elif kind == "babble":
+        y = synth.babble(duration, sr, n_voices=8, rng=gen).astype(np.float64)
+    elif kind == "hum":
+        y = _hum(duration, sr, gen)
+    elif kind == "wind":
+        y = _wind(duration, sr, gen)
+    else:
+        y = _cafe(duration, sr, gen)
+    return synth._finish(y, amplitude)
+
+
+# ---------------------------------------------------------------------------------------
+# a random chain
+# ---------------------------------------------------------------------------------------
+def _pair(value, name):
+    try:
+        lo, hi = (float(v) for v in value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a (low, high) pair, got {value!r}") from None
+    if not (math.isfinite(lo) and math.isfinite(hi) and lo <= hi):
+        raise ValueError(f"{name} must be a finite (low, high) pair with low <= high, got {value!r}")
+    return lo, hi
+
+
+def random_augment(y, sr, rng=None, *, n_steps=(-2.0, 2.0), irs=(), noises=(), snr_db=(0.0, 20.0), devices=(), p=0.8):
+    """Apply a random chain of augmentations, in the order sound meets them.
+
+    1. pitch shift by a uniform number of semitones in ``n_steps`` (the source changes);
+    2. reverb with one of ``irs`` (the room);
+    3. one of ``noises`` at a uniform SNR in ``snr_db`` dB (the background);
+    4. one of ``devices`` (the microphone colours everything it records).
+
+    Each step happens with probability ``p`` (and only if it has something to choose from).
+    The result is scaled down if it would exceed a peak of 0.99.
+
+    Parameters
+    ----------
+    y : array_like, shape (n_samples,)
+    sr : int
+        Sampling rate in Hz.
+    rng : numpy.random.Generator, int or None
+    n_steps : (float, float)
+        Range of the pitch shift in semitones; ``(0, 0)`` disables it.
+    irs : sequence of arrays
+        Impulse responses to choose from.
+    noises : sequence of arrays
+        Background noises to choose from.
+    snr_db : (float, float)
+        Range of SNRs in dB.
+    devices : sequence of str
+        Keys of :data:`DEVICES` to choose from.
+    p : float, default 0.8
+        Probability of each step.
+
+    Returns
+    -------
+    np.ndarray
+        float32, shape ``(n_samples,)``.
+
+    Notebook: 05_augmentation
+    """
+    y = _signal(y)
+    sr = _sr(sr)
+    gen = _rng(rng)
+    lo_st, hi_st = _pair(n_steps, "n_steps")
+    lo_snr, hi_snr = _pair(snr_db, "snr_db")
+    p = synth._check_range(p, "p", 0.0, 1.0)
+    for d in devices:
+        _device(d)
+    out = y
+    if hi_st > lo_st and gen.random() < p:
+        out = pitch_shift(out, sr, float(gen.uniform(lo_st, hi_st))).astype(np.float64)
+    if len(irs) and gen.random() < p:
+        out = reverb(out, irs[int(gen.integers(len(irs)))]).astype(np.float64)
+    if len(noises) and gen.random() < p and np.any(out):
+        out = add_noise(out, noises[int(gen.integers(len(noises)))], float(gen.uniform(lo_snr, hi_snr)), rng=gen).astype(np.float64)
+    if len(devices) and gen.random() < p:
+        out = device_response(out, sr, devices[int(gen.integers(len(devices)))]).astype(np.float64)
+    return _limit_peak(np.asarray(out, dtype=np.float64)).astype(np.float32)

@@ -1,0 +1,554 @@
+"""Convolutions on the raw waveform: Conv1D arithmetic, a raw-audio classifier, first-layer filters.
+
+Instead of a spectrogram, a network can read the samples themselves: a 1-D convolution slides
+``filters`` kernels of ``kernel_size`` samples over a ``(batch, steps, channels)`` signal. This
+module holds what chapter ``06_raw_waveform`` teaches and tests: the output length of a Keras
+``Conv1D`` for every padding, stride and dilation (:func:`conv1d_output_length`), the convolution
+itself written in NumPy (:func:`conv1d`, identical to Keras), a raw-waveform classifier with a
+strided first layer (:func:`raw_waveform_classifier`), the magnitude responses of the learned
+first-layer filters (:func:`filter_responses`, :func:`plot_filter_responses`) and a parametric
+band-pass first layer in the spirit of SincNet and Zeghidour et al.'s learned front ends
+(:func:`sinc_kernels` in NumPy; the Keras layer ``SincConv1D``, made on first use so that
+``import course_lib.rawconv`` does not import TensorFlow). Chapter ``07_crepe`` reuses
+:func:`filter_responses` for CREPE's first layer.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+import numpy as np
+
+from . import mel as _mel
+
+__all__ = [
+    "PADDINGS",
+    "conv1d_output_length",
+    "conv1d",
+    "raw_waveform_classifier",
+    "filter_responses",
+    "filter_peak_frequencies",
+    "plot_filter_responses",
+    "mel_band_edges",
+    "sinc_kernels",
+    "SincConv1D",
+]
+
+#: The paddings of ``keras.layers.Conv1D``.
+PADDINGS = ("valid", "same", "causal")
+
+
+def _int(value, name: str, lo: int = 1) -> int:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {value!r} ({type(value).__name__})")
+    if value < lo:
+        raise ValueError(f"{name} must be >= {lo}, got {value!r}")
+    return int(value)
+
+
+def _padding(padding) -> str:
+    if not isinstance(padding, str) or padding.lower() not in PADDINGS:
+        raise ValueError(f"padding must be one of {PADDINGS}, got {padding!r}")
+    return padding.lower()
+
+
+def conv1d_output_length(n, kernel_size, stride=1, padding="valid", dilation=1):
+    """Number of output steps of ``keras.layers.Conv1D`` on ``n`` input steps.
+
+    With the effective kernel span ``span = dilation · (kernel_size - 1) + 1``:
+
+    - ``"valid"`` (no padding): ``floor((n - span) / stride) + 1``; with stride 1 the talk's
+      ``seq len - kernel size + 1``;
+    - ``"same"`` (zeros around the signal, more on the right when odd): ``ceil(n / stride)``;
+      with stride 1 the output is as long as the input;
+    - ``"causal"`` (``span - 1`` zeros on the left only; output ``t`` sees inputs ``<= t``):
+      ``ceil(n / stride)``.
+
+    Parameters
+    ----------
+    n : int
+        Input steps (samples), >= 1.
+    kernel_size : int
+        Kernel length in steps, >= 1.
+    stride : int, default 1
+        Steps between successive kernel positions.
+    padding : {"valid", "same", "causal"}
+    dilation : int, default 1
+        Spacing between kernel taps (``dilation - 1`` holes between them). Keras does not allow
+        ``stride > 1`` together with ``dilation > 1``; neither does this function.
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    ValueError
+        Non-positive arguments, stride and dilation both above 1, or a ``"valid"`` output
+        that would be empty (input shorter than the kernel span), as Keras raises.
+
+    Examples
+    --------
+    >>> conv1d_output_length(10, 3)
+    8
+    >>> conv1d_output_length(10, 3, padding="same")
+    10
+
+    Notebook: 06_raw_waveform
+    """
+    n = _int(n, "n")
+    kernel_size = _int(kernel_size, "kernel_size")
+    stride = _int(stride, "stride")
+    dilation = _int(dilation, "dilation")
+    padding = _padding(padding)
+    if stride > 1 and dilation > 1:
+        raise ValueError(f"stride > 1 is not supported together with dilation > 1 (as in Keras), got stride={stride}, dilation={dilation}")
+    span = dilation * (kernel_size - 1) + 1
+    if padding == "valid":
+        if n < span:
+            raise ValueError(f"'valid' output would be empty: n={n} steps is shorter than the kernel span {span} (= dilation · (kernel_size - 1) + 1)")
+        return (n - span) // stride + 1
+    return -(-n // stride)
+
+
+def _pad_amounts(n: int, kernel_size: int, stride: int, padding: str, dilation: int):
+    span = dilation * (kernel_size - 1) + 1
+    out = conv1d_output_length(n, kernel_size, stride, padding, dilation)
+    if padding == "valid":
+        return 0, 0, out
+    if padding == "causal":
+        return span - 1, 0, out
+    total = max((out - 1) * stride + span - n, 0)
+    return total // 2, total - total // 2, out
+
+
+def conv1d(x, kernel, bias=None, stride=1, padding="valid", dilation=1):
+    """1-D convolution exactly as ``keras.layers.Conv1D`` computes it, in NumPy.
+
+    ``out[b, t, f] = bias[f] + Σ_k Σ_c x_padded[b, t · stride + k · dilation, c] · kernel[k, c, f]``
+    (a cross-correlation: the kernel is not flipped, as in every deep-learning library).
+
+    Parameters
+    ----------
+    x : array_like
+        Input ``(batch, steps, channels)``; ``(steps,)`` is treated as one mono example.
+    kernel : array_like
+        Weights ``(kernel_size, channels, filters)``, Keras' layout; ``(kernel_size, filters)``
+        for mono input.
+    bias : array_like, optional
+        ``(filters,)``.
+    stride, padding, dilation
+        As in :func:`conv1d_output_length`.
+
+    Returns
+    -------
+    np.ndarray
+        float64 ``(batch, out_steps, filters)`` (``(out_steps, filters)`` for 1-D ``x``).
+
+    Notebook: 06_raw_waveform
+    """
+    x = np.asarray(x, dtype=np.float64)
+    squeeze = x.ndim == 1
+    if squeeze:
+        x = x[None, :, None]
+    if x.ndim != 3:
+        raise ValueError(f"x must be (batch, steps, channels) or (steps,), got shape {x.shape}")
+    w = np.asarray(kernel, dtype=np.float64)
+    if w.ndim == 2:
+        w = w[:, None, :]
+    if w.ndim != 3 or w.shape[1] != x.shape[2]:
+        raise ValueError(f"kernel must be (kernel_size, channels={x.shape[2]}, filters), got shape {np.shape(kernel)}")
+    k = w.shape[0]
+    padding = _padding(padding)
+    left, right, out = _pad_amounts(x.shape[1], k, _int(stride, "stride"), padding, _int(dilation, "dilation"))
+    xp = np.pad(x, ((0, 0), (left, right), (0, 0)))
+    idx = np.arange(out)[:, None] * stride + np.arange(k)[None, :] * dilation  # (out, k)
+    patches = xp[:, idx, :]  # (batch, out, k, channels)
+    y = np.einsum("btkc,kcf->btf", patches, w)
+    if bias is not None:
+        b = np.asarray(bias, dtype=np.float64)
+        if b.shape != (w.shape[2],):
+            raise ValueError(f"bias must have shape ({w.shape[2]},), got {b.shape}")
+        y = y + b
+    return y[0] if squeeze else y
+
+
+# ---------------------------------------------------------------------------------------
+# first-layer filters
+# ---------------------------------------------------------------------------------------
+def _kernels_2d(kernel) -> np.ndarray:
+    """Filters as rows: ``(n_filters, kernel_size)`` from Keras ``(k, 1, f)``, ``(k, f)`` layouts."""
+    w = np.asarray(kernel, dtype=np.float64)
+    if w.ndim == 3:
+        if w.shape[1] != 1:
+            raise ValueError(f"kernel must have one input channel (raw mono audio), got shape {w.shape}")
+        w = w[:, 0, :]
+    if w.ndim != 2:
+        raise ValueError(f"kernel must be (kernel_size, filters) or (kernel_size, 1, filters), got shape {w.shape}")
+    if not np.all(np.isfinite(w)):
+        raise ValueError("kernel contains NaN or infinite values")
+    return w.T
+
+
+def _responses(kernel, sr, n_fft):
+    w = _kernels_2d(kernel)
+    sr = float(sr)
+    if not (math.isfinite(sr) and sr > 0):
+        raise ValueError(f"sr must be a positive number of Hz, got {sr!r}")
+    n_fft = _int(n_fft, "n_fft", 2)
+    if n_fft < w.shape[1]:
+        raise ValueError(f"n_fft={n_fft} must be at least the kernel size {w.shape[1]}")
+    mag = np.abs(np.fft.rfft(w, n=n_fft, axis=1))
+    freqs = np.arange(mag.shape[1]) * sr / n_fft
+    return freqs, mag
+
+
+def filter_peak_frequencies(kernel, sr, n_fft=512):
+    """Frequency (Hz) where each filter's magnitude response peaks, in the kernel's filter order.
+
+    Notebook: 06_raw_waveform
+    """
+    freqs, mag = _responses(kernel, sr, n_fft)
+    return freqs[np.argmax(mag, axis=1)]
+
+
+def filter_responses(kernel, sr, n_fft=512, normalize=True, floor_db=-80.0, return_order=False):
+    """Magnitude responses of first-layer filters in dB, sorted by their peak frequency.
+
+    Each filter (a column of the Keras kernel) is zero-padded to ``n_fft`` samples and
+    Fourier-transformed: ``20 · log10 |FFT|``. The rows are sorted by the frequency of their
+    maximum (ties by spectral centroid), so an image of them shows which frequency bands the
+    layer covers, low filters at the bottom.
+
+    Parameters
+    ----------
+    kernel : array_like
+        ``(kernel_size, 1, filters)`` (``Conv1D.kernel``) or ``(kernel_size, filters)``.
+    sr : float
+        Sampling rate in Hz.
+    n_fft : int, default 512
+        FFT size (>= kernel_size); ``1 + n_fft // 2`` frequencies from 0 to ``sr / 2``.
+    normalize : bool, default True
+        Give each filter its own 0 dB maximum (the shape, not the gain, is compared).
+    floor_db : float, default -80
+        Lowest level returned (dB).
+    return_order : bool, default False
+        Also return the filter indices in sorted order.
+
+    Returns
+    -------
+    freqs : np.ndarray, shape (1 + n_fft // 2,)
+        Hz.
+    responses_db : np.ndarray, shape (filters, 1 + n_fft // 2)
+        dB, row ``i`` the ``i``-th lowest filter.
+    order : np.ndarray of int, only with ``return_order=True``
+
+    Notebook: 06_raw_waveform
+    """
+    freqs, mag = _responses(kernel, sr, n_fft)
+    power = mag**2
+    centroid = (power @ freqs) / np.maximum(power.sum(axis=1), 1e-300)
+    order = np.lexsort((centroid, freqs[np.argmax(mag, axis=1)]))
+    db = 20.0 * np.log10(np.maximum(mag[order], 1e-12))
+    if normalize:
+        db -= db.max(axis=1, keepdims=True)
+    db = np.maximum(db, float(floor_db))
+    return (freqs, db, order) if return_order else (freqs, db)
+
+
+def plot_filter_responses(kernel, sr, n_fft=512, ax=None, title=None, vmin=-40.0, colorbar=True):
+    """Show :func:`filter_responses` as an image: frequency (Hz) across, filters up (sorted).
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Notebook: 06_raw_waveform
+    """
+    import matplotlib.pyplot as plt
+
+    freqs, db = filter_responses(kernel, sr, n_fft)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 3.5))
+    df = freqs[1] - freqs[0]
+    image = ax.imshow(db, origin="lower", aspect="auto", cmap="magma", vmin=vmin, vmax=0.0,
+                      extent=[-df / 2, freqs[-1] + df / 2, -0.5, db.shape[0] - 0.5], interpolation="nearest")
+    ax.set_xlabel("Frequency (Hz)")
+    ax.set_ylabel("Filter (sorted by peak frequency)")
+    if title:
+        ax.set_title(title)
+    if colorbar:
+        ax.figure.colorbar(image, ax=ax, label="dB", pad=0.01)
+    return ax
+
+
+# ---------------------------------------------------------------------------------------
+# the sinc (parametric band-pass) front end
+# ---------------------------------------------------------------------------------------
+def mel_band_edges(n_filters, sr, fmin=30.0, fmax=None):
+    """Low cut-offs and bandwidths (Hz) of ``n_filters`` adjacent bands evenly spaced in mel.
+
+    SincNet's initialization: ``n_filters + 1`` edges on the HTK mel scale from ``fmin`` to
+    ``fmax`` (default ``sr / 2 - 100``); band ``i`` spans edges ``i`` to ``i + 1``.
+
+    Returns
+    -------
+    low_hz, band_hz : np.ndarray, shape (n_filters,)
+
+    Notebook: 06_raw_waveform
+    """
+    n_filters = _int(n_filters, "n_filters")
+    fmax = sr / 2 - 100.0 if fmax is None else float(fmax)
+    if not 0 <= fmin < fmax <= sr / 2:
+        raise ValueError(f"need 0 <= fmin < fmax <= sr / 2, got fmin={fmin}, fmax={fmax}, sr={sr}")
+    edges = _mel.mel_to_hz(np.linspace(_mel.hz_to_mel(fmin, htk=True), _mel.hz_to_mel(fmax, htk=True), n_filters + 1), htk=True)
+    return np.asarray(edges[:-1]), np.diff(edges)
+
+
+def sinc_kernels(low_hz, band_hz, kernel_size, sr, window="hamming"):
+    """Band-pass kernels as the difference of two windowed sincs (SincNet's first layer).
+
+    An ideal low-pass filter with cut-off ``f`` Hz has the impulse response
+    ``(2 f / sr) · sinc(2 f n / sr)`` (unit gain below ``f``). The difference of two of them,
+    with cut-offs ``f1 = low_hz`` and ``f2 = low_hz + band_hz``, passes ``[f1, f2]`` with unit
+    gain; truncated to ``kernel_size`` taps centred on ``n = 0`` and multiplied by a window it
+    becomes a practical FIR band-pass whose transitions are about ``3.3 · sr / kernel_size`` Hz
+    wide (Hamming).
+
+    Parameters
+    ----------
+    low_hz, band_hz : array_like, shape (filters,)
+        Lower cut-offs and bandwidths in Hz (``low_hz + band_hz <= sr / 2``).
+    kernel_size : int
+        Taps (odd, so that the kernel is symmetric about its centre: linear phase).
+    sr : float
+        Sampling rate in Hz.
+    window : str, default "hamming"
+        Any ``scipy.signal.get_window`` name (symmetric).
+
+    Returns
+    -------
+    np.ndarray
+        ``(kernel_size, filters)``, float64.
+
+    Notebook: 06_raw_waveform
+    """
+    import scipy.signal
+
+    low = np.atleast_1d(np.asarray(low_hz, dtype=np.float64))
+    band = np.atleast_1d(np.asarray(band_hz, dtype=np.float64))
+    if low.shape != band.shape or low.ndim != 1:
+        raise ValueError(f"low_hz and band_hz must be 1-D and of equal length, got {low.shape} and {band.shape}")
+    kernel_size = _int(kernel_size, "kernel_size", 3)
+    if kernel_size % 2 == 0:
+        raise ValueError(f"kernel_size must be odd (a symmetric, linear-phase kernel), got {kernel_size}")
+    high = low + band
+    if np.any(low < 0) or np.any(band <= 0) or np.any(high > sr / 2 + 1e-9):
+        raise ValueError("need low_hz >= 0, band_hz > 0 and low_hz + band_hz <= sr / 2")
+    n = np.arange(kernel_size) - (kernel_size - 1) / 2
+    win = scipy.signal.get_window(window, kernel_size, fftbins=False)
+
+    def lowpass(f):
+        return (2.0 * f[None, :] / sr) * np.sinc(2.0 * f[None, :] * n[:, None] / sr)
+
+    return (lowpass(high) - lowpass(low)) * win[:, None]
+
+
+_SINC_CLASS = None
+
+
+def _make_sinc_class():
+    import keras
+    from keras import ops
+
+    @keras.saving.register_keras_serializable(package="course_lib")
+    class SincConv1D(keras.layers.Layer):
+        """A first layer of learnable band-pass filters (SincNet, Ravanelli & Bengio 2018).
+
+        Each of the ``filters`` kernels is :func:`course_lib.rawconv.sinc_kernels` of two
+        learnable cut-offs in Hz: a low cut-off ``min_low_hz + sr · |low|`` and a bandwidth
+        ``min_band_hz + sr · |band|`` (the top is clipped to ``sr / 2``). Instead of
+        ``kernel_size`` free weights per filter, the network learns only where each band sits.
+        Initialized with bands evenly spaced on the mel scale (:func:`mel_band_edges`). As in
+        SincNet's code, the two weights hold frequencies divided by ``sr`` (cycles per sample),
+        so that an optimizer step of 1e-3 moves a cut-off by ``sr / 1000`` Hz; read them in Hz
+        with :meth:`cutoffs`.
+
+        Parameters
+        ----------
+        filters : int
+        kernel_size : int (odd)
+        sr : int
+            Sampling rate in Hz.
+        strides : int, default 1
+        padding : {"valid", "same"}
+        min_low_hz, min_band_hz : float, default 50
+            Lowest cut-off and narrowest band, Hz.
+
+        Input ``(batch, steps, 1)``; output ``(batch, out_steps, filters)``.
+
+        Notebook: 06_raw_waveform
+        """
+
+        def __init__(self, filters, kernel_size, sr, strides=1, padding="valid", min_low_hz=50.0, min_band_hz=50.0, **kwargs):
+            super().__init__(**kwargs)
+            self.filters = _int(filters, "filters")
+            self.kernel_size = _int(kernel_size, "kernel_size", 3)
+            if self.kernel_size % 2 == 0:
+                raise ValueError(f"kernel_size must be odd, got {kernel_size}")
+            self.sr = _int(sr, "sr")
+            self.strides = _int(strides, "strides")
+            if padding not in ("valid", "same"):
+                raise ValueError(f"padding must be 'valid' or 'same', got {padding!r}")
+            self.padding = padding
+            self.min_low_hz = float(min_low_hz)
+            self.min_band_hz = float(min_band_hz)
+            if not (self.min_low_hz >= 0 and self.min_band_hz > 0 and self.min_low_hz + self.min_band_hz < self.sr / 2):
+                raise ValueError(f"need min_low_hz >= 0, min_band_hz > 0 and their sum below sr / 2, got {min_low_hz}, {min_band_hz}")
+
+        def build(self, input_shape):
+            if input_shape[-1] != 1:
+                raise ValueError(f"SincConv1D expects mono input (batch, steps, 1), got {input_shape}")
+            low, band = mel_band_edges(self.filters, self.sr, fmin=30.0, fmax=self.sr / 2 - (self.min_low_hz + self.min_band_hz))
+            init = keras.initializers.Constant
+            self.low = self.add_weight(name="low", shape=(self.filters,), initializer=init(np.maximum(low - self.min_low_hz, 0.0) / self.sr))
+            self.band = self.add_weight(name="band", shape=(self.filters,), initializer=init((band - self.min_band_hz) / self.sr))
+            n = np.arange(self.kernel_size) - (self.kernel_size - 1) / 2
+            self._n = n.astype("float32")
+            import scipy.signal
+
+            self._window = scipy.signal.get_window("hamming", self.kernel_size, fftbins=False).astype("float32")
+
+        def cutoffs(self):
+            """``(low, high)`` cut-offs in Hz as tensors of shape ``(filters,)``."""
+            low = self.min_low_hz + self.sr * ops.abs(self.low)
+            high = ops.clip(low + self.min_band_hz + self.sr * ops.abs(self.band), self.min_low_hz, self.sr / 2)
+            return low, high
+
+        def kernel(self):
+            """The band-pass kernels, ``(kernel_size, 1, filters)``."""
+            low, high = self.cutoffs()
+            n = ops.convert_to_tensor(self._n)[:, None]
+            centre = ops.equal(n, 0.0)
+            safe_n = ops.where(centre, 1.0, n)
+
+            def lowpass(f):
+                x = 2.0 * f[None, :] * safe_n / self.sr  # (kernel_size, filters)
+                s = ops.sin(np.pi * x) / (np.pi * x)
+                return ops.where(centre, 2.0 * f[None, :] / self.sr, 2.0 * f[None, :] / self.sr * s)
+
+            h = (lowpass(high) - lowpass(low)) * ops.convert_to_tensor(self._window)[:, None]
+            return ops.expand_dims(h, 1)
+
+        def call(self, inputs):
+            return ops.conv(inputs, self.kernel(), strides=self.strides, padding=self.padding)
+
+        def compute_output_shape(self, input_shape):
+            steps = input_shape[1]
+            out = None if steps is None else conv1d_output_length(steps, self.kernel_size, self.strides, self.padding)
+            return (input_shape[0], out, self.filters)
+
+        def get_config(self):
+            config = super().get_config()
+            config.update(filters=self.filters, kernel_size=self.kernel_size, sr=self.sr, strides=self.strides,
+                          padding=self.padding, min_low_hz=self.min_low_hz, min_band_hz=self.min_band_hz)
+            return config
+
+    return SincConv1D
+
+
+def __getattr__(name):
+    # SincConv1D is a Keras layer: build the class on first access (imports Keras then).
+    global _SINC_CLASS
+    if name == "SincConv1D":
+        if _SINC_CLASS is None:
+            _SINC_CLASS = _make_sinc_class()
+        return _SINC_CLASS
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+# ---------------------------------------------------------------------------------------
+# the raw-waveform classifier
+# ---------------------------------------------------------------------------------------
+def raw_waveform_classifier(n_samples, n_classes, sr=8000, frontend="conv", first_filters=32, first_kernel=65,
+                            first_stride=16, block_filters=(32, 64, 64), pool_size=4, dropout=0.2, seed=0):
+    """A small CNN that classifies raw waveforms.
+
+    ``waveform (n_samples,)`` → reshape ``(n_samples, 1)`` → **front end**: a strided
+    ``Conv1D`` (``first_filters`` kernels of ``first_kernel`` samples, stride ``first_stride``;
+    or, with ``frontend="sinc"``, :class:`SincConv1D` band-passes) → batch norm → ReLU → max
+    pooling → for each entry of ``block_filters``: ``Conv1D`` (kernel 3, 'same') → batch norm →
+    ReLU → max pooling (``pool_size``) → global max pooling over time → dropout → dense softmax
+    over ``n_classes``. The front end plays the part of the STFT + filterbank of a spectrogram
+    model, learned from data. Its kernels start as tiny random numbers (normal, standard
+    deviation 1e-3): batch normalization behind it makes their scale irrelevant, and what the
+    filters learn soon outweighs their random start, so that their spectra show what was
+    learned even after a short training on a CPU.
+
+    Parameters
+    ----------
+    n_samples : int
+        Samples per input clip.
+    n_classes : int
+    sr : int, default 8000
+        Sampling rate in Hz (needed by the sinc front end).
+    frontend : {"conv", "sinc"}
+    first_filters, first_kernel, first_stride : int
+        The front end's filters, kernel length (samples; odd for ``"sinc"``) and stride.
+    block_filters : sequence of int
+        Filters of the later Conv1D blocks.
+    pool_size : int, default 4
+    dropout : float, default 0.2
+    seed : int, default 0
+        Seeds every initializer (the same seed builds the same weights).
+
+    Returns
+    -------
+    keras.Model
+        Input ``"waveform"`` ``(batch, n_samples)``, output class probabilities; the front end
+        layer is named ``"frontend"``.
+
+    Notebook: 06_raw_waveform
+    """
+    import keras
+    from keras import layers
+
+    n_samples = _int(n_samples, "n_samples")
+    n_classes = _int(n_classes, "n_classes", 2)
+    first_filters = _int(first_filters, "first_filters")
+    first_kernel = _int(first_kernel, "first_kernel")
+    first_stride = _int(first_stride, "first_stride")
+    pool_size = _int(pool_size, "pool_size")
+    seed = _int(seed, "seed", 0)
+    if frontend not in ("conv", "sinc"):
+        raise ValueError(f"frontend must be 'conv' or 'sinc', got {frontend!r}")
+    counter = iter(range(1, 1000))
+
+    def init():
+        return keras.initializers.GlorotUniform(seed=seed * 1009 + next(counter))
+
+    steps = conv1d_output_length(n_samples, first_kernel, first_stride)  # raises if the clip is too short
+    inputs = keras.Input(shape=(n_samples,), name="waveform")
+    x = layers.Reshape((n_samples, 1), name="to_channels")(inputs)
+    if frontend == "conv":
+        x = layers.Conv1D(first_filters, first_kernel, strides=first_stride, use_bias=False, kernel_initializer=keras.initializers.RandomNormal(stddev=1e-3, seed=seed * 1009), name="frontend")(x)
+    else:
+        x = __getattr__("SincConv1D")(first_filters, first_kernel, sr, strides=first_stride, name="frontend")(x)
+    x = layers.BatchNormalization(momentum=0.9, name="frontend_bn")(x)
+    x = layers.ReLU(name="frontend_relu")(x)
+    if steps >= 2 * pool_size:
+        x = layers.MaxPooling1D(pool_size, name="frontend_pool")(x)
+        steps //= pool_size
+    for i, f in enumerate(block_filters, start=1):
+        x = layers.Conv1D(_int(f, "block_filters"), 3, padding="same", use_bias=False, kernel_initializer=init(), name=f"conv{i}")(x)
+        x = layers.BatchNormalization(momentum=0.9, name=f"bn{i}")(x)
+        x = layers.ReLU(name=f"relu{i}")(x)
+        if steps >= 2 * pool_size:
+            x = layers.MaxPooling1D(pool_size, name=f"pool{i}")(x)
+            steps //= pool_size
+    x = layers.GlobalMaxPooling1D(name="global_pool")(x)
+    if dropout:
+        x = layers.Dropout(float(dropout), seed=seed, name="dropout")(x)
+    outputs = layers.Dense(n_classes, activation="softmax", kernel_initializer=init(), name="classes")(x)
+    return keras.Model(inputs, outputs, name=f"raw_{frontend}_classifier")
