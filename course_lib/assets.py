@@ -39,6 +39,7 @@ class Asset:
     origin: str
     licence: str = LICENCE
     needs: str | None = None  # an external program the maker runs, e.g. "espeak-ng"
+    trained: bool = False  # a model trained by `origin`: slow and not bit-reproducible; never regenerated here
 
 
 def data_dir() -> Path:
@@ -161,6 +162,10 @@ def _noise(kind: str):
     return make
 
 
+def _trained(dest: Path) -> None:  # pragma: no cover - trained assets are never made by build()
+    raise RuntimeError(f"{dest.name} is a trained model: retrain it with its command (see data/README.md)")
+
+
 ASSETS: tuple[Asset, ...] = (
     Asset("organ_electronic_059.wav", _organ("PCM_16"),
           "3 s electronic-organ note, B3 (MIDI 59, 246.9 Hz), 16 kHz, 16-bit PCM, named like the NSynth file the talk reads",
@@ -201,6 +206,12 @@ ASSETS: tuple[Asset, ...] = (
           "course_lib.augment.background_noise"),
     Asset("noise_hum.wav", _noise("hum"), "10 s of mains hum (50 Hz and harmonics) with a ventilation fan, 16 kHz",
           "course_lib.augment.background_noise"),
+    Asset("wavenet_melodies.weights.h5", _trained,
+          "WaveNet weights (102,496 parameters, receptive field 1024) trained on plucked and organ melodies at 8 kHz",
+          "trained by `python -m course_lib.wavenet train --out data/wavenet_melodies.weights.h5`", trained=True),
+    Asset("wavenet_melodies.json", _trained,
+          "the WaveNet's hyperparameters, training settings and per-epoch loss history",
+          "written by the same training command", trained=True),
 )
 
 
@@ -210,15 +221,21 @@ def sha256(file: Path) -> str:
 
 
 def _make_all(folder: Path, names=None) -> dict[str, str]:
+    """Make every synthesized asset into ``folder``; trained ones are only hashed where they lie."""
     folder.mkdir(parents=True, exist_ok=True)
     sums = {}
     for asset in ASSETS:
         if names is not None and asset.name not in names:
             continue
+        if asset.trained:
+            if folder == DATA_DIR:
+                sums[asset.name] = sha256(DATA_DIR / asset.name)
+            continue
         dest = folder / asset.name
         asset.make(dest)
         sums[asset.name] = sha256(dest)
     return sums
+
 
 
 def read_checksums(folder: Path | None = None) -> dict[str, str]:
@@ -244,7 +261,9 @@ Every file here is made by the course itself; nothing is downloaded. Regenerate 
 `checksums.sha256`; `python -m course_lib.assets verify` regenerates into a temporary folder and
 compares checksums (the test suite does the same). The speech files are spoken by Debian's
 `espeak-ng` (built here with {tools}); another espeak-ng version gives other bytes, and the test
-skips them with a message saying so.
+skips them with a message saying so. Trained models are the exception to regeneration: they
+are kept as trained (their checksum is recorded, not reproduced) and retrained by the command
+named in their row.
 
 | file | what it is | made by | licence | sha256 |
 |---|---|---|---|---|
