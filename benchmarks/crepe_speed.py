@@ -21,8 +21,6 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
-import numpy as np  # noqa: E402
-
 from course_lib import crepe, pitch_eval, synth  # noqa: E402
 
 

@@ -329,7 +329,8 @@ def load_pretrained_weights(model, capacity="tiny") -> None:
 
     The HDF5 file stores, per layer name (``conv1`` … ``conv6``, ``conv1-BN`` … ``conv6-BN``,
     ``classifier``), the kernel and bias of each convolution as ``(width, in, out)`` -- reshaped
-    here to the ``(width, 1, in, out)`` of a ``Conv2D`` with a ``(width, 1)`` kernel -- the four
+    here to the ``(width, 1, in, out)`` of a ``Conv2D`` with a ``(width, 1)`` kernel (or kept for
+    the ``"conv1d"`` layout) -- the four
     arrays of each batch normalization (gamma, beta, moving mean, moving variance) and the
     ``(4 · 16 · multiplier, 360)`` classifier.
 
@@ -535,13 +536,13 @@ def get_activation(audio, sr, capacity="tiny", center=True, step_size=10, verbos
 def _run(model, frames, batch_size, verbose=0) -> np.ndarray:
     """The network on (n, 1024) frames, ``batch_size`` at a time.
 
-    ``model.predict`` shows a progress bar (``verbose``) but costs a tenth of a second per call
-    to set up; without one, ``predict_on_batch`` per chunk gives the same numbers faster on
-    short clips.
+    ``model.predict`` shows a progress bar (``verbose``) but costs a tenth of a second per call to
+    set up (and retraces for new batch shapes); without a bar the model is simply called on each
+    chunk (``training=False``), which gives the same numbers and is faster on short clips.
     """
     if verbose:
         return np.asarray(model.predict(frames, batch_size=batch_size, verbose=verbose), dtype=np.float32)
-    out = [np.asarray(model.predict_on_batch(frames[i : i + batch_size])) for i in range(0, frames.shape[0], batch_size)]
+    out = [np.asarray(model(frames[i : i + batch_size], training=False)) for i in range(0, frames.shape[0], batch_size)]
     return np.concatenate(out, axis=0).astype(np.float32, copy=False)
 
 

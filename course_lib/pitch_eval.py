@@ -180,7 +180,8 @@ def make_eval_set(
 
     Each clip is a :func:`course_lib.synth.harmonic_tone` whose start pitch is log-uniform in
     [``fmin``, ``fmax``] Hz, gliding up or down by up to 7 semitones, with a 4–7 Hz vibrato of
-    20–60 cents, in one of the ``timbres`` (:data:`TIMBRES`, taken in turn), optionally
+    20–60 cents, in one of the ``timbres`` (:data:`TIMBRES`, taken in turn; the ``j``-th noise
+    starts at the ``j``-th timbre, so that an SNR is not tied to one timbre), optionally
     reverberated (``reverb``: :func:`course_lib.augment.reverb` with an :func:`exponential_ir`
     of RT60 0.3–0.8 s) and mixed with the noise at the SNR (:func:`course_lib.augment.add_noise`;
     ``math.inf`` for a clean clip). Deterministic given ``seed``.
@@ -223,8 +224,8 @@ def make_eval_set(
         raise ValueError(f"n_per_condition must be a positive integer, got {n_per_condition!r}")
     rng = np.random.default_rng(seed)
     clips = []
-    count = 0
-    for noise in noises:
+    for j, noise in enumerate(noises):
+        count = j  # each noise starts one timbre further, so that no SNR always gets the same timbre
         for snr in snrs:
             for _ in range(int(n_per_condition)):
                 timbre = timbres[count % len(timbres)]

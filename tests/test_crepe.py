@@ -443,7 +443,7 @@ def test_eval_set_and_pyin():
     for a, b in zip(clips, again):
         np.testing.assert_array_equal(a.y, b.y)
         assert a.y.dtype == np.float32 and len(a.y) == len(a.f0) == 8000 and np.max(np.abs(a.y)) <= 1
-    assert {c.timbre for c in clips} == set(list(pitch_eval.TIMBRES)[:4])
+    assert [c.timbre for c in clips] == ["flute", "clarinet", "clarinet", "bright"]  # each noise starts one further
     ir = pitch_eval.exponential_ir(SR, rt60=0.5, seed=0)
     assert ir.shape == (8000,)
     tail = ir[1:].astype(np.float64) ** 2
