@@ -44,6 +44,8 @@ _MAGIC = {
 
 _EXTENSION_FORMAT = {".wav": "WAV", ".flac": "FLAC", ".ogg": "OGG"}
 _FLOAT_SUBTYPES = {"FLOAT", "DOUBLE"}
+# Lossy codecs: decoding can overshoot [-1, 1] slightly (real ESC-10 clips reach 1.004).
+_LOSSY_SUBTYPES = {"VORBIS", "OPUS", "MPEG_LAYER_I", "MPEG_LAYER_II", "MPEG_LAYER_III"}
 # More channels than this in a 2-D array almost always means (n_channels, n_samples).
 _MAX_CHANNELS = 64
 
@@ -157,7 +159,9 @@ def load(path, sr=None, mono=True):
         file, a directory, an empty (0-byte) file, a file that is not audio, a
         corrupt or truncated header, a file with no samples, NaN or infinite
         samples, samples outside [-1, 1] (legal in float WAV files, refused rather
-        than clipped silently), or an invalid ``sr`` argument.
+        than clipped silently; a lossy Ogg Vorbis, Opus or MP3 file is the exception:
+        its decoder's overshoot of a fraction of a percent past full scale is clipped),
+        or an invalid ``sr`` argument.
 
     Examples
     --------
@@ -192,6 +196,7 @@ def load(path, sr=None, mono=True):
     try:
         with soundfile.SoundFile(fs_path, mode="r") as f:
             file_sr = int(f.samplerate)
+            subtype = f.subtype
             data = f.read(dtype="float64", always_2d=True)
     except (soundfile.LibsndfileError, RuntimeError) as exc:
         detail = getattr(exc, "error_string", "") or ""
@@ -208,6 +213,10 @@ def load(path, sr=None, mono=True):
     if not finite.all():
         n_bad = int(data.size - np.count_nonzero(finite))
         fail(f"file contains NaN or infinite samples ({n_bad} of {data.size})")
+    if subtype in _LOSSY_SUBTYPES:
+        # A lossy decoder reconstructs an approximation of the waveform, which can overshoot
+        # full scale by a fraction of a percent where the original touched it: clip that.
+        np.clip(data, -1.0, 1.0, out=data)
     peak = float(np.max(np.abs(data)))
     if peak > 1.0:
         fail(f"samples exceed [-1, 1] (peak {peak:.6g}); normalize it first")

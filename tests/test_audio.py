@@ -268,6 +268,24 @@ def test_load_clips_resampling_overshoot_to_unit_range(tmp_path):
     assert np.max(np.abs(y)) <= 1.0
 
 
+def test_lossy_decoder_overshoot_is_clipped_but_float_wav_overshoot_is_refused(tmp_path):
+    # A full-scale square wave through Ogg Vorbis decodes past full scale (the codec's Gibbs
+    # ringing), as real ESC-10 clips do (peak 1.004): load clips it, and only for lossy files.
+    sr = 44100
+    t = np.arange(sr // 2) / sr
+    x = np.sign(np.sin(2 * np.pi * 441 * t)) * 0.999
+    path = tmp_path / "square.ogg"
+    sf.write(path, x, sr, format="OGG", subtype="VORBIS")
+    raw, _ = sf.read(path, dtype="float64")
+    assert np.max(np.abs(raw)) > 1.0
+    y, _ = audio.load(path)
+    assert np.max(np.abs(y)) <= 1.0 and np.array_equal(y, np.clip(raw, -1, 1).astype(np.float32))
+    wav = tmp_path / "loud.wav"
+    sf.write(wav, raw, sr, subtype="FLOAT")
+    with pytest.raises(AudioError, match="exceed"):
+        audio.load(wav)
+
+
 # --------------------------------------------------------------------------- bad input
 
 
