@@ -2,11 +2,13 @@
 
 Organized by domain, in layers (a module imports only from lower layers):
 
-1. ``audio`` (load, save, resample, mono, normalize, play), ``synth`` (deterministic synthesis)
+1. ``audio`` (load, save, resample, mono, normalize, play), ``synth`` (deterministic synthesis),
+   ``fetch`` (verified local copies of the real recordings: cache, mirror, download)
 2. ``spectral`` (DFT, windows, STFT, dB), ``mel`` (mel scales, filterbanks), ``pitch`` (Hz, MIDI, cents)
-3. ``datasets`` (the synthetic sound-scenes data set), ``augment`` (pitch, rooms, noise, devices),
-   ``audioset`` (ontology, CSV, TFRecord embeddings), ``assets`` (the files in ``data/``),
-   ``download`` (optional real data sets, checksummed)
+3. ``corpora`` (real recordings: ESC-10, FSDD, backgrounds, measured responses, librosa's
+   examples), ``instruments`` (notes from a SoundFont's recorded samples), ``datasets`` (the
+   synthetic sound-scenes data set), ``augment`` (pitch, rooms, noise, devices), ``audioset``
+   (ontology, CSV, TFRecord embeddings), ``assets`` (the files in ``data/``)
 4. ``vggish`` (front end, network, postprocessor), ``rawconv`` (Conv1D maths, raw-waveform models)
 5. ``plot``, ``widgets`` (for notebooks), ``book`` (executes notebooks; builds book, slides, student edition)
 

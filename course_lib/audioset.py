@@ -20,8 +20,8 @@ The TFRecord framing (lengths and CRC-32C checksums) and the protocol buffers ar
 plain Python, without TensorFlow, and checked: a truncated or corrupted file raises
 :class:`AudioSetFormatError` naming the file and the record, never skips data. Chapter
 ``04_audioset_vggish`` teaches these formats; :mod:`course_lib.vggish` uses :func:`quantize`.
-Real files can be fetched with :mod:`course_lib.download`; the course ships small samples made by
-this module (``data/audioset_*``, see :mod:`course_lib.assets`).
+The full published files can be fetched with :func:`course_lib.fetch.file` (for example
+``fetch.file("audioset/ontology.json")``); the course ships small samples made by this module (``data/audioset_*``, see :mod:`course_lib.assets`).
 """
 
 from __future__ import annotations

@@ -31,11 +31,12 @@ functions that build or load networks.
 from __future__ import annotations
 
 import numbers
+import os
 from pathlib import Path
 
 import numpy as np
 
-from . import audio, audioset, download
+from . import audio, audioset, fetch
 
 __all__ = [
     "SAMPLE_RATE",
@@ -82,8 +83,8 @@ LOG_OFFSET = 0.01  # log(mel + 0.01) avoids log(0)
 NUM_FRAMES = 96  # frames per example: 96 × 10 ms = 0.96 s
 EMBEDDING_SIZE = 128
 
-CHECKPOINT_URL = download.REGISTRY["vggish_model.ckpt"].url
-PCA_PARAMS_URL = download.REGISTRY["vggish_pca_params.npz"].url
+CHECKPOINT_URL = fetch.entry("vggish/vggish_model.ckpt").url
+PCA_PARAMS_URL = fetch.entry("vggish/vggish_pca_params.npz").url
 CHECKPOINT_NAME = "vggish_model.ckpt"
 PCA_PARAMS_NAME = "vggish_pca_params.npz"
 
@@ -406,11 +407,15 @@ def load_checkpoint(model, checkpoint_path) -> None:
 
 
 def weights_dir() -> Path:
-    """Where VGGish's pretrained files are looked for: ``$COURSE_VGGISH_DIR`` or ``~/.cache/course_lib/vggish``.
+    """Where VGGish's pretrained files are looked for: ``$COURSE_VGGISH_DIR``, else ``vggish/`` in the cache.
+
+    The cache is :func:`course_lib.fetch.cache_dir` (``$COURSE_DATA_DIR``, default
+    ``~/.cache/course_lib``), where ``fetch.file("vggish/vggish_model.ckpt")`` downloads to.
 
     Notebook: 04_audioset_vggish
     """
-    return download.cache_dir("vggish")
+    env = os.environ.get("COURSE_VGGISH_DIR")
+    return Path(env).expanduser() if env else fetch.cache_dir() / "vggish"
 
 
 def _missing(what: str, path: Path) -> WeightsNotFoundError:
@@ -419,7 +424,9 @@ def _missing(what: str, path: Path) -> WeightsNotFoundError:
         f"VGGish's {what} is not on this machine: {path} does not exist. The course cannot ship it. "
         f"Download both files\n  {CHECKPOINT_URL}\n  {PCA_PARAMS_URL}\ninto {folder} "
         "(set the environment variable COURSE_VGGISH_DIR to use another folder), for example with\n"
-        "  python -c \"from course_lib import download; download.fetch('vggish_model.ckpt'); download.fetch('vggish_pca_params.npz')\""
+        "  python -c \"from course_lib import fetch; fetch.file('vggish/vggish_model.ckpt'); fetch.file('vggish/vggish_pca_params.npz')\"\n"
+        "(which downloads into the course's cache; the registry records no sha256 for these two files, so "
+        "the download is reported as unverified)"
     )
 
 
