@@ -6,6 +6,7 @@
 #   make book     build the book (HTML, from the stored outputs) into _build/book
 #   make slides   write one reveal.js deck per chapter into _build/slides
 #   make data     regenerate data/ from course_lib and check it against data/checksums.sha256
+#   make data-real  fetch the real recordings (about 145 MB once; see DATA.md) so the course runs offline
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   ?= .venv
@@ -17,28 +18,36 @@ LAB_ARGS ?=
 ROOT_ARGS := $(if $(filter 0,$(shell id -u)),--allow-root,)
 # Extra arguments for pytest, e.g. `make test PYTEST_ARGS="-k mel"`.
 PYTEST_ARGS ?=
+# The real recordings: course_lib.corpora looks in $COURSE_DATA_DIR (default ~/.cache/course_lib),
+# then in a read-only mirror laid out like ../shared/reference (used when it exists beside the
+# repository, as on the course's developer and CI machines), then downloads and verifies.
+export COURSE_DATA_MIRROR ?= $(abspath $(wildcard ../shared/reference))
 
 # The browser assets of the book and the slides (reveal.js, MathJax, require.js, the widget
 # renderer): npm installs them from package-lock.json; npm records what it installed here.
 NODE_STAMP := node_modules/.package-lock.json
+# npm installs the SoundFont with the book's assets; without npm, course_lib downloads npm's tarball.
+NODE_DEP := $(if $(shell command -v npm 2>/dev/null),$(NODE_STAMP))
 
-.PHONY: setup lab test execute student book slides data clean
+.PHONY: setup lab test execute student book slides data data-real clean
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements-nodeps.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[lab,test]'
+	$(BIN)/python -m pip install --quiet --no-deps -r requirements-nodeps.txt
 	touch $(STAMP)
 
-lab: setup
+lab: setup data-real
+	LIBROSA_DATA_DIR="$$($(BIN)/python -m course_lib.corpora librosa-dir)" \
 	$(BIN)/jupyter lab --ServerApp.root_dir=. notebooks/00_introduction.ipynb $(ROOT_ARGS) $(LAB_ARGS)
 
-test: setup
+test: setup data-real
 	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
-execute: setup
+execute: setup data-real
 	$(BIN)/python -m course_lib.book execute
 
 student: setup
@@ -56,6 +65,10 @@ slides: setup $(NODE_STAMP)
 
 data: setup
 	$(BIN)/python -m course_lib.assets build
+
+# Every real set, verified; what is already in the cache or the mirror is not fetched again.
+data-real: setup $(NODE_DEP)
+	$(BIN)/python -m course_lib.corpora fetch
 
 clean:
 	rm -rf _build .pytest_cache .hypothesis

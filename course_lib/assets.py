@@ -1,7 +1,8 @@
 """The files in ``data/``: what each one is, the code that makes it, and its checksum.
 
-The course downloads nothing: every audio file a chapter opens is made here, from
-:mod:`course_lib.synth` and :mod:`course_lib.datasets`, or spoken by Debian's ``espeak-ng``.
+The course's own, synthetic files: the audio made here from :mod:`course_lib.synth` and
+:mod:`course_lib.datasets`, or spoken by Debian's ``espeak-ng`` (the real recordings are fetched
+by :mod:`course_lib.corpora`, never committed).
 ``python -m course_lib.assets build`` (``make data``) regenerates them all, writes
 ``data/checksums.sha256`` (``sha256sum -c`` format) and ``data/README.md`` (origin, licence and
 sha256 of each file); ``verify`` regenerates into a temporary folder and compares. Chapters 01–03
@@ -256,7 +257,10 @@ def _readme(sums: dict[str, str]) -> str:
     tools = f"espeak-ng {espeak_version()}" if espeak_version() else "espeak-ng (absent when built)"
     return f"""# data/
 
-Every file here is made by the course itself; nothing is downloaded. Regenerate them all with
+Every file here is made by the course itself: synthetic sounds (or espeak-ng's synthetic
+speech), samples of AudioSet's file formats and trained weights. The real recordings the course
+teaches on are not in the repository: [DATA.md](../DATA.md) describes them (source, licence,
+credits) and `make data-real` fetches them. Regenerate the files here with
 `make data` (`python -m course_lib.assets build`), which rewrites this README and
 `checksums.sha256`; `python -m course_lib.assets verify` regenerates into a temporary folder and
 compares checksums (the test suite does the same). The speech files are spoken by Debian's

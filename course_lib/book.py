@@ -439,6 +439,14 @@ def _resources_page(book: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _credits_page() -> str:
+    """``credits.md``: the data cards of the real recordings and every file's attribution (``DATA.md``)."""
+    from . import corpora
+
+    text = corpora.data_cards().replace("[data/README.md](data/README.md)", "`data/README.md` in the repository")
+    return text.replace("# The real recordings of the course: data cards and credits", "# Credits: the real recordings", 1) + "\n"
+
+
 def _book_config(book: dict, repository: str) -> dict:
     """``_config.yml`` for Jupyter Book 1: stored outputs only, local MathJax and widget renderer."""
     return {
@@ -471,10 +479,10 @@ def _book_config(book: dict, repository: str) -> dict:
 
 
 def _toc(present: list[Chapter]) -> dict:
-    """``_toc.yml``: the intro, the chapters in book order, slides and Binder, resources last."""
+    """``_toc.yml``: the intro, the chapters in book order, slides and Binder, credits, resources last."""
     return {"format": "jb-book", "root": "index", "parts": [
         {"caption": "Chapters", "chapters": [{"file": str(Path(ch.file).with_suffix(""))} for ch in present]},
-        {"caption": "Around the course", "chapters": [{"file": "slides"}, {"file": "resources"}]},
+        {"caption": "Around the course", "chapters": [{"file": "slides"}, {"file": "credits"}, {"file": "resources"}]},
     ]}
 
 
@@ -505,6 +513,7 @@ def write_book_sources(src: str | os.PathLike | None = None, repository: str = R
         "_toc.yml": yaml.safe_dump(_toc(present), sort_keys=False),
         "index.md": _intro_page(book, present, missing, repository),
         "slides.md": _slides_page(present, repository),
+        "credits.md": _credits_page(),
         "resources.md": _resources_page(book),
     }
     for path in sorted((root / "book" / "static").iterdir()):  # the stylesheet, the favicon, the MathJax shim
@@ -646,6 +655,7 @@ def _site_inputs() -> list[Path]:
     inputs = [root / "book.yml", root / "package-lock.json", Path(__file__).resolve()]
     inputs += [root / ch.file for ch in present]
     inputs += [p for p in (root / "book").rglob("*") if p.is_file()]
+    inputs += [root / "DATA.md", Path(__file__).resolve().parent / "corpora.py"]  # the credits page
     return inputs
 
 

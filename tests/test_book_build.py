@@ -84,7 +84,7 @@ def test_config_and_toc_are_generated_from_book_yml(tmp_path, capsys):
     toc = yaml.safe_load((tmp_path / "_toc.yml").read_text())
     chapters, extra = toc["parts"]
     assert [c["file"] for c in chapters["chapters"]] == [f"notebooks/{s}" for s in STEMS]
-    assert [c["file"] for c in extra["chapters"]] == ["slides", "resources"], "resources close the book"
+    assert [c["file"] for c in extra["chapters"]] == ["slides", "credits", "resources"], "resources close the book"
     config = yaml.safe_load((tmp_path / "_config.yml").read_text())
     assert config["title"] == book.read_book()["title"]
     assert config["execute"]["execute_notebooks"] == "off", "the book must use the stored outputs"
@@ -129,11 +129,11 @@ def test_book_has_an_intro_and_a_page_per_chapter_in_book_order(site):
     assert (BOOK / "index.html").exists() and (BOOK / "search.html").exists() and (BOOK / "searchindex.js").exists()
     nav = [a["href"] for tag, a in _tags(BOOK / "index.html")
            if tag == "a" and "reference internal" in a.get("class", "") and a.get("href", "").endswith(".html")]
-    order = [h for h in nav if h.startswith("notebooks/") or h in ("slides.html", "resources.html")]
-    expected = [f"notebooks/{s}.html" for s in STEMS] + ["slides.html", "resources.html"]
+    order = [h for h in nav if h.startswith("notebooks/") or h in ("slides.html", "credits.html", "resources.html")]
+    expected = [f"notebooks/{s}.html" for s in STEMS] + ["slides.html", "credits.html", "resources.html"]
     assert [h for h in dict.fromkeys(order)] == expected, "navigation does not follow book.yml"
     # Each chapter's next/previous links chain the pages in book order.
-    pages = ["index"] + [f"notebooks/{s}" for s in STEMS] + ["slides", "resources"]
+    pages = ["index"] + [f"notebooks/{s}" for s in STEMS] + ["slides", "credits", "resources"]
     for prev, page, nxt in zip(pages, pages[1:], pages[2:]):
         links = {a.get("rel"): a.get("href") for tag, a in _tags(BOOK / f"{page}.html") if tag == "link"}
         here = (BOOK / page).parent
@@ -180,6 +180,16 @@ def test_resources_page_closes_the_book_with_book_yml_items(site):
     assert resources["title"] in text
     for item in resources["items"]:
         assert re.sub(r"\W+", "", item)[:40] in re.sub(r"\W+", "", text)
+
+
+def test_credits_page_credits_every_real_set_and_author(site):
+    from course_lib import corpora
+
+    text = re.sub(r"<[^>]+>", "", (BOOK / "credits.html").read_text(encoding="utf-8"))
+    for c in corpora.CORPORA.values():
+        assert c.title.replace("'", "&#8217;") in text or c.title in text, c.title
+    for author in ("nfrae", "soundscalpel.com", "kvgarlic", "Kristoffer Ekstrand", "Frank Wen", "Heather Barnett"):
+        assert author in text, author
 
 
 def test_slides_page_links_every_deck_and_binder(site):
