@@ -185,9 +185,12 @@ def test_resources_page_closes_the_book_with_book_yml_items(site):
 def test_credits_page_credits_every_real_set_and_author(site):
     from course_lib import corpora
 
-    text = re.sub(r"<[^>]+>", "", (BOOK / "credits.html").read_text(encoding="utf-8"))
+    import html
+
+    text = html.unescape(re.sub(r"<[^>]+>", "", (BOOK / "credits.html").read_text(encoding="utf-8")))
+    text = text.replace("\u2019", "'")  # Sphinx's smart quotes
     for c in corpora.CORPORA.values():
-        assert c.title.replace("'", "&#8217;") in text or c.title in text, c.title
+        assert c.title in text, c.title
     for author in ("nfrae", "soundscalpel.com", "kvgarlic", "Kristoffer Ekstrand", "Frank Wen", "Heather Barnett"):
         assert author in text, author
 
