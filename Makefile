@@ -8,10 +8,19 @@
 #   make data     regenerate data/ from course_lib and check it against data/checksums.sha256
 #   make data-real  fetch the real recordings (about 145 MB once; see DATA.md) so the course runs offline
 
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
+# The interpreter: the newest supported one that runs (3.13, 3.12, 3.11, 3.10, then python3);
+# `make test PYTHON=/path/to/python3.10` picks another. Under pyenv a bare shim of a version
+# that is not active refuses to run, so candidates are tried, not just found.
+SUPPORTED_PYTHONS := 3.13 3.12 3.11 3.10
+PYTHON ?= $(shell for v in $(SUPPORTED_PYTHONS); do p=$$(command -v python$$v) && $$p -c '' 2>/dev/null && { echo $$p; exit; }; done; command -v python3)
+PYVER  := $(or $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null),none)
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# GPU=1: TensorFlow with NVIDIA's CUDA libraries (Linux), the `gpu` extra.
+GPU    ?=
+comma  := ,
+EXTRAS := lab,test$(if $(filter 1 yes true,$(GPU)),$(comma)gpu)
 # Extra arguments for `jupyter lab` (the lab test passes --no-browser, a port and a token).
 LAB_ARGS ?=
 # Jupyter refuses to run as root unless told; containers and CI machines often are root.
@@ -33,12 +42,21 @@ NODE_DEP := $(if $(shell command -v npm 2>/dev/null),$(NODE_STAMP))
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml requirements-nodeps.txt
-	$(PYTHON) -m venv $(VENV)
+$(STAMP): pyproject.toml requirements-nodeps.txt $(VENV)/.python-$(PYVER)$(if $(filter 1 yes true,$(GPU)),-gpu)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[lab,test]'
+	$(BIN)/python -m pip install --quiet -e '.[$(EXTRAS)]'
 	$(BIN)/python -m pip install --quiet --no-deps -r requirements-nodeps.txt
 	touch $(STAMP)
+
+# A virtual environment for this interpreter (made anew when PYTHON's version or GPU changes).
+$(VENV)/.python-%:
+	@case " $(SUPPORTED_PYTHONS) " in *" $(PYVER) "*) ;; *) \
+	  echo "error: the course needs Python $(SUPPORTED_PYTHONS) (TensorFlow's wheels); '$(PYTHON)' is $(if $(filter none,$(PYVER)),not a working Python,Python $(PYVER))." >&2; \
+	  echo "Install one (python.org, your package manager, 'pyenv install 3.13', 'uv python install 3.13') and run e.g. 'make test PYTHON=python3.13'." >&2; \
+	  exit 1;; esac
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+	touch $@
 
 lab: setup data-real
 	LIBROSA_DATA_DIR="$$($(BIN)/python -m course_lib.corpora librosa-dir)" \

@@ -16,7 +16,7 @@ else:  # pragma: no cover
 
 ROOT = Path(__file__).resolve().parent.parent
 BINDER_EXTRAS = ("lab", "test")  # the larger CREPE weights (extra crepe-large) stay optional
-BINDER_MARKERS = {"sys_platform": "linux", "platform_system": "Linux", "python_version": "3.11"}
+BINDER_MARKERS = {"sys_platform": "linux", "platform_system": "Linux", "python_version": "3.13"}
 
 
 def _pyproject_requirements():
@@ -24,7 +24,7 @@ def _pyproject_requirements():
     reqs = [Requirement(r) for r in meta["dependencies"]]
     for extra in BINDER_EXTRAS:
         reqs += [Requirement(r) for r in meta["optional-dependencies"][extra]]
-    # Keep what applies on Binder's Linux / Python 3.11.
+    # Keep what applies on Binder's Linux / Python 3.13.
     return {canonicalize_name(r.name): r for r in reqs if r.marker is None or r.marker.evaluate(BINDER_MARKERS)}
 
 
@@ -58,6 +58,55 @@ def test_every_range_is_bounded_above():
         assert any(s.operator in ("<", "<=", "==", "~=") for s in req.specifier), f"{name}: {req.specifier} has no upper bound"
 
 
-def test_binder_python_is_311():
+def test_binder_python_is_the_newest_supported():
     _, conda = _environment_pins()
-    assert "python=3.11" in conda
+    meta = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert meta["requires-python"] == ">=3.10,<3.14"
+    assert "python=3.13" in conda
+
+
+def test_packages_installed_without_dependencies_are_bounded_and_installed_everywhere():
+    lines = [ln.strip() for ln in (ROOT / "requirements-nodeps.txt").read_text().splitlines()]
+    reqs = [Requirement(ln) for ln in lines if ln and not ln.startswith("#")]
+    assert [r.name for r in reqs] == ["tinysoundfont"]
+    assert all(any(s.operator == "<" for s in r.specifier) for r in reqs)
+    assert "--no-deps -r requirements-nodeps.txt" in (ROOT / "Makefile").read_text()
+    assert "--no-deps -r requirements-nodeps.txt" in (ROOT / "postBuild").read_text()
+
+
+def _fake_python(tmp_path, version):
+    """A stand-in interpreter that answers the Makefile's version question with ``version``."""
+    exe = tmp_path / f"python{version}"
+    exe.write_text(f"#!/bin/sh\necho {version}\n")
+    exe.chmod(0o755)
+    return exe
+
+
+@pytest.mark.parametrize("version", ["3.9", "3.14"])
+def test_make_refuses_an_unsupported_python_and_says_what_to_do(tmp_path, version):
+    import subprocess
+
+    exe = _fake_python(tmp_path, version)
+    venv = tmp_path / "venv"
+    done = subprocess.run(["make", "-s", "setup", f"PYTHON={exe}", f"VENV={venv}"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode != 0
+    assert f"is Python {version}" in done.stderr and "3.13 3.12 3.11 3.10" in done.stderr
+    assert "make test PYTHON=python3.13" in done.stderr
+    assert not venv.exists(), "nothing is created for an unsupported interpreter"
+
+
+def test_make_picks_a_working_interpreter_and_an_explicit_one_wins(tmp_path):
+    import subprocess
+
+    plan = subprocess.run(["make", "-n", "setup", f"VENV={tmp_path / 'v'}"], cwd=ROOT, capture_output=True, text=True,
+                          timeout=60).stdout
+    made = [ln for ln in plan.splitlines() if " -m venv " in ln]
+    assert made and subprocess.run([made[0].split()[0], "-c", ""]).returncode == 0
+    exe = _fake_python(tmp_path, "3.12")
+    plan = subprocess.run(["make", "-n", "setup", f"PYTHON={exe}", f"VENV={tmp_path / 'v'}"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60).stdout
+    assert f"{exe} -m venv {tmp_path / 'v'}" in plan and f"{tmp_path / 'v'}/.python-3.12" in plan
+    gpu = subprocess.run(["make", "-n", "setup", "GPU=1", f"VENV={tmp_path / 'v'}"], cwd=ROOT, capture_output=True,
+                         text=True, timeout=60).stdout
+    assert "-e '.[lab,test,gpu]'" in gpu

@@ -31,8 +31,9 @@ def test_make_lab_serves_the_course(tmp_path):
     port, token = _free_port(), "course-test-token"
     bin_dir = Path(sys.executable).parent
     lab_args = f"--no-browser --ip=127.0.0.1 --port={port} --IdentityProvider.token={token} --ServerApp.port_retries=0"
-    # -o: take the installed environment as up to date (this test runs inside it); BIN: use it.
-    cmd = ["make", "-s", "-o", ".venv/.installed", "lab", f"BIN={bin_dir}", f"LAB_ARGS={lab_args}"]
+    # -o: take the installed environment as up to date (this test runs inside it); VENV, BIN: use it.
+    venv = Path(sys.prefix)
+    cmd = ["make", "-s", "-o", f"{venv}/.installed", "lab", f"VENV={venv}", f"BIN={bin_dir}", f"LAB_ARGS={lab_args}"]
     env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"), JUPYTER_CONFIG_DIR=str(tmp_path / "config"))
     log = open(tmp_path / "lab.log", "w")
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=env)

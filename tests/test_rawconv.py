@@ -35,8 +35,9 @@ def test_output_length_and_values_match_keras_on_a_grid(keras):
         x = rng.standard_normal((2, n, 3)).astype("float32")
         span = d * (k - 1) + 1
         if p == "valid" and n < span:
-            with pytest.raises(ValueError):
-                layer(x)
+            # No output exists. Keras' answer depends on its version (3.15 raises ValueError;
+            # 3.12 raises TensorFlow's InvalidArgumentError for some shapes and returns a
+            # meaningless tensor for others), so only ours is checked here: it must refuse.
             with pytest.raises(ValueError, match="empty"):
                 rawconv.conv1d_output_length(n, k, s, p, d)
             continue
