@@ -1,0 +1,46 @@
+"""course_lib.compute: the device line the training chapters print."""
+
+import pytest
+
+from course_lib import compute
+
+
+def test_on_this_machine_the_summary_names_tensorflow_and_the_device():
+    import tensorflow as tf
+
+    line = compute.device_summary()
+    assert line.startswith(f"TensorFlow {tf.__version__} on ")
+    if compute.gpus():
+        assert "on GPU: " in line
+    else:
+        assert line.endswith("on CPU (no GPU found)")
+
+
+def test_gpus_are_listed_by_name(monkeypatch):
+    import tensorflow as tf
+
+    class Device:
+        def __init__(self, name):
+            self.name = name
+
+    devices = [Device("/physical_device:GPU:0"), Device("/physical_device:GPU:1")]
+    monkeypatch.setattr(tf.config, "list_physical_devices", lambda kind: devices if kind == "GPU" else [])
+    details = {"/physical_device:GPU:0": {"device_name": "NVIDIA H200"}, "/physical_device:GPU:1": {}}
+    monkeypatch.setattr(tf.config.experimental, "get_device_details", lambda d: details[d.name])
+    assert compute.gpus() == ["NVIDIA H200", "/physical_device:GPU:1"]
+    assert compute.device_summary() == f"TensorFlow {tf.__version__} on GPU: NVIDIA H200, /physical_device:GPU:1"
+
+
+@pytest.mark.parametrize("nb", ["04_audioset_vggish", "06_raw_waveform", "07_crepe", "08_wavenet"])
+def test_every_training_chapter_prints_its_device_in_an_ignored_cell(nb):
+    import json
+    from pathlib import Path
+
+    cells = json.loads((Path(__file__).resolve().parent.parent / "notebooks" / f"{nb}.ipynb").read_text())["cells"]
+    device = [i for i, c in enumerate(cells) if "compute.device_summary()" in "".join(c["source"])]
+    assert len(device) == 1 and "nbval-ignore-output" in cells[device[0]]["metadata"].get("tags", [])
+    trains = "".join(cells[device[0] + 1]["source"])  # the training cell comes right after it
+    assert "fit(" in trains or "wavenet.train" in trains, trains[:200]
+    first_fit = min(i for i, c in enumerate(cells) if c["cell_type"] == "code" and ("fit(" in "".join(c["source"])
+                                                                                     or "wavenet.train(" in "".join(c["source"])))
+    assert device[0] < first_fit
