@@ -1,6 +1,8 @@
 # Deep Learning for Sounds — the course's verbs. Each one sets up what it needs first.
 #   make lab      set up and open the course in JupyterLab
 #   make test     set up and run every test (unit tests + every notebook through nbval)
+#   make test-fast  the unit tests that train nothing (under a minute)
+#   make bench    run the benchmarks (speed comparisons stay out of the tests)
 #   make execute  re-run every notebook in place, refreshing its stored outputs
 #   make student  write the student edition to _build/student/notebooks (solutions stubbed)
 #   make book     build the book (HTML, from the stored outputs) into _build/book
@@ -27,6 +29,10 @@ LAB_ARGS ?=
 ROOT_ARGS := $(if $(filter 0,$(shell id -u)),--allow-root,)
 # Extra arguments for pytest, e.g. `make test PYTEST_ARGS="-k mel"`.
 PYTEST_ARGS ?=
+# Quiet, deterministic TensorFlow for every kernel the verbs start: no C++ info logs, and no
+# oneDNN reordering of floating-point sums (stored outputs would change in the last digits).
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+export TF_ENABLE_ONEDNN_OPTS ?= 0
 # The real recordings: course_lib.corpora looks in $COURSE_DATA_DIR (default ~/.cache/course_lib),
 # then in a read-only mirror laid out like ../shared/reference (used when it exists beside the
 # repository, as on the course's developer and CI machines), then downloads and verifies.
@@ -38,7 +44,7 @@ NODE_STAMP := node_modules/.package-lock.json
 # npm installs the SoundFont with the book's assets; without npm, course_lib downloads npm's tarball.
 NODE_DEP := $(if $(shell command -v npm 2>/dev/null),$(NODE_STAMP))
 
-.PHONY: setup lab test execute student book slides data data-real clean
+.PHONY: setup lab test test-fast bench execute student book slides data data-real clean
 
 setup: $(STAMP)
 
@@ -64,6 +70,16 @@ lab: setup data-real
 
 test: setup data-real
 	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+
+# The unit tests without training or notebooks: a quick check while editing course_lib.
+test-fast: setup data-real
+	$(BIN)/python -m pytest -n 2 -m "not slow" tests $(PYTEST_ARGS)
+
+bench: setup data-real
+	$(BIN)/python -m benchmarks.corpora_load
+	$(BIN)/python -m benchmarks.crepe_speed
+	$(BIN)/python -m benchmarks.wavenet_generation
+	$(BIN)/python -m benchmarks.synthesis_speed
 
 execute: setup data-real
 	$(BIN)/python -m course_lib.book execute

@@ -8,20 +8,19 @@ Every method gets one untimed warm-up run (model building, weight loading, numba
 the time reported is the best of ``--repeats`` runs. Frames are 10 ms hops, so "x real time" is
 ``frames per second / 100``.
 
-    python benchmarks/crepe_speed.py                       # 10 s of audio, tiny and small
-    python benchmarks/crepe_speed.py --duration 30 --batch-sizes 64 256 1024
+Run from the repository root (course_lib is installed in the environment):
+
+    python -m benchmarks.crepe_speed                       # 10 s of audio, tiny and small
+    python -m benchmarks.crepe_speed --duration 30 --batch-sizes 64 256 1024
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import sys
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-
-from course_lib import crepe, pitch_eval, synth  # noqa: E402
+from course_lib import crepe, pitch_eval, synth
 
 
 def best_time(fn, repeats):
@@ -43,8 +42,8 @@ def main(argv=None):
     parser.add_argument("--no-pyin", action="store_true", help="skip librosa.pyin")
     args = parser.parse_args(argv)
 
-    sr = 16000
-    y = synth.harmonic_tone(220.0, args.duration, sr, vibrato_rate=5.0, vibrato_cents=40.0, glide_to=440.0)
+    sr = crepe.SAMPLE_RATE
+    y = synth.harmonic_tone(220.0, duration=args.duration, sr=sr, vibrato_rate=5.0, vibrato_cents=40.0, glide_to=440.0)
     n_frames = 1 + len(y) // 160
     rows = []
 

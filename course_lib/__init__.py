@@ -1,24 +1,42 @@
 """course_lib: the tested feature, data and model code behind the "Deep Learning for Sounds" notebooks.
 
-Organized by domain, in layers (a module imports only from lower layers):
+Organized by domain, in layers: a module imports only from its own layer or lower ones (never
+in a cycle), and never a private name of another module. :data:`LAYERS` is the table;
+``tests/test_layers.py`` checks every ``from . import`` against it and the README's list
+against it.
 
+0. ``_checks`` (the one argument-checking rule), ``errors`` (the course's error family)
 1. ``audio`` (load, save, resample, mono, normalize, play), ``synth`` (deterministic synthesis),
-   ``fetch`` (verified local copies of the real recordings: cache, mirror, download)
+   ``fetch`` (verified local copies of the real recordings: cache, mirror, download),
+   ``compute`` (the device TensorFlow trains on), ``tfrecord`` (TFRecord files and the protobuf
+   wire format, byte-exact without TensorFlow)
 2. ``spectral`` (DFT, windows, STFT, dB), ``mel`` (mel scales, filterbanks), ``pitch`` (Hz, MIDI, cents)
 3. ``corpora`` (real recordings: ESC-10, FSDD, backgrounds, measured responses, librosa's
    examples), ``instruments`` (notes from a SoundFont's recorded samples), ``datasets`` (the
    synthetic sound-scenes data set), ``augment`` (pitch, rooms, noise, devices), ``audioset``
-   (ontology, CSV, TFRecord embeddings), ``assets`` (the files in ``data/``)
-4. ``vggish`` (front end, network, postprocessor), ``rawconv`` (Conv1D maths, raw-waveform models)
-5. ``plot``, ``widgets`` (for notebooks), ``book`` (executes notebooks; builds book, slides, student edition)
+   (ontology, CSV, TFRecord embeddings), ``assets`` (the files in ``data/``), ``pitch_eval``
+   (pitch-tracker evaluation sets in noise: it uses ``augment``), ``melodies`` (the synthetic
+   melodies WaveNet trains on)
+4. ``vggish`` (front end, network, postprocessor), ``rawconv`` (Conv1D maths, raw-waveform models),
+   ``crepe`` (pitch as classification), ``wavenet`` (autoregressive generation)
+5. ``plot``, ``widgets`` (for notebooks), ``book`` (executes notebooks; builds book, slides, student
+   edition), ``crepe_cli`` and ``wavenet_cli`` (the command lines)
 
-Importing the package sets quiet, deterministic TensorFlow defaults (only where the user has not
-set them): C++ info and warning logs off, oneDNN's reordered floating-point sums off.
+Importing the package changes nothing in the environment. The course's quiet, deterministic
+TensorFlow settings (``TF_CPP_MIN_LOG_LEVEL=2``, ``TF_ENABLE_ONEDNN_OPTS=0``) are set by the
+Makefile, the test configuration, ``course_lib.book`` and Binder's ``start``, before any
+kernel starts.
 """
 
-import os as _os
-
-_os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-_os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
-
 __version__ = "0.1.0"
+
+#: Layer of every module (0 lowest). A module may import modules of its own layer or lower.
+LAYERS: dict[str, int] = {
+    "_checks": 0, "errors": 0,
+    "audio": 1, "synth": 1, "fetch": 1, "compute": 1, "tfrecord": 1,
+    "spectral": 2, "mel": 2, "pitch": 2,
+    "corpora": 3, "instruments": 3, "datasets": 3, "augment": 3, "audioset": 3, "assets": 3, "pitch_eval": 3,
+    "melodies": 3,
+    "vggish": 4, "rawconv": 4, "crepe": 4, "wavenet": 4,
+    "plot": 5, "widgets": 5, "book": 5, "crepe_cli": 5, "wavenet_cli": 5,
+}

@@ -13,11 +13,13 @@ integer, 32/64-bit float), FLAC and OGG Vorbis. Bad input never passes silently:
 from __future__ import annotations
 
 import math
-import numbers
 import os
 from pathlib import Path
 
 import numpy as np
+
+from . import _checks
+from .errors import AudioError  # re-exported: course_lib.audio.AudioError is the course's AudioError
 
 __all__ = [
     "AudioError",
@@ -50,47 +52,7 @@ _LOSSY_SUBTYPES = {"VORBIS", "OPUS", "MPEG_LAYER_I", "MPEG_LAYER_II", "MPEG_LAYE
 _MAX_CHANNELS = 64
 
 
-class AudioError(ValueError):
-    """Bad audio input: a file that cannot be read as audio, or invalid audio data.
-
-    A subclass of ``ValueError``, so ``except ValueError`` also catches it. The
-    message names the file (the path as given) and the problem, for example
-    ``cannot read 'x.wav': file is empty (0 bytes)``.
-
-    Notebook: 01_sound_physics
-    """
-
-
 # --------------------------------------------------------------------------- helpers
-
-
-def _is_int(value) -> bool:
-    """True for Python and NumPy integers, False for bool and everything else."""
-    return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
-
-
-def _check_rate(value, name: str) -> int:
-    """Return ``value`` as int if it is a positive integer number of Hz, else raise ValueError."""
-    if not _is_int(value) or value <= 0:
-        raise ValueError(
-            f"{name} must be a positive integer number of Hz, got {value!r} "
-            f"({type(value).__name__})"
-        )
-    return int(value)
-
-
-def _as_audio_array(y, name: str = "y") -> np.ndarray:
-    """Return ``y`` as a 1-D or 2-D floating-point array with finite values, or raise."""
-    y = np.asarray(y)
-    if y.dtype.kind not in "fiu":
-        raise TypeError(f"{name} must be a real numeric array, got dtype {y.dtype}")
-    if y.ndim not in (1, 2):
-        raise ValueError(
-            f"{name} must be 1-D (n_samples,) or 2-D (n_samples, n_channels), got shape {y.shape}"
-        )
-    if y.dtype.kind == "f" and not np.all(np.isfinite(y)):
-        raise ValueError(f"{name} contains NaN or infinite values")
-    return y
 
 
 def _display_path(path) -> str:
@@ -180,8 +142,8 @@ def load(path, sr=None, mono=True):
         fail(f"path must be a str or pathlib.Path, got {type(path).__name__}")
     if sr is not None:
         try:
-            sr = _check_rate(sr, "sr")
-        except ValueError as exc:
+            sr = _checks.sample_rate(sr, "sr")
+        except (TypeError, ValueError) as exc:
             fail(f"invalid sr argument: {exc}")
 
     fs_path = os.fspath(path)
@@ -265,7 +227,7 @@ def save(path, y, sr, subtype="PCM_16"):
     by less than one step (libsndfile rounds for most subtypes and truncates for
     some, e.g. ``PCM_U8``), and +1.0 becomes the largest code, ``1 - 2**-(bits-1)``.
 
-    Notebook: 01_sound_physics
+    Notebook: (tooling, ``make data`` writes the course's data files with it)
     """
     import soundfile
 
@@ -287,8 +249,8 @@ def save(path, y, sr, subtype="PCM_16"):
         hint = "; use subtype='VORBIS'" if fmt == "OGG" else ""
         fail(f"subtype {subtype!r} is not valid for {fmt} files{hint}")
     try:
-        sr = _check_rate(sr, "sr")
-    except ValueError as exc:
+        sr = _checks.sample_rate(sr, "sr")
+    except (TypeError, ValueError) as exc:
         fail(str(exc))
 
     y = np.asarray(y)
@@ -357,9 +319,9 @@ def resample(y, orig_sr, target_sr):
     """
     from scipy.signal import resample_poly
 
-    orig_sr = _check_rate(orig_sr, "orig_sr")
-    target_sr = _check_rate(target_sr, "target_sr")
-    y = _as_audio_array(y)
+    orig_sr = _checks.sample_rate(orig_sr, "orig_sr")
+    target_sr = _checks.sample_rate(target_sr, "target_sr")
+    y = _checks.audio(y, allow_empty=True)
     if orig_sr == target_sr:
         return y.astype(np.float32)
     g = math.gcd(orig_sr, target_sr)
@@ -387,9 +349,9 @@ def to_mono(y):
     ValueError
         If ``y`` is not 1-D or 2-D, or holds NaN or infinite values.
 
-    Notebook: 01_sound_physics
+    Notebook: 06_raw_waveform
     """
-    y = _as_audio_array(y)
+    y = _checks.audio(y, allow_empty=True)
     if y.ndim == 1:
         return y.astype(np.float32)
     return y.astype(np.float64).mean(axis=1).astype(np.float32)
@@ -467,16 +429,15 @@ def peak_normalize(y, peak=1.0):
 
     Raises
     ------
+    TypeError
+        A ``peak`` that is not a number, non-numeric ``y``.
     ValueError
         Non-positive or non-finite ``peak``, bad shape, NaN or infinite samples.
 
-    Notebook: 01_sound_physics
+    Notebook: 05_augmentation
     """
-    if isinstance(peak, (bool, np.bool_)) or not isinstance(peak, numbers.Real):
-        raise ValueError(f"peak must be a positive number, got {peak!r}")
-    if not (math.isfinite(peak) and peak > 0):
-        raise ValueError(f"peak must be a positive finite number, got {peak!r}")
-    y = _as_audio_array(y).astype(np.float64)
+    peak = _checks.positive(peak, "peak")
+    y = _checks.audio(y, allow_empty=True).astype(np.float64)
     current = float(np.max(np.abs(y))) if y.size else 0.0
     if current == 0.0:
         return y.astype(np.float32)
@@ -508,7 +469,7 @@ def rms_db(y):
 
     Notebook: 01_sound_physics
     """
-    y = _as_audio_array(y)
+    y = _checks.audio(y, allow_empty=True)
     if y.size == 0:
         raise ValueError("y is empty; the RMS level of no samples is undefined")
     rms = math.sqrt(float(np.mean(np.square(y.astype(np.float64)))))
@@ -546,8 +507,8 @@ def play(y, sr, normalize=False):
     """
     from IPython.display import Audio
 
-    sr = _check_rate(sr, "sr")
-    y = _as_audio_array(y)
+    sr = _checks.sample_rate(sr, "sr")
+    y = _checks.audio(y, allow_empty=True)
     if y.size == 0:
         raise ValueError(f"y is empty (shape {y.shape}); nothing to play")
     peak = float(np.max(np.abs(y)))

@@ -3,32 +3,37 @@
 A model trained on clean recordings fails on sounds captured in another room, over traffic or
 through a phone. The talk's "Técnicas para aumentar datos" slide lists five remedies, all here as
 plain functions on float32 NumPy arrays: **pitch shift** (:func:`pitch_shift`, with
-:func:`time_stretch`, a phase vocoder), **reverberation** by convolution with room impulse
+:func:`time_stretch`, a phase vocoder on :func:`course_lib.spectral.stft` and
+:func:`course_lib.spectral.istft`), **reverberation** by convolution with room impulse
 responses (:func:`reverb`, :func:`room_impulse_response` with pyroomacoustics' image-source
-shoebox rooms, :func:`measure_rt60`, :func:`direct_to_reverberant_ratio`), **real-world
-background noise** at a chosen SNR (:func:`add_noise`, :func:`background_noise`: rain, traffic,
-crowd babble, mains hum with a fan, wind, a café, all synthesized deterministically from
-:mod:`course_lib.synth`), **capture devices** (:data:`DEVICES`, :func:`device_response`,
-:func:`device_frequency_response`, :func:`device_impulse_response`: a phone, a laptop, a
-lavalier, a headset and a two-way radio as documented filters) and the **microphone position**
-(the ``mic`` argument of :func:`room_impulse_response`). :func:`random_augment` chains them.
-Chapter ``05_augmentation`` teaches and uses the module; nothing here imports TensorFlow.
+shoebox rooms, :func:`measure_rt60`, :func:`direct_to_reverberant_ratio`), **background noise**
+at a chosen SNR (:func:`mix_at_snr`, :func:`add_noise`; the noises themselves, rain, traffic,
+crowd babble, mains hum with a fan, wind, a café, come from
+:func:`course_lib.synth.background_noise` or from real recordings), **capture devices**
+(:data:`DEVICES`, :func:`device_response`, :func:`device_frequency_response`,
+:func:`device_impulse_response`: a phone, a laptop, a lavalier, a headset and a two-way radio as
+documented filters) and the **microphone position** (the ``mic`` argument of
+:func:`room_impulse_response`). :func:`random_augment` chains them. Chapter ``05_augmentation``
+teaches and uses the module; :mod:`course_lib.datasets` and :mod:`course_lib.pitch_eval` mix
+their noises with :func:`mix_at_snr` and :func:`add_noise`. Nothing here imports TensorFlow.
+
+Layer 3: imports :mod:`course_lib._checks`, :mod:`course_lib.synth` and :mod:`course_lib.spectral`.
 """
 
 from __future__ import annotations
 
 import math
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
 import scipy.signal
 
-from . import spectral, synth
+from . import _checks, spectral, synth
 
 __all__ = [
     "pitch_shift",
     "time_stretch",
+    "mix_at_snr",
     "add_noise",
     "measure_snr_db",
     "reverb",
@@ -52,49 +57,11 @@ SPEED_OF_SOUND = 343.0
 
 
 # ---------------------------------------------------------------------------------------
-# argument checking
+# helpers
 # ---------------------------------------------------------------------------------------
-def _signal(y, name: str = "y", allow_empty: bool = False) -> np.ndarray:
-    """``y`` as a finite 1-D float64 array, or a clear error naming ``name``."""
-    arr = np.asarray(y)
-    if arr.dtype.kind not in "fiu":
-        raise TypeError(f"{name} must be a real numeric array, got dtype {arr.dtype}")
-    if arr.ndim != 1:
-        raise ValueError(f"{name} must be 1-D (n_samples,) mono audio, got shape {arr.shape}")
-    if arr.size == 0 and not allow_empty:
-        raise ValueError(f"{name} is empty")
-    arr = arr.astype(np.float64)
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} contains NaN or infinite values")
-    return arr
-
-
-def _number(x, name: str, unit: str = "") -> float:
-    if isinstance(x, (bool, np.bool_)) or not isinstance(x, numbers.Real):
-        raise TypeError(f"{name} must be a number{f' ({unit})' if unit else ''}, got {type(x).__name__}")
-    v = float(x)
-    if not math.isfinite(v):
-        raise ValueError(f"{name} must be finite, got {x!r}")
-    return v
-
-
-def _positive(x, name: str, unit: str = "") -> float:
-    v = _number(x, name, unit)
-    if v <= 0:
-        raise ValueError(f"{name} must be positive{f' ({unit})' if unit else ''}, got {x!r}")
-    return v
-
-
-def _sr(sr) -> int:
-    return synth._check_sr(sr)
-
-
-def _rng(rng) -> np.random.Generator:
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if rng is None or (isinstance(rng, numbers.Integral) and not isinstance(rng, bool)):
-        return np.random.default_rng(rng)
-    raise TypeError(f"rng must be a numpy.random.Generator, an int seed or None, got {type(rng).__name__}")
+def _mono(y, name: str = "y") -> np.ndarray:
+    """Mono audio checked by :func:`course_lib._checks.audio`, as float64."""
+    return np.asarray(_checks.audio(y, name, ndim=1), dtype=np.float64)
 
 
 def _limit_peak(y: np.ndarray, peak: float = 0.99) -> np.ndarray:
@@ -106,26 +73,6 @@ def _limit_peak(y: np.ndarray, peak: float = 0.99) -> np.ndarray:
 # ---------------------------------------------------------------------------------------
 # time stretch and pitch shift (a phase vocoder)
 # ---------------------------------------------------------------------------------------
-def _istft(S: np.ndarray, hop_length: int, n_fft: int, length: int) -> np.ndarray:
-    """Inverse of :func:`course_lib.spectral.stft` (Hann window, centred): weighted overlap-add."""
-    window = spectral.get_window("hann", n_fft)
-    frames = np.fft.irfft(S.T, n=n_fft, axis=1) * window
-    n_frames = frames.shape[0]
-    total = n_fft + hop_length * (n_frames - 1)
-    out = np.zeros(total)
-    norm = np.zeros(total)
-    w2 = window**2
-    for m in range(n_frames):
-        out[m * hop_length : m * hop_length + n_fft] += frames[m]
-        norm[m * hop_length : m * hop_length + n_fft] += w2
-    nz = norm > 1e-8
-    out[nz] /= norm[nz]
-    out = out[n_fft // 2 :]
-    if out.size < length:
-        out = np.pad(out, (0, length - out.size))
-    return out[:length]
-
-
 def _phase_vocoder(y: np.ndarray, rate: float, n_fft: int, hop_length: int) -> np.ndarray:
     """Time-scale ``y`` by ``1 / rate`` keeping its frequencies (float64 in, float64 out)."""
     S = spectral.stft(y, n_fft=n_fft, hop_length=hop_length, center=True).astype(np.complex128)
@@ -159,7 +106,7 @@ def _phase_vocoder(y: np.ndarray, rate: float, n_fft: int, hop_length: int) -> n
         peak_phase = phase[owner, j - 1] + increments[owner, j - 1]
         phase[:, j] = peak_phase + in_phase[bins, j] - in_phase[owner, j]
     out = mag * np.exp(1j * phase)
-    return _istft(out, hop_length, n_fft, int(round(y.size / rate)))
+    return spectral.istft(out, hop_length=hop_length, n_fft=n_fft, length=max(1, int(round(y.size / rate))))
 
 
 def time_stretch(y, rate, n_fft=1024, hop_length=None):
@@ -196,10 +143,10 @@ def time_stretch(y, rate, n_fft=1024, hop_length=None):
 
     Notebook: 05_augmentation
     """
-    y = _signal(y)
-    rate = _positive(rate, "rate")
-    n_fft = synth._check_int(n_fft, "n_fft", 16)
-    hop_length = n_fft // 4 if hop_length is None else synth._check_int(hop_length, "hop_length", 1)
+    y = _mono(y)
+    rate = _checks.positive(rate, "rate")
+    n_fft = _checks.integer(n_fft, "n_fft", minimum=16, what="samples")
+    hop_length = n_fft // 4 if hop_length is None else _checks.positive_int(hop_length, "hop_length", "samples")
     if rate == 1.0:
         return y.astype(np.float32)
     return _phase_vocoder(y, rate, n_fft, hop_length).astype(np.float32)
@@ -234,15 +181,16 @@ def pitch_shift(y, sr, n_steps, bins_per_octave=12, n_fft=1024, hop_length=None)
 
     Notebook: 05_augmentation
     """
-    y = _signal(y)
-    _sr(sr)
-    n_steps = _number(n_steps, "n_steps", "semitones")
-    bins_per_octave = synth._check_int(bins_per_octave, "bins_per_octave", 1)
+    y = _mono(y)
+    _checks.sample_rate(sr)
+    n_steps = _checks.number(n_steps, "n_steps", "semitones")
+    bins_per_octave = _checks.positive_int(bins_per_octave, "bins_per_octave")
+    n_fft = _checks.integer(n_fft, "n_fft", minimum=16, what="samples")
+    hop_length = n_fft // 4 if hop_length is None else _checks.positive_int(hop_length, "hop_length", "samples")
     if n_steps == 0:
         return y.astype(np.float32)
     ratio = 2.0 ** (n_steps / bins_per_octave)
-    hop_length = n_fft // 4 if hop_length is None else hop_length
-    stretched = _phase_vocoder(y, 1.0 / ratio, synth._check_int(n_fft, "n_fft", 16), synth._check_int(hop_length, "hop_length", 1))
+    stretched = _phase_vocoder(y, 1.0 / ratio, n_fft, hop_length)
     return scipy.signal.resample(stretched, y.size).astype(np.float32)
 
 
@@ -252,10 +200,22 @@ def pitch_shift(y, sr, n_steps, bins_per_octave=12, n_fft=1024, hop_length=None)
 def measure_snr_db(signal, noise) -> float:
     """Signal-to-noise ratio in dB: ``10 · log10(Σ signal² / Σ noise²)`` (mean powers over the clip).
 
+    Parameters
+    ----------
+    signal : array_like, shape (n_samples,)
+        The clean signal.
+    noise : array_like, shape (n_noise,)
+        What was added to it (for a mixture ``mixed``: ``mixed - signal``).
+
+    Returns
+    -------
+    float
+        dB; ``inf`` for silent noise, ``-inf`` for a silent signal.
+
     Notebook: 05_augmentation
     """
-    s = _signal(signal, "signal")
-    n = _signal(noise, "noise")
+    s = _mono(signal, "signal")
+    n = _mono(noise, "noise")
     ps, pn = float(np.sum(s**2)), float(np.sum(n**2))
     if pn == 0.0:
         return math.inf
@@ -264,14 +224,60 @@ def measure_snr_db(signal, noise) -> float:
     return 10.0 * math.log10(ps / pn)
 
 
+def mix_at_snr(y, noise, snr_db):
+    """Add ``noise`` (as long as ``y``) scaled to a signal-to-noise ratio of ``snr_db``, without clipping.
+
+    The noise is multiplied by ``g = sqrt(mean(y²) / mean(noise²) / 10^(snr_db / 10))`` so that
+    ``10 · log10(mean(y²) / mean((g · noise)²)) = snr_db``, and added. Only if the sum would
+    exceed full scale is the whole mixture scaled down to a peak of 0.99, which leaves the SNR
+    unchanged. The one place course_lib mixes at an SNR: :func:`add_noise` (a random stretch of a
+    longer noise) and :func:`course_lib.datasets.sound_scene_clip` (a clip's background) use it.
+
+    Parameters
+    ----------
+    y : array_like, shape (n_samples,)
+        Clean mono audio (not silent).
+    noise : array_like, shape (n_samples,)
+        Noise of the same length (not silent).
+    snr_db : float
+        Wanted SNR in dB (0 dB: as loud as the signal; 20 dB: 10 times lower in amplitude).
+
+    Returns
+    -------
+    np.ndarray
+        float32, shape ``(n_samples,)``.
+
+    Raises
+    ------
+    ValueError
+        Silent ``y`` or ``noise`` (the SNR is undefined), arrays of different lengths, that are
+        not 1-D, empty or not finite, a non-finite ``snr_db``.
+    TypeError
+        Non-numeric arrays or ``snr_db``.
+
+    Notebook: 05_augmentation (via `add_noise`)
+    """
+    y = _mono(y, "y")
+    noise = _mono(noise, "noise")
+    snr_db = _checks.number(snr_db, "snr_db", "dB")
+    if noise.shape != y.shape:
+        raise ValueError(f"noise must have as many samples as y ({y.size}), got {noise.size}; add_noise takes any length")
+    p_y, p_n = float(np.mean(y**2)), float(np.mean(noise**2))
+    if p_y == 0.0:
+        raise ValueError("y is silent (all zeros): the SNR of a silent signal is undefined")
+    if p_n == 0.0:
+        raise ValueError("noise is silent (all zeros where it meets y): it cannot be scaled to any SNR")
+    gain = math.sqrt(p_y / p_n / 10.0 ** (snr_db / 10.0))
+    return _limit_peak(y + gain * noise).astype(np.float32)
+
+
 def add_noise(y, noise, snr_db, rng=None):
     """Add background noise at a given signal-to-noise ratio.
 
     A segment of ``noise`` as long as ``y`` is taken at a random offset: cropped when the
-    noise is longer than ``y``, looped (circularly) when it is shorter. It is scaled so that
-    ``10 · log10(mean(y²) / mean(noise_segment²)) = snr_db`` exactly, and added. Only if the
-    sum would exceed full scale is the whole mixture scaled down to a peak of 0.99, which
-    leaves the SNR unchanged.
+    noise is longer than ``y``, looped (circularly) when it is shorter. It is then mixed in
+    by :func:`mix_at_snr`: scaled so that ``10 · log10(mean(y²) / mean(segment²)) = snr_db``
+    exactly, added, and the mixture scaled down to a peak of 0.99 only if it would clip.
 
     Parameters
     ----------
@@ -299,15 +305,9 @@ def add_noise(y, noise, snr_db, rng=None):
 
     Notebook: 05_augmentation
     """
-    y = _signal(y, "y")
-    noise = _signal(noise, "noise")
-    snr_db = _number(snr_db, "snr_db", "dB")
-    gen = _rng(rng)
-    p_y = float(np.mean(y**2))
-    if p_y == 0.0:
-        raise ValueError("y is silent (all zeros): the SNR of a silent signal is undefined")
-    if float(np.mean(noise**2)) == 0.0:
-        raise ValueError("noise is silent (all zeros): it cannot be scaled to any SNR")
+    y = _mono(y, "y")
+    noise = _mono(noise, "noise")
+    gen = _checks.rng(rng)
     n = y.size
     if noise.size >= n:
         start = int(gen.integers(0, noise.size - n + 1))
@@ -315,14 +315,9 @@ def add_noise(y, noise, snr_db, rng=None):
     else:
         start = int(gen.integers(0, noise.size))
         seg = noise[(start + np.arange(n)) % noise.size]
-    p_n = float(np.mean(seg**2))
-    if p_n == 0.0:  # a silent stretch of a mostly silent noise
+    if not np.any(seg):  # a silent stretch of a mostly silent noise: take the stretch from its start
         seg = noise[np.arange(n) % noise.size]
-        p_n = float(np.mean(seg**2))
-        if p_n == 0.0:
-            raise ValueError("noise is silent over every stretch of the signal's length")
-    gain = math.sqrt(p_y / (p_n * 10.0 ** (snr_db / 10.0)))
-    return _limit_peak(y + gain * seg).astype(np.float32)
+    return mix_at_snr(y, seg, snr_db)  # checks snr_db, and that y and the stretch are not silent
 
 
 # ---------------------------------------------------------------------------------------
@@ -358,12 +353,12 @@ def reverb(y, ir, level="rms"):
 
     Notebook: 05_augmentation
     """
-    y = _signal(y, "y")
-    ir = _signal(ir, "ir")
+    y = _mono(y, "y")
+    ir = _mono(ir, "ir")
     if not np.any(ir):
         raise ValueError("ir is all zeros: convolving with it gives silence")
-    if level not in ("rms", "peak", None):
-        raise ValueError(f"level must be 'rms', 'peak' or None, got {level!r}")
+    if level is not None:
+        _checks.choice(level, "level (or None)", ("rms", "peak"))
     wet = scipy.signal.fftconvolve(y, ir)[: y.size]
     if level is None:
         return wet.astype(np.float32)
@@ -451,8 +446,8 @@ def room_impulse_response(room_dim, source, mic, sr=16000, rt60=0.5, max_order=N
     room_dim = _point(room_dim, "room_dim")
     source = _point(source, "source", room_dim)
     mic = _point(mic, "mic", room_dim)
-    sr = _sr(sr)
-    rt60 = _positive(rt60, "rt60", "s")
+    sr = _checks.sample_rate(sr)
+    rt60 = _checks.positive(rt60, "rt60", "s")
     try:
         e_absorption, order = pra.inverse_sabine(rt60, room_dim.tolist())
     except ValueError as err:
@@ -460,7 +455,7 @@ def room_impulse_response(room_dim, source, mic, sr=16000, rt60=0.5, max_order=N
     if not 0.0 < e_absorption < 1.0:
         raise ValueError(f"a {room_dim.tolist()} m room cannot have rt60={rt60} s (absorption {e_absorption:.3g})")
     if max_order is not None:
-        order = synth._check_int(max_order, "max_order", 0)
+        order = _checks.integer(max_order, "max_order", minimum=0)
     room = pra.ShoeBox(room_dim.tolist(), fs=sr, materials=pra.Material(float(e_absorption)), max_order=int(order))
     room.add_source(source.tolist())
     room.add_microphone(mic.tolist())
@@ -488,6 +483,7 @@ def measure_rt60(ir, sr, decay_db=30.0, start_db=-5.0):
     Parameters
     ----------
     ir : array_like, shape (n_ir,)
+        Impulse response (e.g. :func:`room_impulse_response`).
     sr : int
         Sampling rate in Hz.
     decay_db : float, default 30
@@ -507,10 +503,10 @@ def measure_rt60(ir, sr, decay_db=30.0, start_db=-5.0):
 
     Notebook: 05_augmentation
     """
-    ir = _signal(ir, "ir")
-    sr = _sr(sr)
-    decay_db = _positive(decay_db, "decay_db", "dB")
-    start_db = _number(start_db, "start_db", "dB")
+    ir = _mono(ir, "ir")
+    sr = _checks.sample_rate(sr)
+    decay_db = _checks.positive(decay_db, "decay_db", "dB")
+    start_db = _checks.number(start_db, "start_db", "dB")
     if not np.any(ir):
         raise ValueError("ir is all zeros: it has no decay to measure")
     edc = _energy_decay_db(ir)
@@ -539,6 +535,7 @@ def direct_to_reverberant_ratio(ir, sr, direct_ms=2.5, direct_index=None):
     Parameters
     ----------
     ir : array_like, shape (n_ir,)
+        Impulse response (e.g. :func:`room_impulse_response`).
     sr : int
         Sampling rate in Hz.
     direct_ms : float, default 2.5
@@ -555,12 +552,12 @@ def direct_to_reverberant_ratio(ir, sr, direct_ms=2.5, direct_index=None):
 
     Notebook: 05_augmentation
     """
-    ir = _signal(ir, "ir")
-    sr = _sr(sr)
+    ir = _mono(ir, "ir")
+    sr = _checks.sample_rate(sr)
     if not np.any(ir):
         raise ValueError("ir is all zeros")
-    i = _direct_index(ir) if direct_index is None else synth._check_int(direct_index, "direct_index", 0)
-    half = max(1, int(round(_positive(direct_ms, "direct_ms", "ms") * 1e-3 * sr)))
+    i = _direct_index(ir) if direct_index is None else _checks.integer(direct_index, "direct_index", minimum=0, what="samples")
+    half = max(1, int(round(_checks.positive(direct_ms, "direct_ms", "ms") * 1e-3 * sr)))
     direct = float(np.sum(ir[max(0, i - half) : i + half + 1] ** 2))
     late = float(np.sum(ir[i + half + 1 :] ** 2))
     if late == 0.0:
@@ -580,7 +577,7 @@ class Device:
     gain_db, q)`` (RBJ peaking equalizer: ``gain_db`` at ``f_hz``, bandwidth ``f_hz / q``).
     Stages above 0.45 · sr are left out at low sampling rates.
 
-    Notebook: 05_augmentation
+    Notebook: 05_augmentation (via `DEVICES`)
     """
 
     name: str
@@ -619,18 +616,28 @@ def _peaking_sos(f: float, gain_db: float, q: float, sr: int) -> np.ndarray:
 def _device(device) -> Device:
     if isinstance(device, Device):
         return device
-    if device not in DEVICES:
-        raise ValueError(f"device must be one of {sorted(DEVICES)} (or a Device), got {device!r}")
-    return DEVICES[device]
+    return DEVICES[_checks.choice(device, "device", sorted(DEVICES))]
 
 
 def device_filter(device, sr):
     """Second-order sections (``scipy.signal.sosfilt`` format) of a device at ``sr`` Hz.
 
-    Notebook: 05_augmentation
+    Parameters
+    ----------
+    device : str or Device
+        A key of :data:`DEVICES` or a :class:`Device`.
+    sr : int
+        Sampling rate in Hz; stages at or above 0.45 · sr are left out.
+
+    Returns
+    -------
+    np.ndarray, shape (n_sections, 6)
+        The cascade (one pass-through section if every stage is left out).
+
+    Notebook: 05_augmentation (via `device_response`)
     """
     dev = _device(device)
-    sr = _sr(sr)
+    sr = _checks.sample_rate(sr)
     sections = []
     for stage in dev.stages:
         kind, f = stage[0], float(stage[1])
@@ -657,6 +664,7 @@ def device_response(y, sr, device):
     Parameters
     ----------
     y : array_like, shape (n_samples,)
+        Mono audio.
     sr : int
         Sampling rate in Hz.
     device : str or Device
@@ -669,7 +677,7 @@ def device_response(y, sr, device):
 
     Notebook: 05_augmentation
     """
-    y = _signal(y)
+    y = _mono(y)
     return scipy.signal.sosfilt(device_filter(device, sr), y).astype(np.float32)
 
 
@@ -679,10 +687,26 @@ def device_frequency_response(device, sr, n_fft=2048):
     Computed exactly from the filter (``scipy.signal.sosfreqz``) at the ``1 + n_fft // 2``
     STFT bin frequencies ``k · sr / n_fft``.
 
+    Parameters
+    ----------
+    device : str or Device
+        A key of :data:`DEVICES` or a :class:`Device`.
+    sr : int
+        Sampling rate in Hz.
+    n_fft : int, default 2048
+        FFT size in samples (>= 2): the frequencies are ``sr / n_fft`` Hz apart.
+
+    Returns
+    -------
+    freqs : np.ndarray, shape (1 + n_fft // 2,)
+        Hz.
+    gain_db : np.ndarray, shape (1 + n_fft // 2,)
+        dB (floored at -240 dB).
+
     Notebook: 05_augmentation
     """
-    sr = _sr(sr)
-    n_fft = synth._check_int(n_fft, "n_fft", 2)
+    sr = _checks.sample_rate(sr)
+    n_fft = _checks.integer(n_fft, "n_fft", minimum=2, what="samples")
     freqs = spectral.fft_frequencies(sr, n_fft)
     _, h = scipy.signal.sosfreqz(device_filter(device, sr), worN=freqs, fs=sr)
     return freqs, 20.0 * np.log10(np.maximum(np.abs(h), 1e-12))
@@ -694,110 +718,44 @@ def device_impulse_response(device, sr, duration=0.1):
     Convolving with it (:func:`reverb` with ``level=None``) equals :func:`device_response` up
     to the truncated tail: "a recorder is an impulse response", as the talk puts it.
 
+    Parameters
+    ----------
+    device : str or Device
+        A key of :data:`DEVICES` or a :class:`Device`.
+    sr : int
+        Sampling rate in Hz.
+    duration : float, default 0.1
+        Seconds of response kept.
+
+    Returns
+    -------
+    np.ndarray
+        float32, shape ``(round(duration · sr),)``.
+
     Notebook: 05_augmentation
     """
-    sr = _sr(sr)
-    n = synth.n_samples_for(_positive(duration, "duration", "s"), sr)
+    sr = _checks.sample_rate(sr)
+    n = synth.n_samples_for(sr=sr, duration=duration)
     impulse = np.zeros(n)
     impulse[0] = 1.0
     return scipy.signal.sosfilt(device_filter(device, sr), impulse).astype(np.float32)
 
 
 # ---------------------------------------------------------------------------------------
-# real-world background noises
+# the previous home of the background noises
 # ---------------------------------------------------------------------------------------
-#: The kinds of :func:`background_noise`.
+#: The real-world-like kinds the previous :func:`background_noise` made (now in
+#: :data:`course_lib.synth.NOISE_KINDS`, with white, pink and brown noise).
 NOISE_KINDS = ("rain", "traffic", "babble", "hum", "wind", "cafe")
 
 
-def _bandpass_noise(gen, n, sr, lo, hi, order=2):
-    hi = min(hi, 0.45 * sr)
-    sos = scipy.signal.butter(order, [lo, hi], btype="band", fs=sr, output="sos")
-    return scipy.signal.sosfilt(sos, gen.standard_normal(n))
-
-
-def _slow_envelope(gen, n, sr, cutoff_hz, depth_db):
-    """A smooth random level contour (linear gain) varying over about ``depth_db`` dB."""
-    k = max(4, int(n / sr * cutoff_hz * 2) + 4)
-    knots = gen.standard_normal(k)
-    contour = np.interp(np.linspace(0, k - 1, n), np.arange(k), knots)
-    contour = (contour - contour.min()) / (np.ptp(contour) + 1e-12)
-    return 10.0 ** (depth_db * (contour - 1.0) / 20.0)
-
-
-def _traffic(duration, sr, gen):
-    n = synth.n_samples_for(duration, sr)
-    t = np.arange(n) / sr
-    # distant rumble: brown noise low-passed at 300 Hz
-    rumble = scipy.signal.sosfilt(scipy.signal.butter(2, 300.0, fs=sr, output="sos"), synth.brown_noise(duration, sr, rng=gen).astype(np.float64))
-    y = 0.3 * rumble / (np.std(rumble) + 1e-12)
-    n_cars = max(2, int(gen.poisson(0.5 * duration)))
-    for _ in range(n_cars):
-        t0 = float(gen.uniform(-1.0, duration + 1.0))  # time of closest approach
-        speed = float(gen.uniform(8.0, 20.0))  # m/s
-        d0 = float(gen.uniform(4.0, 15.0))  # closest distance, m
-        r = np.sqrt(d0**2 + (speed * (t - t0)) ** 2)
-        gain = 4.0 / r  # spherical spreading, relative to 4 m
-        engine = synth.engine_hum(duration, sr, rpm=float(gen.uniform(1500, 3500)), cylinders=int(gen.choice([4, 6])), brightness=float(gen.uniform(0.3, 0.8)), rng=gen).astype(np.float64)
-        tyres = _bandpass_noise(gen, n, sr, 250.0, 2500.0)
-        car = 0.6 * engine / (np.std(engine) + 1e-12) + tyres / (np.std(tyres) + 1e-12)
-        y += gain * car
-    return y
-
-
-def _wind(duration, sr, gen):
-    n = synth.n_samples_for(duration, sr)
-    base = scipy.signal.sosfilt(scipy.signal.butter(2, 400.0, fs=sr, output="sos"), gen.standard_normal(n))
-    base /= np.std(base) + 1e-12
-    gusts = _slow_envelope(gen, n, sr, 0.4, 18.0)
-    whistle = _bandpass_noise(gen, n, sr, float(gen.uniform(500, 700)), float(gen.uniform(800, 1000)), order=4)
-    whistle /= np.std(whistle) + 1e-12
-    return gusts * (base + 0.25 * whistle * gusts)
-
-
-def _hum(duration, sr, gen):
-    mains = float(gen.choice([50.0, 60.0]))
-    hum = synth.mains_hum(duration, sr, mains=mains, n_harmonics=10, rng=gen).astype(np.float64)
-    n = hum.size
-    fan = scipy.signal.sosfilt(scipy.signal.butter(2, [60.0, 1500.0], btype="band", fs=sr, output="sos"), gen.standard_normal(n))
-    blade = float(gen.uniform(20.0, 40.0))  # blade-pass frequency, Hz
-    fan *= 1.0 + 0.3 * np.sin(2 * np.pi * blade * np.arange(n) / sr)
-    return hum / (np.std(hum) + 1e-12) + 0.5 * fan / (np.std(fan) + 1e-12)
-
-
-def _cafe(duration, sr, gen):
-    talk = synth.babble(duration, sr, n_voices=6, rng=gen).astype(np.float64)
-    n = talk.size
-    y = talk / (np.std(talk) + 1e-12)
-    n_clinks = int(gen.poisson(1.5 * duration))
-    for _ in range(n_clinks):
-        i0 = int(gen.integers(0, n))
-        length = min(n - i0, int(0.3 * sr))
-        tt = np.arange(length) / sr
-        clink = np.zeros(length)
-        f1 = float(gen.uniform(1800, 4000))
-        for ratio, amp in ((1.0, 1.0), (2.32, 0.5), (4.25, 0.25)):
-            f = f1 * ratio
-            if f < 0.45 * sr:
-                clink += amp * np.sin(2 * np.pi * f * tt) * np.exp(-tt / float(gen.uniform(0.03, 0.12)))
-        y[i0 : i0 + length] += float(gen.uniform(1.0, 3.0)) * clink
-    return y
-
-
 def background_noise(kind, duration=10.0, sr=16000, seed=0, amplitude=0.5):
-    """A real-world-like background noise, synthesized deterministically.
+    """Deprecated: the previous call form of :func:`course_lib.synth.background_noise`, sample for sample.
 
-    ================  ====================================================================
-    kind              what it is
-    ================  ====================================================================
-    ``"rain"``        dense droplets over hiss (:func:`course_lib.synth.rain`, 900 drops/s)
-    ``"traffic"``     cars passing by (engine harmonics + tyre noise, level ∝ 1 / distance
-                      along a straight road) over a low rumble
-    ``"babble"``      a crowd of 8 talkers (:func:`course_lib.synth.babble`)
-    ``"hum"``         50 or 60 Hz mains hum with harmonics and a ventilation fan
-    ``"wind"``        low-frequency gusts (18 dB level swings) with a faint whistle
-    ``"cafe"``        6 talkers and the clinks of cups and glasses
-    ================  ====================================================================
+    The noises now live in :mod:`course_lib.synth`; this keeps the previous arguments and
+    seeding for code that has not moved (the course's ``data/noise_*.wav`` files are made with
+    it): ``seed`` and the kind choose the generator ``numpy.random.default_rng([seed, i, 7919])``,
+    ``i`` being the kind's position in :data:`NOISE_KINDS`.
 
     Parameters
     ----------
@@ -808,53 +766,26 @@ def background_noise(kind, duration=10.0, sr=16000, seed=0, amplitude=0.5):
     sr : int, default 16000
         Sampling rate in Hz.
     seed : int, default 0
-        The same ``(kind, duration, sr, seed)`` always gives the same samples.
+        Non-negative seed: the same ``(kind, duration, sr, seed)`` always gives the same samples.
     amplitude : float, default 0.5
-        Peak value.
+        Peak value in [0, 1].
 
     Returns
     -------
     np.ndarray
         float32, shape ``(round(duration · sr),)``.
 
-    Notebook: 05_augmentation
+    Notebook: (tooling: makes data/noise_*.wav; chapters use course_lib.synth.background_noise)
     """
-    if kind not in NOISE_KINDS:
-        raise ValueError(f"kind must be one of {NOISE_KINDS}, got {kind!r}")
-    sr = _sr(sr)
-    duration = _positive(duration, "duration", "s")
-    amplitude = synth._check_amplitude(amplitude)
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-    gen = np.random.default_rng([int(seed), NOISE_KINDS.index(kind), 7919])
-    if kind == "rain":
-        y = synth.rain(duration, sr, density=900.0, brightness=0.6, rng=gen).astype(np.float64)
-    elif kind == "traffic":
-        y = _traffic(duration, sr, gen)
-    elif kind == "babble":
-        y = synth.babble(duration, sr, n_voices=8, rng=gen).astype(np.float64)
-    elif kind == "hum":
-        y = _hum(duration, sr, gen)
-    elif kind == "wind":
-        y = _wind(duration, sr, gen)
-    else:
-        y = _cafe(duration, sr, gen)
-    return synth._finish(y, amplitude)
+    kind = _checks.choice(kind, "kind", NOISE_KINDS)
+    seed = _checks.integer(seed, "seed", minimum=0)
+    gen = np.random.default_rng([seed, NOISE_KINDS.index(kind), 7919])
+    return synth.background_noise(kind, sr=sr, duration=duration, rng=gen, amplitude=amplitude)
 
 
 # ---------------------------------------------------------------------------------------
 # a random chain
 # ---------------------------------------------------------------------------------------
-def _pair(value, name):
-    try:
-        lo, hi = (float(v) for v in value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a (low, high) pair, got {value!r}") from None
-    if not (math.isfinite(lo) and math.isfinite(hi) and lo <= hi):
-        raise ValueError(f"{name} must be a finite (low, high) pair with low <= high, got {value!r}")
-    return lo, hi
-
-
 def random_augment(y, sr, rng=None, *, n_steps=(-2.0, 2.0), irs=(), noises=(), snr_db=(0.0, 20.0), devices=(), p=0.8):
     """Apply a random chain of augmentations, in the order sound meets them.
 
@@ -869,9 +800,11 @@ def random_augment(y, sr, rng=None, *, n_steps=(-2.0, 2.0), irs=(), noises=(), s
     Parameters
     ----------
     y : array_like, shape (n_samples,)
+        Mono audio.
     sr : int
         Sampling rate in Hz.
     rng : numpy.random.Generator, int or None
+        Random source of every choice (an int seeds a new generator).
     n_steps : (float, float)
         Range of the pitch shift in semitones; ``(0, 0)`` disables it.
     irs : sequence of arrays
@@ -892,12 +825,12 @@ def random_augment(y, sr, rng=None, *, n_steps=(-2.0, 2.0), irs=(), noises=(), s
 
     Notebook: 05_augmentation
     """
-    y = _signal(y)
-    sr = _sr(sr)
-    gen = _rng(rng)
-    lo_st, hi_st = _pair(n_steps, "n_steps")
-    lo_snr, hi_snr = _pair(snr_db, "snr_db")
-    p = synth._check_range(p, "p", 0.0, 1.0)
+    y = _mono(y)
+    sr = _checks.sample_rate(sr)
+    gen = _checks.rng(rng)
+    lo_st, hi_st = _checks.interval(n_steps, "n_steps", "semitones")
+    lo_snr, hi_snr = _checks.interval(snr_db, "snr_db", "dB")
+    p = _checks.number(p, "p", minimum=0.0, maximum=1.0)
     for d in devices:
         _device(d)
     out = y

@@ -112,8 +112,22 @@ def _strip_volatile(nb) -> None:
             cell.outputs = [o for o in cell.outputs if not (o.output_type == "stream" and o.get("name") == "stderr")]
 
 
+#: Environment the course's kernels run with (set where not already set): a fixed hash seed,
+#: TensorFlow's C++ info logs off, and oneDNN's reordered floating-point sums off, so that stored
+#: outputs are the same on every run. The Makefile, the tests and Binder's ``start`` set the same.
+KERNEL_ENV = {"PYTHONHASHSEED": "0", "TF_CPP_MIN_LOG_LEVEL": "2", "TF_ENABLE_ONEDNN_OPTS": "0"}
+
+
 def execute_notebook(path: str | os.PathLike, timeout: int = 600) -> float:
     """Run a notebook top to bottom in its own folder and store its outputs in place.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The notebook; it runs with its folder as the working directory, in a kernel started with
+        :data:`KERNEL_ENV`, and is written back with stderr and volatile metadata stripped.
+    timeout : int
+        Seconds one cell may run before the execution fails.
 
     Returns
     -------
@@ -127,7 +141,8 @@ def execute_notebook(path: str | os.PathLike, timeout: int = 600) -> float:
 
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
-    os.environ.setdefault("PYTHONHASHSEED", "0")
+    for key, value in KERNEL_ENV.items():  # the kernel inherits them
+        os.environ.setdefault(key, value)
     # store_widget_state (nbclient's default, spelled out): the book and the slides render the
     # widgets from the state saved in the notebook's metadata.
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False, store_widget_state=True,
@@ -289,7 +304,19 @@ def split_chapters(book: dict | None = None) -> tuple[list[Chapter], list[Chapte
 
 
 def binder_url(chapter: Chapter, repository: str = REPOSITORY) -> str:
-    """The Binder link that opens ``chapter``'s notebook in JupyterLab (``owner/name`` on GitHub).
+    """The Binder link that opens ``chapter``'s notebook in JupyterLab.
+
+    Parameters
+    ----------
+    chapter : Chapter
+        A chapter of ``book.yml``.
+    repository : str
+        The course's repository on GitHub, ``owner/name``.
+
+    Returns
+    -------
+    str
+        The mybinder.org URL.
 
     Notebook: (tooling, the book's chapter pages and the README badge)
     """
@@ -330,7 +357,17 @@ def node_modules(install: bool = True) -> Path:
 def copy_vendor(dest: str | os.PathLike, names=tuple(VENDOR)) -> Path:
     """Copy the browser assets named in :data:`VENDOR` from ``node_modules`` into ``dest``.
 
-    Returns ``dest``; files already there are overwritten.
+    Parameters
+    ----------
+    dest : str or os.PathLike
+        The folder to copy into (created; files already there are overwritten).
+    names : iterable of str
+        Keys of :data:`VENDOR` to copy (default: all).
+
+    Returns
+    -------
+    pathlib.Path
+        ``dest``.
 
     Notebook: (tooling, ``make book`` and ``make slides``)
     """
@@ -490,7 +527,14 @@ def write_book_sources(src: str | os.PathLike | None = None, repository: str = R
     """Write the book's sources from ``book.yml``: ``_config.yml``, ``_toc.yml``, the pages, the notebooks.
 
     Files whose content did not change are left alone, so Sphinx rebuilds only what changed;
-    files of chapters no longer present are removed. Default ``src``: ``_build/book_src``.
+    files of chapters no longer present are removed.
+
+    Parameters
+    ----------
+    src : str or os.PathLike, optional
+        The folder of the sources; default ``_build/book_src``.
+    repository : str
+        The course's repository on GitHub (``owner/name``), for the Binder and repository links.
 
     Returns
     -------
@@ -579,6 +623,18 @@ def build_book(out: str | os.PathLike | None = None, jobs: int = 1, quiet: bool 
 
 def slides_notebook(nb, chapter: Chapter):
     """The deck's copy of a chapter notebook: titled ``NN · title`` for the browser tab.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        The chapter's notebook (not modified).
+    chapter : Chapter
+        Its entry in ``book.yml``.
+
+    Returns
+    -------
+    nbformat.NotebookNode
+        A copy with the title in its metadata.
 
     Notebook: (tooling, ``make slides``)
     """

@@ -20,7 +20,7 @@ def gpus() -> list[str]:
         One entry per GPU, the device's name where TensorFlow reports it (e.g. ``"NVIDIA H200"``),
         else its TensorFlow name (``"/physical_device:GPU:0"``).
 
-    Notebook: 04_audioset_vggish
+    Notebook: 04_audioset_vggish (via ``device_summary``)
     """
     import tensorflow as tf
 

@@ -45,7 +45,7 @@ from urllib.parse import quote
 
 import numpy as np
 
-from . import audio, fetch
+from . import _checks, audio, fetch
 from .fetch import DataError
 from .instruments import instrument_note, nsynth_notes
 
@@ -212,25 +212,13 @@ _DECODE_VERSION = 1
 # Argument checks
 
 
-def _check_sr(sr, name: str = "sr") -> int | None:
-    if sr is None:
-        return None
-    if isinstance(sr, bool) or not isinstance(sr, (int, np.integer)):
-        raise TypeError(f"{name} must be a positive integer number of Hz or None, got {type(sr).__name__} {sr!r}")
-    if sr <= 0:
-        raise ValueError(f"{name} must be a positive number of Hz, got {sr}")
-    return int(sr)
+def _check_sr(sr) -> int | None:
+    return None if sr is None else _checks.sample_rate(sr)
 
 
 def _check_duration(duration, sr: int) -> int | None:
     """A duration in seconds as a number of samples at ``sr`` (None stays None)."""
-    if duration is None:
-        return None
-    if isinstance(duration, bool) or not isinstance(duration, (int, float, np.integer, np.floating)):
-        raise TypeError(f"duration must be a number of seconds or None, got {type(duration).__name__} {duration!r}")
-    if not np.isfinite(duration) or duration <= 0:
-        raise ValueError(f"duration must be a positive number of seconds, got {duration}")
-    return int(round(duration * sr))
+    return None if duration is None else int(round(_checks.positive(duration, "duration", "s") * sr))
 
 
 def _choose(name, known: list[str], what: str) -> str:
@@ -323,7 +311,7 @@ def load_esc10(sr=None, duration=5.0):
     DataError
         If a file cannot be found, fetched or verified.
 
-    Notebook: 05_augmentation
+    Notebook: (not yet used by a chapter)
     """
     sr = _check_sr(sr)
     n = _check_duration(duration, sr or 44100)
@@ -346,7 +334,7 @@ def esc10_metadata() -> list[dict]:
         Keys ``path`` (mirror layout), ``label``, ``class_name``, ``fold``, ``freesound_id``,
         ``take``, ``licence`` and ``attribution`` (the source recording, its author and URL).
 
-    Notebook: 05_augmentation
+    Notebook: (not yet used by a chapter)
     """
     out = []
     for e in _esc10_entries():
@@ -395,7 +383,7 @@ def load_fsdd(sr=None):
     takes : numpy.ndarray of int
         The take 0-49; takes 0-4 of every speaker and digit are the official test split.
 
-    Notebook: 06_raw_waveform
+    Notebook: (not yet used by a chapter)
     """
     sr = _check_sr(sr)
     entries = _fsdd_entries()
@@ -412,7 +400,7 @@ def fsdd_speakers() -> dict[str, dict]:
 
     The file is parsed as a Python literal, never executed.
 
-    Notebook: 06_raw_waveform
+    Notebook: (not yet used by a chapter)
     """
     source = fetch.file("fsdd/metadata.py").read_text(encoding="utf-8")
     tree = ast.parse(source)
@@ -434,7 +422,7 @@ def _stem_map(name: str, suffix: str = ".wav", exclude=()) -> dict[str, fetch.En
 def background_names() -> list[str]:
     """Names of the real ambient recordings: ``birds``, ``boat``, ``city``, ``coffee-shop``, ...
 
-    Notebook: 05_augmentation
+    Notebook: (not yet used by a chapter)
     """
     return sorted(_stem_map("blanket", ".ogg"))
 
@@ -454,7 +442,7 @@ def load_background(name, sr=None):
     numpy.ndarray of float32
         The whole recording (7-130 s), mono, in [-1, 1].
 
-    Notebook: 05_augmentation
+    Notebook: (not yet used by a chapter)
     """
     sr = _check_sr(sr)
     entries = _stem_map("blanket", ".ogg")
@@ -474,7 +462,7 @@ _ROOM_FILES = {
 def room_ir_names() -> list[str]:
     """Names of the measured room impulse responses.
 
-    Notebook: 05_augmentation
+    Notebook: (not yet used by a chapter)
     """
     return list(_ROOM_FILES)
 
@@ -495,7 +483,7 @@ def load_room_ir(name, sr=None):
         The W (omnidirectional) channel of an OpenAIR B-format response, or the mono clap
         response, as recorded (not normalized).
 
-    Notebook: 05_augmentation
+    Notebook: (not yet used by a chapter)
     """
     sr = _check_sr(sr)
     key = _choose(name, list(_ROOM_FILES), "room")
@@ -508,7 +496,7 @@ def load_room_ir(name, sr=None):
 def device_ir_names() -> list[str]:
     """Names of the measured loudspeaker and cabinet responses (``Radio 001``, ``Speaker 001``, ...).
 
-    Notebook: 05_augmentation
+    Notebook: (not yet used by a chapter)
     """
     return sorted(_stem_map("device"))
 
@@ -528,7 +516,7 @@ def load_device_ir(name, sr=None):
     numpy.ndarray of float32
         The response (80-230 ms), its two channels averaged.
 
-    Notebook: 05_augmentation
+    Notebook: (not yet used by a chapter)
     """
     sr = _check_sr(sr)
     entries = _stem_map("device")
@@ -549,7 +537,7 @@ def load_voice(sr=None):
     numpy.ndarray of float32
         Mono samples in [-1, 1].
 
-    Notebook: 01_sound_physics
+    Notebook: (not yet used by a chapter)
     """
     return audio.load(fetch.file("rir/clap/xmas.wav"), sr=_check_sr(sr))[0]
 
@@ -573,7 +561,7 @@ def load_vocadito(sr=None):
     f0 : numpy.ndarray of float
         Annotated f0 in Hz, 0 where unvoiced.
 
-    Notebook: 07_crepe
+    Notebook: (not yet used by a chapter)
     """
     y, file_sr = audio.load(fetch.file("vocadito/Audio/vocadito_1.wav"), sr=_check_sr(sr))
     table = np.loadtxt(fetch.file("vocadito/Annotations/F0/vocadito_1_f0.csv"), delimiter=",", ndmin=2)
@@ -587,7 +575,19 @@ def load_vocadito(sr=None):
 def librosa_data_dir(key: str = "trumpet", hq: bool = False) -> Path:
     """The folder holding librosa's example ``key``, verified (cache, mirror or download).
 
-    Notebook: 00_introduction (via ``librosa_example``)
+    Parameters
+    ----------
+    key : str
+        An example name of librosa's index that the course carries (see :func:`librosa_example`).
+    hq : bool
+        The high-quality file.
+
+    Returns
+    -------
+    pathlib.Path
+        The folder (in the cache or the mirror) to use as ``LIBROSA_DATA_DIR``.
+
+    Notebook: (not yet used by a chapter)
     """
     index = _librosa_index()
     known = sorted(k for k, v in index.items() if _librosa_entry(v["path"], hq) is not None)
@@ -638,7 +638,7 @@ def librosa_example(key, hq=False) -> str:
     str
         What ``librosa.ex`` returns: the file's path.
 
-    Notebook: 00_introduction
+    Notebook: (not yet used by a chapter)
     """
     folder = librosa_data_dir(key, hq)
     os.environ["LIBROSA_DATA_DIR"] = str(folder)
@@ -657,7 +657,7 @@ def librosa_example(key, hq=False) -> str:
 def credits(name: str) -> list[tuple[str, str, str]]:
     """Per-file credits of a set: ``(file, licence, attribution)`` for every registered file.
 
-    Notebook: 00_introduction
+    Notebook: (not yet used by a chapter)
     """
     if name not in CORPORA:
         raise ValueError(f"unknown set {name!r}; choose one of {list(CORPORA)}")
@@ -666,6 +666,13 @@ def credits(name: str) -> list[tuple[str, str, str]]:
 
 def fetch_all(names=None, progress: bool = True) -> dict[str, tuple[int, int]]:
     """Make every file of the named sets (default: all) available and verified, once.
+
+    Parameters
+    ----------
+    names : iterable of str, optional
+        Sets of :data:`CORPORA`; default: all of them.
+    progress : bool
+        Show pooch's progress bar while downloading.
 
     Returns
     -------
@@ -807,8 +814,7 @@ def build_registries(mirror, names=None, soundfont_tarball=None, out=None) -> di
         written[name] = len(entries)
     if soundfont_tarball is not None:
         written["soundfont"] = _soundfont_registry(Path(soundfont_tarball), out)
-    fetch._registry.cache_clear()
-    fetch._index.cache_clear()
+    fetch.reload_registries()
     return written
 
 
@@ -839,7 +845,7 @@ def _mb(n: int) -> str:
 def data_cards() -> str:
     """The data cards (``DATA.md``): every real set, then every file's licence and attribution.
 
-    Notebook: 00_introduction (the book's credits page)
+    Notebook: (tooling, DATA.md and the book's credits page)
     """
     lines = [
         "# The real recordings of the course: data cards and credits",

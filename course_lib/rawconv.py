@@ -3,33 +3,32 @@
 Instead of a spectrogram, a network can read the samples themselves: a 1-D convolution slides
 ``filters`` kernels of ``kernel_size`` samples over a ``(batch, steps, channels)`` signal. This
 module holds what chapter ``06_raw_waveform`` teaches and tests: the output length of a Keras
-``Conv1D`` for every padding, stride and dilation (:func:`conv1d_output_length`), the convolution
-itself written in NumPy (:func:`conv1d`, identical to Keras), a raw-waveform classifier with a
-strided first layer (:func:`raw_waveform_classifier`), the magnitude responses of the learned
-first-layer filters (:func:`filter_responses`, :func:`plot_filter_responses`) and a parametric
-band-pass first layer in the spirit of SincNet and Zeghidour et al.'s learned front ends
-(:func:`sinc_kernels` in NumPy; the Keras layer ``SincConv1D``, made on first use so that
-``import course_lib.rawconv`` does not import TensorFlow). Chapter ``07_crepe`` reuses
-:func:`filter_responses` for CREPE's first layer.
+``Conv1D`` for every padding, stride and dilation (:func:`conv1d_output_length`); the convolution
+itself, written in NumPy (:func:`conv1d`, identical to Keras) and run through Keras with given
+weights (:func:`keras_conv1d`, which chapters ``06_raw_waveform`` and ``08_wavenet`` compare their
+hand-written convolutions with); a raw-waveform classifier with a strided first layer
+(:func:`raw_waveform_classifier`); the magnitude responses of learned first-layer filters
+(:func:`filter_responses`, :func:`filter_peak_frequencies`; ``course_lib.plot.filter_responses``
+draws them); and a parametric band-pass first layer in the spirit of SincNet and Zeghidour et al.'s
+learned front ends (:func:`sinc_kernels` in NumPy; the Keras layer ``SincConv1D``, made on first
+use so that ``import course_lib.rawconv`` does not import TensorFlow). Chapter ``07_crepe`` reuses
+:func:`filter_responses` for CREPE's first layer. Layer 4: it imports ``mel``.
 """
 
 from __future__ import annotations
 
-import math
-import numbers
-
 import numpy as np
 
-from . import mel as _mel
+from . import _checks, mel
 
 __all__ = [
     "PADDINGS",
     "conv1d_output_length",
     "conv1d",
+    "keras_conv1d",
     "raw_waveform_classifier",
     "filter_responses",
     "filter_peak_frequencies",
-    "plot_filter_responses",
     "mel_band_edges",
     "sinc_kernels",
     "SincConv1D",
@@ -37,20 +36,6 @@ __all__ = [
 
 #: The paddings of ``keras.layers.Conv1D``.
 PADDINGS = ("valid", "same", "causal")
-
-
-def _int(value, name: str, lo: int = 1) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {value!r} ({type(value).__name__})")
-    if value < lo:
-        raise ValueError(f"{name} must be >= {lo}, got {value!r}")
-    return int(value)
-
-
-def _padding(padding) -> str:
-    if not isinstance(padding, str) or padding.lower() not in PADDINGS:
-        raise ValueError(f"padding must be one of {PADDINGS}, got {padding!r}")
-    return padding.lower()
 
 
 def conv1d_output_length(n, kernel_size, stride=1, padding="valid", dilation=1):
@@ -84,9 +69,11 @@ def conv1d_output_length(n, kernel_size, stride=1, padding="valid", dilation=1):
 
     Raises
     ------
+    TypeError
+        A count that is not an integer (``3.0`` included), or a padding that is not a string.
     ValueError
-        Non-positive arguments, stride and dilation both above 1, or a ``"valid"`` output
-        that would be empty (input shorter than the kernel span), as Keras raises.
+        Non-positive arguments, an unknown padding, stride and dilation both above 1, or a
+        ``"valid"`` output that would be empty (input shorter than the kernel span), as Keras raises.
 
     Examples
     --------
@@ -97,11 +84,11 @@ def conv1d_output_length(n, kernel_size, stride=1, padding="valid", dilation=1):
 
     Notebook: 06_raw_waveform
     """
-    n = _int(n, "n")
-    kernel_size = _int(kernel_size, "kernel_size")
-    stride = _int(stride, "stride")
-    dilation = _int(dilation, "dilation")
-    padding = _padding(padding)
+    n = _checks.positive_int(n, "n", "input steps")
+    kernel_size = _checks.positive_int(kernel_size, "kernel_size", "steps")
+    stride = _checks.positive_int(stride, "stride", "steps")
+    dilation = _checks.positive_int(dilation, "dilation", "steps")
+    padding = _checks.choice(padding, "padding", PADDINGS)
     if stride > 1 and dilation > 1:
         raise ValueError(f"stride > 1 is not supported together with dilation > 1 (as in Keras), got stride={stride}, dilation={dilation}")
     span = dilation * (kernel_size - 1) + 1
@@ -160,8 +147,10 @@ def conv1d(x, kernel, bias=None, stride=1, padding="valid", dilation=1):
     if w.ndim != 3 or w.shape[1] != x.shape[2]:
         raise ValueError(f"kernel must be (kernel_size, channels={x.shape[2]}, filters), got shape {np.shape(kernel)}")
     k = w.shape[0]
-    padding = _padding(padding)
-    left, right, out = _pad_amounts(x.shape[1], k, _int(stride, "stride"), padding, _int(dilation, "dilation"))
+    stride = _checks.positive_int(stride, "stride", "steps")
+    dilation = _checks.positive_int(dilation, "dilation", "steps")
+    padding = _checks.choice(padding, "padding", PADDINGS)
+    left, right, out = _pad_amounts(x.shape[1], k, stride, padding, dilation)
     xp = np.pad(x, ((0, 0), (left, right), (0, 0)))
     idx = np.arange(out)[:, None] * stride + np.arange(k)[None, :] * dilation  # (out, k)
     patches = xp[:, idx, :]  # (batch, out, k, channels)
@@ -172,6 +161,70 @@ def conv1d(x, kernel, bias=None, stride=1, padding="valid", dilation=1):
             raise ValueError(f"bias must have shape ({w.shape[2]},), got {b.shape}")
         y = y + b
     return y[0] if squeeze else y
+
+
+def keras_conv1d(x, kernel, bias=None, **conv_options):
+    """Run ``keras.layers.Conv1D`` with the given weights on one mono signal.
+
+    A layer with ``filters`` and ``kernel_size`` taken from ``kernel`` is built for the signal,
+    given ``kernel`` (and ``bias``) as its weights and applied to ``x[None, :, None]`` (one
+    example, one channel), in float32. Chapters compare their own convolutions with it, and
+    :func:`conv1d` computes the same numbers in NumPy.
+
+    Parameters
+    ----------
+    x : array_like, shape (steps,)
+        The signal (samples), finite real numbers.
+    kernel : array_like
+        ``(kernel_size, filters)``, or Keras' layout ``(kernel_size, 1, filters)``.
+    bias : array_like, shape (filters,), optional
+        Added to every output step; no bias when None.
+    **conv_options
+        More arguments of ``keras.layers.Conv1D``: ``strides``, ``padding``
+        (``"valid"``, ``"same"``, ``"causal"``), ``dilation_rate``, ...
+
+    Returns
+    -------
+    np.ndarray of float32, shape (out_steps, filters)
+        ``out_steps`` as :func:`conv1d_output_length` says.
+
+    Raises
+    ------
+    TypeError
+        A non-numeric signal or kernel, or an option that sets the weights' shape
+        (``filters``, ``kernel_size``, ``use_bias``).
+    ValueError
+        A signal that is not 1-D or holds NaN or infinite values, or a kernel or bias of
+        another shape.
+
+    Notebook: 06_raw_waveform, 08_wavenet
+    """
+    import keras
+
+    x = _checks.audio(x, "x", ndim=1).astype(np.float32)
+    w = np.asarray(kernel)
+    if w.dtype.kind not in "fiu":
+        raise TypeError(f"kernel must be a real numeric array, got dtype {w.dtype}")
+    if w.ndim == 2:
+        w = w[:, None, :]
+    if w.ndim != 3 or w.shape[1] != 1:
+        raise ValueError(f"kernel must be (kernel_size, filters) or (kernel_size, 1, filters), got shape {np.shape(kernel)}")
+    fixed = {"filters", "kernel_size", "use_bias"} & set(conv_options)
+    if fixed:
+        raise TypeError(f"{sorted(fixed)} come from kernel and bias; do not pass them")
+    weights = [w.astype(np.float32)]
+    if bias is not None:
+        b = np.asarray(bias, dtype=np.float32)
+        if b.shape != (w.shape[2],):
+            raise ValueError(f"bias must have shape ({w.shape[2]},), got {b.shape}")
+        weights.append(b)
+    # zero initializers: the layer's own initial weights are overwritten, and drawing them would
+    # move Keras' global random state
+    layer = keras.layers.Conv1D(w.shape[2], w.shape[0], use_bias=bias is not None, kernel_initializer="zeros",
+                                bias_initializer="zeros", **conv_options)
+    layer.build((None, x.size, 1))
+    layer.set_weights(weights)
+    return keras.ops.convert_to_numpy(layer(x[None, :, None]))[0]
 
 
 # ---------------------------------------------------------------------------------------
@@ -193,10 +246,8 @@ def _kernels_2d(kernel) -> np.ndarray:
 
 def _responses(kernel, sr, n_fft):
     w = _kernels_2d(kernel)
-    sr = float(sr)
-    if not (math.isfinite(sr) and sr > 0):
-        raise ValueError(f"sr must be a positive number of Hz, got {sr!r}")
-    n_fft = _int(n_fft, "n_fft", 2)
+    sr = _checks.sample_rate(sr)
+    n_fft = _checks.integer(n_fft, "n_fft", minimum=2, what="samples")
     if n_fft < w.shape[1]:
         raise ValueError(f"n_fft={n_fft} must be at least the kernel size {w.shape[1]}")
     mag = np.abs(np.fft.rfft(w, n=n_fft, axis=1))
@@ -206,6 +257,16 @@ def _responses(kernel, sr, n_fft):
 
 def filter_peak_frequencies(kernel, sr, n_fft=512):
     """Frequency (Hz) where each filter's magnitude response peaks, in the kernel's filter order.
+
+    Parameters
+    ----------
+    kernel, sr, n_fft
+        As in :func:`filter_responses` (the peaks are multiples of ``sr / n_fft`` Hz).
+
+    Returns
+    -------
+    np.ndarray, shape (filters,)
+        Hz.
 
     Notebook: 06_raw_waveform
     """
@@ -225,7 +286,7 @@ def filter_responses(kernel, sr, n_fft=512, normalize=True, floor_db=-80.0, retu
     ----------
     kernel : array_like
         ``(kernel_size, 1, filters)`` (``Conv1D.kernel``) or ``(kernel_size, filters)``.
-    sr : float
+    sr : int
         Sampling rate in Hz.
     n_fft : int, default 512
         FFT size (>= kernel_size); ``1 + n_fft // 2`` frequencies from 0 to ``sr / 2``.
@@ -257,32 +318,6 @@ def filter_responses(kernel, sr, n_fft=512, normalize=True, floor_db=-80.0, retu
     return (freqs, db, order) if return_order else (freqs, db)
 
 
-def plot_filter_responses(kernel, sr, n_fft=512, ax=None, title=None, vmin=-40.0, colorbar=True):
-    """Show :func:`filter_responses` as an image: frequency (Hz) across, filters up (sorted).
-
-    Returns
-    -------
-    matplotlib Axes
-
-    Notebook: 06_raw_waveform
-    """
-    import matplotlib.pyplot as plt
-
-    freqs, db = filter_responses(kernel, sr, n_fft)
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7, 3.5))
-    df = freqs[1] - freqs[0]
-    image = ax.imshow(db, origin="lower", aspect="auto", cmap="magma", vmin=vmin, vmax=0.0,
-                      extent=[-df / 2, freqs[-1] + df / 2, -0.5, db.shape[0] - 0.5], interpolation="nearest")
-    ax.set_xlabel("Frequency (Hz)")
-    ax.set_ylabel("Filter (sorted by peak frequency)")
-    if title:
-        ax.set_title(title)
-    if colorbar:
-        ax.figure.colorbar(image, ax=ax, label="dB", pad=0.01)
-    return ax
-
-
 # ---------------------------------------------------------------------------------------
 # the sinc (parametric band-pass) front end
 # ---------------------------------------------------------------------------------------
@@ -292,17 +327,36 @@ def mel_band_edges(n_filters, sr, fmin=30.0, fmax=None):
     SincNet's initialization: ``n_filters + 1`` edges on the HTK mel scale from ``fmin`` to
     ``fmax`` (default ``sr / 2 - 100``); band ``i`` spans edges ``i`` to ``i + 1``.
 
+    Parameters
+    ----------
+    n_filters : int
+        Number of bands.
+    sr : int
+        Sampling rate in Hz.
+    fmin : float, default 30
+        Lowest edge, Hz.
+    fmax : float, optional
+        Highest edge, Hz (default ``sr / 2 - 100``).
+
     Returns
     -------
     low_hz, band_hz : np.ndarray, shape (n_filters,)
+        Hz.
 
-    Notebook: 06_raw_waveform
+    Raises
+    ------
+    ValueError
+        Unless ``0 <= fmin < fmax <= sr / 2``.
+
+    Notebook: (not yet used by a chapter; SincConv1D, which 06_raw_waveform uses, starts from it)
     """
-    n_filters = _int(n_filters, "n_filters")
-    fmax = sr / 2 - 100.0 if fmax is None else float(fmax)
+    n_filters = _checks.positive_int(n_filters, "n_filters", "bands")
+    sr = _checks.sample_rate(sr)
+    fmin = _checks.number(fmin, "fmin", "Hz")
+    fmax = sr / 2 - 100.0 if fmax is None else _checks.number(fmax, "fmax", "Hz")
     if not 0 <= fmin < fmax <= sr / 2:
         raise ValueError(f"need 0 <= fmin < fmax <= sr / 2, got fmin={fmin}, fmax={fmax}, sr={sr}")
-    edges = _mel.mel_to_hz(np.linspace(_mel.hz_to_mel(fmin, htk=True), _mel.hz_to_mel(fmax, htk=True), n_filters + 1), htk=True)
+    edges = mel.mel_to_hz(np.linspace(mel.hz_to_mel(fmin, htk=True), mel.hz_to_mel(fmax, htk=True), n_filters + 1), htk=True)
     return np.asarray(edges[:-1]), np.diff(edges)
 
 
@@ -322,7 +376,7 @@ def sinc_kernels(low_hz, band_hz, kernel_size, sr, window="hamming"):
         Lower cut-offs and bandwidths in Hz (``low_hz + band_hz <= sr / 2``).
     kernel_size : int
         Taps (odd, so that the kernel is symmetric about its centre: linear phase).
-    sr : float
+    sr : int
         Sampling rate in Hz.
     window : str, default "hamming"
         Any ``scipy.signal.get_window`` name (symmetric).
@@ -340,9 +394,10 @@ def sinc_kernels(low_hz, band_hz, kernel_size, sr, window="hamming"):
     band = np.atleast_1d(np.asarray(band_hz, dtype=np.float64))
     if low.shape != band.shape or low.ndim != 1:
         raise ValueError(f"low_hz and band_hz must be 1-D and of equal length, got {low.shape} and {band.shape}")
-    kernel_size = _int(kernel_size, "kernel_size", 3)
+    kernel_size = _checks.integer(kernel_size, "kernel_size", minimum=3, what="taps")
     if kernel_size % 2 == 0:
         raise ValueError(f"kernel_size must be odd (a symmetric, linear-phase kernel), got {kernel_size}")
+    sr = _checks.sample_rate(sr)
     high = low + band
     if np.any(low < 0) or np.any(band <= 0) or np.any(high > sr / 2 + 1e-9):
         raise ValueError("need low_hz >= 0, band_hz > 0 and low_hz + band_hz <= sr / 2")
@@ -393,17 +448,15 @@ def _make_sinc_class():
 
         def __init__(self, filters, kernel_size, sr, strides=1, padding="valid", min_low_hz=50.0, min_band_hz=50.0, **kwargs):
             super().__init__(**kwargs)
-            self.filters = _int(filters, "filters")
-            self.kernel_size = _int(kernel_size, "kernel_size", 3)
+            self.filters = _checks.positive_int(filters, "filters")
+            self.kernel_size = _checks.integer(kernel_size, "kernel_size", minimum=3, what="taps")
             if self.kernel_size % 2 == 0:
                 raise ValueError(f"kernel_size must be odd, got {kernel_size}")
-            self.sr = _int(sr, "sr")
-            self.strides = _int(strides, "strides")
-            if padding not in ("valid", "same"):
-                raise ValueError(f"padding must be 'valid' or 'same', got {padding!r}")
-            self.padding = padding
-            self.min_low_hz = float(min_low_hz)
-            self.min_band_hz = float(min_band_hz)
+            self.sr = _checks.sample_rate(sr)
+            self.strides = _checks.positive_int(strides, "strides", "samples")
+            self.padding = _checks.choice(padding, "padding", ("valid", "same"))
+            self.min_low_hz = _checks.number(min_low_hz, "min_low_hz", "Hz")
+            self.min_band_hz = _checks.number(min_band_hz, "min_band_hz", "Hz")
             if not (self.min_low_hz >= 0 and self.min_band_hz > 0 and self.min_low_hz + self.min_band_hz < self.sr / 2):
                 raise ValueError(f"need min_low_hz >= 0, min_band_hz > 0 and their sum below sr / 2, got {min_low_hz}, {min_band_hz}")
 
@@ -472,7 +525,7 @@ def __getattr__(name):
 # the raw-waveform classifier
 # ---------------------------------------------------------------------------------------
 def raw_waveform_classifier(n_samples, n_classes, sr=8000, frontend="conv", first_filters=32, first_kernel=65,
-                            first_stride=16, block_filters=(32, 64, 64), pool_size=4, dropout=0.2, seed=0):
+                            first_stride=16, block_filters=(32, 64, 64), pool_size=4, dropout=0.2, rng=0):
     """A small CNN that classifies raw waveforms.
 
     ``waveform (n_samples,)`` → reshape ``(n_samples, 1)`` → **front end**: a strided
@@ -491,17 +544,22 @@ def raw_waveform_classifier(n_samples, n_classes, sr=8000, frontend="conv", firs
     n_samples : int
         Samples per input clip.
     n_classes : int
+        Number of classes (>= 2).
     sr : int, default 8000
         Sampling rate in Hz (needed by the sinc front end).
     frontend : {"conv", "sinc"}
+        A free ``Conv1D`` or :class:`SincConv1D` band-passes.
     first_filters, first_kernel, first_stride : int
-        The front end's filters, kernel length (samples; odd for ``"sinc"``) and stride.
+        The front end's filters, kernel length (samples; odd for ``"sinc"``) and stride (samples).
     block_filters : sequence of int
         Filters of the later Conv1D blocks.
     pool_size : int, default 4
+        Steps merged by each max pooling.
     dropout : float, default 0.2
-    seed : int, default 0
-        Seeds every initializer (the same seed builds the same weights).
+        Dropout rate before the classifier, in [0, 1); 0 for none.
+    rng : int, numpy.random.Generator or None, default 0
+        Randomness of every initializer and of the dropout: an int seed builds the same weights
+        every time (a Generator gives one seed from its stream).
 
     Returns
     -------
@@ -514,15 +572,20 @@ def raw_waveform_classifier(n_samples, n_classes, sr=8000, frontend="conv", firs
     import keras
     from keras import layers
 
-    n_samples = _int(n_samples, "n_samples")
-    n_classes = _int(n_classes, "n_classes", 2)
-    first_filters = _int(first_filters, "first_filters")
-    first_kernel = _int(first_kernel, "first_kernel")
-    first_stride = _int(first_stride, "first_stride")
-    pool_size = _int(pool_size, "pool_size")
-    seed = _int(seed, "seed", 0)
-    if frontend not in ("conv", "sinc"):
-        raise ValueError(f"frontend must be 'conv' or 'sinc', got {frontend!r}")
+    n_samples = _checks.positive_int(n_samples, "n_samples", "samples")
+    n_classes = _checks.integer(n_classes, "n_classes", minimum=2, what="classes")
+    sr = _checks.sample_rate(sr)
+    first_filters = _checks.positive_int(first_filters, "first_filters", "filters")
+    first_kernel = _checks.positive_int(first_kernel, "first_kernel", "samples")
+    first_stride = _checks.positive_int(first_stride, "first_stride", "samples")
+    block_filters = [_checks.positive_int(f, "each of block_filters", "filters") for f in block_filters]
+    pool_size = _checks.positive_int(pool_size, "pool_size", "steps")
+    dropout = _checks.number(dropout, "dropout", minimum=0.0, maximum=1.0)
+    if dropout == 1.0:
+        raise ValueError("dropout must be below 1 (a rate of 1 drops everything), got 1.0")
+    frontend = _checks.choice(frontend, "frontend", ("conv", "sinc"))
+    generator = _checks.rng(rng)
+    seed = int(rng) if _checks.is_integer(rng) else int(generator.integers(2**31 // 1009))  # Keras takes int seeds
     counter = iter(range(1, 1000))
 
     def init():
@@ -541,7 +604,7 @@ def raw_waveform_classifier(n_samples, n_classes, sr=8000, frontend="conv", firs
         x = layers.MaxPooling1D(pool_size, name="frontend_pool")(x)
         steps //= pool_size
     for i, f in enumerate(block_filters, start=1):
-        x = layers.Conv1D(_int(f, "block_filters"), 3, padding="same", use_bias=False, kernel_initializer=init(), name=f"conv{i}")(x)
+        x = layers.Conv1D(f, 3, padding="same", use_bias=False, kernel_initializer=init(), name=f"conv{i}")(x)
         x = layers.BatchNormalization(momentum=0.9, name=f"bn{i}")(x)
         x = layers.ReLU(name=f"relu{i}")(x)
         if steps >= 2 * pool_size:
@@ -549,6 +612,6 @@ def raw_waveform_classifier(n_samples, n_classes, sr=8000, frontend="conv", firs
             steps //= pool_size
     x = layers.GlobalMaxPooling1D(name="global_pool")(x)
     if dropout:
-        x = layers.Dropout(float(dropout), seed=seed, name="dropout")(x)
+        x = layers.Dropout(dropout, seed=seed, name="dropout")(x)
     outputs = layers.Dense(n_classes, activation="softmax", kernel_initializer=init(), name="classes")(x)
     return keras.Model(inputs, outputs, name=f"raw_{frontend}_classifier")

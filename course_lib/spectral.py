@@ -1,10 +1,14 @@
-"""Frequency analysis: the DFT written as a matrix, window functions, framing, the STFT and decibels.
+"""Frequency analysis: the DFT written as a matrix, aliasing, windows, framing, the STFT, its inverse and decibels.
 
 This is the tested version of what chapter 02 (``02_dft_windowing``) derives by hand: the DFT from
 its definition, the frequency of each bin (Δf = sr / n_fft), windows and leakage, zero padding and
-the short-time Fourier transform. The STFT follows ``librosa.stft``'s conventions (centre padding,
-periodic windows, shape ``(1 + n_fft // 2, n_frames)``) so results can be compared one to one.
-Chapters 03 (mel), 04 (VGGish front end) and 07 (CREPE) build on it.
+the short-time Fourier transform; chapter 01 (``01_sound_physics``) takes :func:`alias_frequency`
+from here. The STFT and its inverse follow ``librosa.stft`` and ``librosa.istft`` (centre
+padding, periodic windows, shape ``(..., 1 + n_fft // 2, n_frames)``, any number of leading batch
+axes) so results can be compared one to one. Chapters 03 (mel), 04 (VGGish front end), 05 (the
+phase vocoder of :mod:`course_lib.augment`) and 07 (CREPE) build on it.
+
+Layer 2: imports only :mod:`course_lib._checks`.
 """
 
 from __future__ import annotations
@@ -12,26 +16,31 @@ from __future__ import annotations
 import numpy as np
 import scipy.signal
 
+from . import _checks
+
 __all__ = [
     "dft_matrix",
     "dft",
     "fft_frequencies",
+    "alias_frequency",
     "get_window",
     "frame",
+    "n_frames",
     "stft",
+    "istft",
     "spectrogram",
-    "frames_to_time",
     "amplitude_to_db",
     "power_to_db",
-    "db_to_amplitude",
-    "db_to_power",
 ]
 
 
-def _positive_int(value, name):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
+def _signals(y, name: str = "y") -> np.ndarray:
+    """Real, finite, non-empty signals of shape ``(..., n_samples)`` (checked, not copied)."""
+    y = np.asarray(y)
+    if y.ndim == 0:
+        raise ValueError(f"{name} must have a time axis, shape (..., n_samples), got a scalar")
+    _checks.audio(y.reshape(-1), name, ndim=1)
+    return y
 
 
 def dft_matrix(n_fft: int) -> np.ndarray:
@@ -52,7 +61,7 @@ def dft_matrix(n_fft: int) -> np.ndarray:
 
     Notebook: 02_dft_windowing
     """
-    n_fft = _positive_int(n_fft, "n_fft")
+    n_fft = _checks.positive_int(n_fft, "n_fft", "samples")
     n = np.arange(n_fft)
     return np.exp(-2j * np.pi * np.outer(n, n) / n_fft)
 
@@ -76,14 +85,23 @@ def dft(x: np.ndarray, n_fft: int | None = None) -> np.ndarray:
     np.ndarray, complex128, shape (n_fft,)
         ``X[k]`` for bins ``k = 0 .. n_fft - 1``; bin ``k`` is at ``k · sr / n_fft`` Hz.
 
+    Raises
+    ------
+    TypeError
+        A non-numeric ``x`` or a non-integer ``n_fft``.
+    ValueError
+        ``x`` that is not 1-D or is empty, ``n_fft`` < 1.
+
     Notebook: 02_dft_windowing
     """
     x = np.asarray(x)
+    if x.dtype.kind not in "fiuc":
+        raise TypeError(f"x must be a numeric array, got dtype {x.dtype}")
     if x.ndim != 1:
         raise ValueError(f"x must be 1-D, got shape {x.shape}")
-    n_fft = len(x) if n_fft is None else _positive_int(n_fft, "n_fft")
-    if n_fft == 0:
+    if x.size == 0:
         raise ValueError("x is empty")
+    n_fft = len(x) if n_fft is None else _checks.positive_int(n_fft, "n_fft", "samples")
     padded = np.zeros(n_fft, dtype=np.result_type(x.dtype, np.float64))
     padded[: min(n_fft, len(x))] = x[:n_fft]
     return dft_matrix(n_fft) @ padded
@@ -96,7 +114,7 @@ def fft_frequencies(sr: float, n_fft: int) -> np.ndarray:
 
     Parameters
     ----------
-    sr : float
+    sr : int
         Sampling rate (Hz).
     n_fft : int
         Transform size (samples).
@@ -108,10 +126,46 @@ def fft_frequencies(sr: float, n_fft: int) -> np.ndarray:
 
     Notebook: 02_dft_windowing
     """
-    if not np.isfinite(sr) or sr <= 0:
-        raise ValueError(f"sr must be a positive number of Hz, got {sr!r}")
-    n_fft = _positive_int(n_fft, "n_fft")
+    sr = _checks.sample_rate(sr)
+    n_fft = _checks.positive_int(n_fft, "n_fft", "samples")
     return np.arange(1 + n_fft // 2) * (float(sr) / n_fft)
+
+
+def alias_frequency(freq, sr):
+    """The frequency (Hz, in ``[0, sr/2]``) a sine of ``freq`` Hz appears at after sampling at ``sr``.
+
+    Sampling cannot tell ``f`` from ``f + k·sr`` or ``k·sr − f``: frequencies fold back around
+    multiples of the Nyquist frequency ``sr / 2``. With ``f' = f mod sr``, the alias is ``f'``
+    when ``f' <= sr / 2`` and ``sr − f'`` otherwise.
+
+    Parameters
+    ----------
+    freq : float or array_like
+        Frequencies of the continuous sines, Hz (finite, >= 0).
+    sr : int
+        Sampling rate in Hz.
+
+    Returns
+    -------
+    float or np.ndarray
+        Hz: a float for a scalar ``freq``, a float64 array otherwise.
+
+    Raises
+    ------
+    TypeError
+        Non-numeric ``freq`` or ``sr``.
+    ValueError
+        Negative or non-finite frequencies, a bad ``sr``.
+
+    Notebook: 01_sound_physics
+    """
+    sr = _checks.sample_rate(sr)
+    f = _checks.real_array(freq, "freq")
+    if np.any(f < 0):
+        raise ValueError("freq must be >= 0 (Hz)")
+    f = np.mod(f, sr)
+    out = np.where(f > sr / 2, sr - f, f)
+    return float(out) if out.ndim == 0 else out
 
 
 def get_window(window: str | np.ndarray, win_length: int, periodic: bool = True) -> np.ndarray:
@@ -132,9 +186,14 @@ def get_window(window: str | np.ndarray, win_length: int, periodic: bool = True)
     -------
     np.ndarray, float64, shape (win_length,)
 
+    Raises
+    ------
+    ValueError
+        An unknown window name, ``win_length`` < 1, an array of another length.
+
     Notebook: 02_dft_windowing
     """
-    win_length = _positive_int(win_length, "win_length")
+    win_length = _checks.positive_int(win_length, "win_length", "samples")
     if isinstance(window, str):
         name = {"rectangular": "boxcar", "rect": "boxcar", "hanning": "hann"}.get(window, window)
         try:
@@ -148,14 +207,16 @@ def get_window(window: str | np.ndarray, win_length: int, periodic: bool = True)
 
 
 def frame(y: np.ndarray, frame_length: int, hop_length: int) -> np.ndarray:
-    """Slice a signal into overlapping frames (a strided view, no copy).
+    """Slice signals into overlapping frames (a strided view, no copy).
 
     Frames start at ``0, hop_length, 2·hop_length, …``; a last incomplete frame is dropped, so
-    ``n_frames = 1 + (len(y) - frame_length) // hop_length``.
+    there are ``1 + (n_samples - frame_length) // hop_length`` of them
+    (:func:`n_frames` with ``center=False``).
 
     Parameters
     ----------
-    y : np.ndarray, shape (n_samples,)
+    y : np.ndarray, shape (..., n_samples)
+        One signal, or a batch along the leading axes.
     frame_length : int
         Samples per frame.
     hop_length : int
@@ -163,20 +224,72 @@ def frame(y: np.ndarray, frame_length: int, hop_length: int) -> np.ndarray:
 
     Returns
     -------
-    np.ndarray, shape (n_frames, frame_length)
+    np.ndarray, shape (..., n_frames, frame_length)
         Read-only view into ``y``.
 
-    Notebook: 02_dft_windowing
+    Raises
+    ------
+    ValueError
+        Signals shorter than ``frame_length``, non-positive lengths.
+
+    Notebook: 02_dft_windowing (via `stft`)
     """
     y = np.asarray(y)
-    if y.ndim != 1:
-        raise ValueError(f"y must be 1-D, got shape {y.shape}")
-    frame_length = _positive_int(frame_length, "frame_length")
-    hop_length = _positive_int(hop_length, "hop_length")
-    if len(y) < frame_length:
-        raise ValueError(f"signal of {len(y)} samples is shorter than frame_length={frame_length}")
-    view = np.lib.stride_tricks.sliding_window_view(y, frame_length)
-    return view[::hop_length]
+    if y.ndim == 0:
+        raise ValueError("y must have a time axis, shape (..., n_samples), got a scalar")
+    frame_length = _checks.positive_int(frame_length, "frame_length", "samples")
+    hop_length = _checks.positive_int(hop_length, "hop_length", "samples")
+    if y.shape[-1] < frame_length:
+        raise ValueError(f"signal of {y.shape[-1]} samples is shorter than frame_length={frame_length}")
+    view = np.lib.stride_tricks.sliding_window_view(y, frame_length, axis=-1)
+    return view[..., ::hop_length, :]
+
+
+def n_frames(n_samples: int, n_fft: int, hop_length: int, center: bool = True) -> int:
+    """Number of frames :func:`stft` returns for a signal of ``n_samples`` samples.
+
+    With ``center=True`` the signal is padded by ``n_fft // 2`` on both sides first, so for an
+    even ``n_fft`` this is ``1 + n_samples // hop_length`` whatever ``n_fft`` is; without
+    centring it is ``1 + (n_samples - n_fft) // hop_length``.
+
+    Parameters
+    ----------
+    n_samples : int
+        Length of the signal in samples (>= 1).
+    n_fft : int
+        Frame length in samples.
+    hop_length : int
+        Samples between frames.
+    center : bool, default True
+        As in :func:`stft`.
+
+    Returns
+    -------
+    int
+        Frames (>= 1).
+
+    Raises
+    ------
+    ValueError
+        A signal too short for one frame (shorter than ``n_fft`` without centring).
+
+    Notebook: 02_dft_windowing, 03_mel_perception
+    """
+    n_samples = _checks.positive_int(n_samples, "n_samples", "samples")
+    n_fft = _checks.positive_int(n_fft, "n_fft", "samples")
+    hop_length = _checks.positive_int(hop_length, "hop_length", "samples")
+    padded = n_samples + 2 * (n_fft // 2) if center else n_samples
+    if padded < n_fft:
+        raise ValueError(f"signal of {n_samples} samples is shorter than n_fft={n_fft}"
+                         f"{' after centring' if center else ''}: no complete frame")
+    return 1 + (padded - n_fft) // hop_length
+
+
+def _padded_window(window, win_length: int, n_fft: int) -> np.ndarray:
+    """The periodic window of ``win_length`` samples, zero padded in the middle to ``n_fft``."""
+    w = get_window(window, win_length, periodic=True)
+    left = (n_fft - win_length) // 2
+    return np.pad(w, (left, n_fft - win_length - left))
 
 
 def stft(
@@ -194,8 +307,8 @@ def stft(
 
     Parameters
     ----------
-    y : np.ndarray, shape (n_samples,)
-        Mono signal.
+    y : np.ndarray, shape (..., n_samples)
+        A mono signal, or a batch of equally long signals along the leading axes.
     n_fft : int
         DFT size (samples); the frequency resolution is ``sr / n_fft`` Hz.
     hop_length : int, optional
@@ -213,59 +326,130 @@ def stft(
 
     Returns
     -------
-    np.ndarray, complex, shape (1 + n_fft // 2, n_frames)
+    np.ndarray, complex, shape (..., 1 + n_fft // 2, n_frames)
+        complex64 for float32 input, complex128 otherwise; ``n_frames`` is :func:`n_frames`.
+
+    Raises
+    ------
+    TypeError, ValueError
+        Non-numeric, empty or non-finite ``y``; ``win_length > n_fft``; a signal too short.
 
     Notebook: 02_dft_windowing
     """
-    y = np.asarray(y)
-    if y.ndim != 1:
-        raise ValueError(f"y must be 1-D (mono), got shape {y.shape}")
-    if not np.all(np.isfinite(y)):
-        raise ValueError("y contains NaN or Inf")
-    n_fft = _positive_int(n_fft, "n_fft")
-    win_length = n_fft if win_length is None else _positive_int(win_length, "win_length")
+    y = _signals(y)
+    n_fft = _checks.positive_int(n_fft, "n_fft", "samples")
+    win_length = n_fft if win_length is None else _checks.positive_int(win_length, "win_length", "samples")
     if win_length > n_fft:
         raise ValueError(f"win_length={win_length} must be <= n_fft={n_fft}")
-    hop_length = max(1, win_length // 4) if hop_length is None else _positive_int(hop_length, "hop_length")
-
-    w = get_window(window, win_length, periodic=True)
-    left = (n_fft - win_length) // 2
-    w = np.pad(w, (left, n_fft - win_length - left))
-
-    if center:
-        y = np.pad(y, n_fft // 2, mode=pad_mode)
-    frames = frame(y, n_fft, hop_length)
-    spec = np.fft.rfft(frames * w, n=n_fft, axis=1)
+    hop_length = max(1, win_length // 4) if hop_length is None else _checks.positive_int(hop_length, "hop_length", "samples")
+    w = _padded_window(window, win_length, n_fft)
     dtype = np.complex64 if y.dtype == np.float32 else np.complex128
-    return spec.T.astype(dtype)
+    if center:
+        y = np.pad(y, [(0, 0)] * (y.ndim - 1) + [(n_fft // 2, n_fft // 2)], mode=pad_mode)
+    frames = frame(y, n_fft, hop_length)
+    spec = np.fft.rfft(frames * w, n=n_fft, axis=-1)
+    return np.swapaxes(spec, -1, -2).astype(dtype)
+
+
+def istft(
+    S: np.ndarray,
+    hop_length: int | None = None,
+    win_length: int | None = None,
+    n_fft: int | None = None,
+    window: str | np.ndarray = "hann",
+    center: bool = True,
+    length: int | None = None,
+) -> np.ndarray:
+    """Inverse short-time Fourier transform: weighted overlap-add, as ``librosa.istft``.
+
+    Each column is inverted (``irfft``), multiplied by the window again and added at its place;
+    the sum is divided by the overlapping squared windows ``Σ_m w²[n − m·hop]`` wherever that is
+    not zero. For a window whose squared overlaps never vanish (Hann with ``hop <= n_fft / 2``),
+    ``istft(stft(y), length=len(y))`` gives ``y`` back.
+
+    Parameters
+    ----------
+    S : np.ndarray, complex, shape (..., 1 + n_fft // 2, n_frames)
+        An STFT, as :func:`stft` returns it (leading batch axes allowed).
+    hop_length : int, optional
+        Samples between frames; defaults to ``win_length // 4``.
+    win_length : int, optional
+        Window length in samples; defaults to ``n_fft``.
+    n_fft : int, optional
+        DFT size in samples; defaults to ``2 · (S.shape[-2] − 1)``.
+    window : str or np.ndarray
+        The analysis window (see :func:`get_window`).
+    center : bool
+        The frames were centred (:func:`stft`'s default): drop the ``n_fft // 2`` padded samples.
+    length : int, optional
+        Samples of the result (cropped or zero padded to it); by default everything the frames cover.
+
+    Returns
+    -------
+    np.ndarray, shape (..., n_samples)
+        float32 for a complex64 ``S``, float64 otherwise.
+
+    Raises
+    ------
+    TypeError, ValueError
+        A non-numeric ``S``, one with fewer than 2 axes or no frames, ``n_fft`` that does not
+        match ``S``'s number of bins, ``win_length > n_fft``.
+
+    Notebook: 05_augmentation (via `time_stretch`)
+    """
+    S = np.asarray(S)
+    if S.dtype.kind not in "fiuc":
+        raise TypeError(f"S must be a numeric (complex) array, got dtype {S.dtype}")
+    if S.ndim < 2 or S.shape[-1] == 0:
+        raise ValueError(f"S must have shape (..., 1 + n_fft // 2, n_frames) with frames, got {S.shape}")
+    n_fft = 2 * (S.shape[-2] - 1) if n_fft is None else _checks.positive_int(n_fft, "n_fft", "samples")
+    if n_fft < 1 or S.shape[-2] != 1 + n_fft // 2:
+        raise ValueError(f"S has {S.shape[-2]} frequency bins, n_fft={n_fft} needs 1 + n_fft // 2 = {1 + n_fft // 2}")
+    win_length = n_fft if win_length is None else _checks.positive_int(win_length, "win_length", "samples")
+    if win_length > n_fft:
+        raise ValueError(f"win_length={win_length} must be <= n_fft={n_fft}")
+    hop_length = max(1, win_length // 4) if hop_length is None else _checks.positive_int(hop_length, "hop_length", "samples")
+    length = None if length is None else _checks.positive_int(length, "length", "samples")
+    dtype = np.float32 if S.dtype == np.complex64 else np.float64
+    w = _padded_window(window, win_length, n_fft)
+    count = S.shape[-1]
+    frames = np.fft.irfft(np.swapaxes(S, -1, -2), n=n_fft, axis=-1) * w  # (..., n_frames, n_fft)
+    total = n_fft + hop_length * (count - 1)
+    y = np.zeros(S.shape[:-2] + (total,))
+    norm = np.zeros(total)
+    w2 = w**2
+    for m in range(count):
+        y[..., m * hop_length : m * hop_length + n_fft] += frames[..., m, :]
+        norm[m * hop_length : m * hop_length + n_fft] += w2
+    nonzero = norm > np.finfo(dtype).tiny
+    y[..., nonzero] /= norm[nonzero]
+    if center:
+        y = y[..., n_fft // 2 :] if length is not None else y[..., n_fft // 2 : total - n_fft // 2]
+    if length is not None:
+        y = y[..., :length] if y.shape[-1] >= length else np.pad(y, [(0, 0)] * (y.ndim - 1) + [(0, length - y.shape[-1])])
+    return y.astype(dtype)
 
 
 def spectrogram(y, n_fft=2048, hop_length=None, win_length=None, window="hann", center=True, power=2.0):
     """Magnitude (``power=1``) or power (``power=2``) spectrogram ``|STFT|^power``.
 
-    Parameters are those of :func:`stft`; ``power`` is the exponent applied to the magnitude.
+    Parameters
+    ----------
+    y : np.ndarray, shape (..., n_samples)
+        Signal(s), as for :func:`stft`.
+    n_fft, hop_length, win_length, window, center
+        As in :func:`stft` (samples).
+    power : float, default 2.0
+        Exponent applied to the magnitude (> 0): 1 for magnitude, 2 for power.
 
     Returns
     -------
-    np.ndarray, float, shape (1 + n_fft // 2, n_frames)
+    np.ndarray, float, shape (..., 1 + n_fft // 2, n_frames)
 
-    Notebook: 02_dft_windowing
+    Notebook: 03_mel_perception
     """
-    if power <= 0:
-        raise ValueError(f"power must be positive, got {power!r}")
+    power = _checks.positive(power, "power")
     return np.abs(stft(y, n_fft, hop_length, win_length, window, center)) ** power
-
-
-def frames_to_time(frames, sr: float, hop_length: int) -> np.ndarray:
-    """Time (seconds) of STFT frame indices: ``frames · hop_length / sr``.
-
-    With ``center=True`` this is the centre of each frame.
-
-    Notebook: 02_dft_windowing
-    """
-    if sr <= 0:
-        raise ValueError(f"sr must be positive, got {sr!r}")
-    return np.asarray(frames) * (_positive_int(hop_length, "hop_length") / float(sr))
 
 
 def power_to_db(S, ref=1.0, amin: float = 1e-10, top_db: float | None = 80.0) -> np.ndarray:
@@ -275,31 +459,35 @@ def power_to_db(S, ref=1.0, amin: float = 1e-10, top_db: float | None = 80.0) ->
     ----------
     S : array_like
         Power values (non-negative).
-    ref : float or callable
-        Reference power (0 dB); a callable such as ``np.max`` is applied to ``S``.
+    ref : float, array_like or callable
+        Reference power (0 dB); a callable such as ``np.max`` is applied to ``S``; an array
+        broadcasts against ``S`` (one reference per clip of a batch).
     amin : float
-        Floor that avoids ``log(0)``.
+        Floor that avoids ``log(0)`` (> 0).
     top_db : float or None
-        If set, values more than ``top_db`` dB below the maximum are raised to ``max - top_db``.
+        If set (>= 0), values more than ``top_db`` dB below the maximum are raised to ``max - top_db``.
 
     Returns
     -------
     np.ndarray
         Level in dB.
 
-    Notebook: 03_mel_perception
+    Raises
+    ------
+    ValueError
+        Complex ``S``, a non-positive ``amin`` or a negative ``top_db``.
+
+    Notebook: 02_dft_windowing, 03_mel_perception
     """
     S = np.asarray(S)
-    if amin <= 0:
-        raise ValueError(f"amin must be positive, got {amin!r}")
+    amin = _checks.positive(amin, "amin")
     if np.iscomplexobj(S):
         raise ValueError("power_to_db takes power (real, non-negative); use np.abs(S) ** 2 first")
+    top_db = None if top_db is None else _checks.number(top_db, "top_db", "dB", minimum=0.0)
     ref_value = ref(S) if callable(ref) else ref
     log_spec = 10.0 * np.log10(np.maximum(amin, S))
-    log_spec -= 10.0 * np.log10(np.maximum(amin, np.abs(ref_value)))
+    log_spec = log_spec - 10.0 * np.log10(np.maximum(amin, np.abs(ref_value)))
     if top_db is not None:
-        if top_db < 0:
-            raise ValueError(f"top_db must be non-negative, got {top_db!r}")
         log_spec = np.maximum(log_spec, log_spec.max() - top_db)
     return log_spec
 
@@ -309,26 +497,25 @@ def amplitude_to_db(S, ref=1.0, amin: float = 1e-5, top_db: float | None = 80.0)
 
     An amplitude ratio of 2 is +6.02 dB; a power ratio of 2 is +3.01 dB.
 
-    Parameters are those of :func:`power_to_db`, on amplitudes (``amin`` is squared).
+    Parameters
+    ----------
+    S : array_like
+        Amplitudes (complex values are replaced by their magnitude).
+    ref : float or callable
+        Reference amplitude (0 dB); a callable such as ``np.max`` is applied to ``|S|``.
+    amin : float
+        Floor that avoids ``log(0)`` (> 0, an amplitude: squared for :func:`power_to_db`).
+    top_db : float or None
+        If set (>= 0), values more than ``top_db`` dB below the maximum are raised to ``max - top_db``.
 
-    Notebook: 03_mel_perception
+    Returns
+    -------
+    np.ndarray
+        Level in dB.
+
+    Notebook: 01_sound_physics, 02_dft_windowing, 03_mel_perception
     """
     magnitude = np.abs(np.asarray(S))
+    amin = _checks.positive(amin, "amin")
     ref_value = ref(magnitude) if callable(ref) else np.abs(ref)
     return power_to_db(magnitude**2, ref=ref_value**2, amin=amin**2, top_db=top_db)
-
-
-def db_to_power(S_db, ref: float = 1.0) -> np.ndarray:
-    """Inverse of :func:`power_to_db` (without the ``top_db`` clipping): ``ref · 10^(dB/10)``.
-
-    Notebook: 03_mel_perception
-    """
-    return ref * np.power(10.0, 0.1 * np.asarray(S_db))
-
-
-def db_to_amplitude(S_db, ref: float = 1.0) -> np.ndarray:
-    """Inverse of :func:`amplitude_to_db`: ``ref · 10^(dB/20)``.
-
-    Notebook: 03_mel_perception
-    """
-    return ref * np.power(10.0, 0.05 * np.asarray(S_db))

@@ -1,46 +1,50 @@
-"""Deterministic sound synthesis: every test signal and toy sound the course needs.
+"""Deterministic sound synthesis: every test signal, toy sound and synthetic background the course needs.
 
-Chapters never depend on downloaded audio: sines, aliasing sawtooths and chirps
-(``01_sound_physics``, ``02_dft_windowing``), additive harmonic tones with glides and
-vibrato whose true f0 is known sample by sample (``07_crepe``), Karplus–Strong plucked
-strings and an organ note (``03_mel_perception``), coloured noises and babble for
-background noise (``05_augmentation``), formant vowels, and the environmental-sound
-generators (siren, engine, rain, bird, dog bark, clock, door knock) behind the synthetic
-"sound scenes" data set of :mod:`course_lib.datasets` (chapters 01, 03, 04, 05, 06).
-Every function returns a 1-D float32 array whose peak lies in [-1, 1]; frequencies are in
-Hz, durations in seconds, ``sr`` in Hz, and anything random is drawn from
-``numpy.random.default_rng(seed)`` (or a ``rng`` you pass), so the same seed always gives
-the same samples. Only numpy and scipy are used.
+Synthetic sound stays where exact control is the point, and the chapters say so: sines,
+aliasing sawtooths and chirps (``01_sound_physics``, ``02_dft_windowing``), additive harmonic
+tones with glides and vibrato whose true f0 is known sample by sample (``03_mel_perception``,
+``07_crepe``), Karplus–Strong plucked strings and an organ note (the course's ``data/`` files),
+raised-cosine fades, coloured noises and speech-like babble, the environmental-sound generators
+(siren, engine, rain, bird, dog bark, clock, door knock) behind the synthetic "sound scenes" of
+:mod:`course_lib.datasets`, and the named background noises of :func:`background_noise` (white,
+pink, brown, rain, traffic, babble, hum, wind, café) that :mod:`course_lib.augment` mixes in
+(``05_augmentation``).
+
+Conventions, the same for every generator: ``sr`` (Hz) and ``duration`` (seconds) are keyword
+arguments (``sine(440, sr=16000, duration=1.0)``); frequencies are in Hz; the result is a 1-D
+float32 array whose peak lies in [-1, 1]; anything random comes from ``rng`` (an int seed, a
+``numpy.random.Generator`` or None, checked by :func:`course_lib._checks.rng`), so the same seed
+always gives the same samples. :func:`sine` and :func:`chirp` still accept the previous call
+form (``duration, sr`` by position) for a chapter that has not moved yet; each says so. Only
+numpy and scipy are used. Layer 1: imports only :mod:`course_lib._checks`.
 """
 
 from __future__ import annotations
 
 import math
-import numbers
 
 import numpy as np
 from scipy import signal as _signal
 
+from . import _checks
+
 __all__ = [
-    "VOWEL_FORMANTS",
-    "time_axis",
+    "NOISE_KINDS",
     "n_samples_for",
+    "time_axis",
+    "midi_to_hz",
+    "fade",
     "sine",
     "sawtooth",
-    "square",
     "harmonic_tone",
-    "harmonic_tone_f0",
-    "adsr",
     "plucked_string",
     "plucked_melody",
-    "guitar_melody",
     "organ_note",
     "white_noise",
     "colored_noise",
     "pink_noise",
     "brown_noise",
     "chirp",
-    "formant_vowel",
     "babble",
     "siren",
     "engine_hum",
@@ -50,91 +54,32 @@ __all__ = [
     "clock_ticks",
     "door_knock",
     "mains_hum",
+    "background_noise",
 ]
 
-#: Formant frequencies (Hz) of five vowels of an adult male voice (F1, F2, F3), after
-#: Peterson & Barney (1952)-style averages.
-VOWEL_FORMANTS = {
+#: The kinds of :func:`background_noise`: three coloured noises, then six real-world-like scenes.
+NOISE_KINDS = ("white", "pink", "brown", "rain", "traffic", "babble", "hum", "wind", "cafe")
+
+# Formant frequencies (Hz) of five vowels of an adult male voice (F1, F2, F3), after
+# Peterson & Barney (1952)-style averages: the vowels of babble's talkers.
+_VOWEL_FORMANTS = {
     "a": (730.0, 1090.0, 2440.0),
     "e": (530.0, 1840.0, 2480.0),
     "i": (270.0, 2290.0, 3010.0),
     "o": (570.0, 840.0, 2410.0),
     "u": (300.0, 870.0, 2240.0),
 }
-_DEFAULT_BANDWIDTHS = (80.0, 100.0, 140.0, 180.0, 220.0)
-
-# A guitar-like default tune (MIDI numbers): an A-minor arpeggio up and down.
-_DEFAULT_GUITAR_NOTES = (45, 52, 57, 60, 64, 60, 57, 52, 48, 55, 60, 64)
+_FORMANT_BANDWIDTHS = (80.0, 100.0, 140.0)
 
 
 # ---------------------------------------------------------------------------------------
-# argument checking and small helpers
+# small helpers
 # ---------------------------------------------------------------------------------------
-def _check_sr(sr) -> int:
-    if isinstance(sr, bool) or not isinstance(sr, (numbers.Integral, float, np.floating)):
-        raise TypeError(f"sr must be an integer number of Hz, got {type(sr).__name__}")
-    if not np.isfinite(sr) or sr <= 0 or float(sr) != int(sr):
-        raise ValueError(f"sr must be a positive integer (Hz), got {sr!r}")
-    return int(sr)
+def _amplitude(amplitude) -> float:
+    return _checks.number(amplitude, "amplitude", minimum=0.0, maximum=1.0)
 
 
-def _check_positive(x, name: str, unit: str = "s") -> float:
-    try:
-        v = float(x)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be a number ({unit}), got {type(x).__name__}") from None
-    if not np.isfinite(v) or v <= 0:
-        raise ValueError(f"{name} must be finite and positive ({unit}), got {x!r}")
-    return v
-
-
-def _check_nonneg(x, name: str, unit: str = "Hz") -> float:
-    try:
-        v = float(x)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be a number ({unit}), got {type(x).__name__}") from None
-    if not np.isfinite(v) or v < 0:
-        raise ValueError(f"{name} must be finite and >= 0 ({unit}), got {x!r}")
-    return v
-
-
-def _check_range(x, name: str, lo: float, hi: float, lo_open: bool = False) -> float:
-    try:
-        v = float(x)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be a number, got {type(x).__name__}") from None
-    ok = np.isfinite(v) and (v > lo if lo_open else v >= lo) and v <= hi
-    if not ok:
-        bracket = "(" if lo_open else "["
-        raise ValueError(f"{name} must lie in {bracket}{lo}, {hi}], got {x!r}")
-    return v
-
-
-def _check_amplitude(amplitude) -> float:
-    return _check_range(amplitude, "amplitude", 0.0, 1.0)
-
-
-def _check_int(x, name: str, lo: int = 1) -> int:
-    if isinstance(x, bool) or not isinstance(x, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {type(x).__name__}")
-    if x < lo:
-        raise ValueError(f"{name} must be >= {lo}, got {x!r}")
-    return int(x)
-
-
-def _get_rng(seed=None, rng=None) -> np.random.Generator:
-    if rng is not None:
-        if not isinstance(rng, np.random.Generator):
-            raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
-        return rng
-    if isinstance(seed, np.random.Generator):
-        return seed
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
-        raise TypeError(f"seed must be None or an int, got {type(seed).__name__}")
-    return np.random.default_rng(seed)
-
-
-def n_samples_for(duration, sr) -> int:
+def n_samples_for(*, sr, duration) -> int:
     """Number of samples of ``duration`` seconds at ``sr`` Hz: ``round(duration · sr)``.
 
     Halves round up (``floor(duration · sr + 0.5)``), so 5 s at 22050 Hz is exactly
@@ -142,10 +87,10 @@ def n_samples_for(duration, sr) -> int:
 
     Parameters
     ----------
+    sr : int
+        Sampling rate in Hz, positive (an integral float such as 16000.0 is accepted).
     duration : float
         Seconds, positive.
-    sr : int
-        Sampling rate in Hz, positive.
 
     Returns
     -------
@@ -154,25 +99,27 @@ def n_samples_for(duration, sr) -> int:
 
     Raises
     ------
+    TypeError
+        ``sr`` or ``duration`` is not a number.
     ValueError
-        If ``duration`` or ``sr`` is not positive and finite.
+        ``sr`` is not a positive whole number of Hz, or ``duration`` is not positive and finite.
 
-    Notebook: 01_sound_physics
+    Notebook: (not yet used by a chapter: every generator here, augment and datasets size their signals with it)
     """
-    sr = _check_sr(sr)
-    duration = _check_positive(duration, "duration")
+    sr = _checks.sample_rate(sr)
+    duration = _checks.positive(duration, "duration", "s")
     return max(1, int(math.floor(duration * sr + 0.5)))
 
 
-def time_axis(duration, sr) -> np.ndarray:
+def time_axis(*, sr, duration) -> np.ndarray:
     """Sample instants ``t[n] = n / sr`` (seconds) of a signal ``duration`` seconds long.
 
     Parameters
     ----------
-    duration : float
-        Seconds, positive.
     sr : int
         Sampling rate in Hz, positive.
+    duration : float
+        Seconds, positive.
 
     Returns
     -------
@@ -182,8 +129,38 @@ def time_axis(duration, sr) -> np.ndarray:
 
     Notebook: 01_sound_physics
     """
-    sr = _check_sr(sr)
-    return np.arange(n_samples_for(duration, sr), dtype=np.float64) / sr
+    sr = _checks.sample_rate(sr)
+    return np.arange(n_samples_for(sr=sr, duration=duration), dtype=np.float64) / sr
+
+
+def midi_to_hz(notes):
+    """Frequency (Hz) of MIDI note numbers: ``440 · 2^((m − 69) / 12)`` (A4 = 69 = 440 Hz).
+
+    The one implementation of the formula in course_lib: :func:`plucked_melody` plays MIDI
+    notes with it, and :func:`course_lib.pitch.midi_to_hz` (layer 2) is meant to be this function.
+
+    Parameters
+    ----------
+    notes : float or array_like
+        MIDI note numbers, fractional allowed (60 = middle C).
+
+    Returns
+    -------
+    float or np.ndarray
+        Hz: a float for a scalar, a float64 array otherwise.
+
+    Raises
+    ------
+    TypeError
+        Non-numeric input.
+    ValueError
+        NaN or infinite notes.
+
+    Notebook: (not yet used by a chapter: plucked_melody and data/guitar_melody_22050.wav)
+    """
+    m = _checks.real_array(notes, "notes")
+    hz = 440.0 * 2.0 ** ((m - 69.0) / 12.0)
+    return float(hz) if hz.ndim == 0 else hz
 
 
 def _finish(y, amplitude: float | None = None) -> np.ndarray:
@@ -197,7 +174,7 @@ def _finish(y, amplitude: float | None = None) -> np.ndarray:
 
 
 def _fade(y: np.ndarray, sr: int, fade_in: float, fade_out: float) -> np.ndarray:
-    """Raised-cosine fades (seconds) applied in place to a float64 array."""
+    """Raised-cosine fades (seconds) applied in place to a float array; returns it."""
     n = y.size
     for seconds, head in ((fade_in, True), (fade_out, False)):
         k = min(n, int(round(seconds * sr)))
@@ -209,6 +186,44 @@ def _fade(y: np.ndarray, sr: int, fade_in: float, fade_out: float) -> np.ndarray
         else:
             y[n - k :] *= ramp[::-1]
     return y
+
+
+def fade(y, sr, fade_in=0.01, fade_out=None) -> np.ndarray:
+    """Raised-cosine fade-in and fade-out: a sound that starts or stops abruptly clicks.
+
+    The first ``k = round(fade_in · sr)`` samples are multiplied by
+    ``0.5 − 0.5·cos(π (n + ½) / k)`` (rising from 0 to 1), the last ones by the same ramp
+    reversed; a fade longer than the signal covers all of it.
+
+    Parameters
+    ----------
+    y : array_like, shape (n_samples,)
+        Mono audio.
+    sr : int
+        Sampling rate in Hz.
+    fade_in : float, default 0.01
+        Seconds of fade-in (>= 0; 0 for none).
+    fade_out : float or None, default None
+        Seconds of fade-out (>= 0); None for the same as ``fade_in``.
+
+    Returns
+    -------
+    np.ndarray
+        A faded copy: float32 for float32 input, float64 otherwise.
+
+    Raises
+    ------
+    TypeError, ValueError
+        ``y`` that is not 1-D real finite audio, a bad ``sr``, a negative fade.
+
+    Notebook: 03_mel_perception
+    """
+    y = _checks.audio(y, ndim=1)
+    sr = _checks.sample_rate(sr)
+    fade_in = _checks.number(fade_in, "fade_in", "s", minimum=0.0)
+    fade_out = fade_in if fade_out is None else _checks.number(fade_out, "fade_out", "s", minimum=0.0)
+    out = np.array(y, dtype=np.float32 if y.dtype == np.float32 else np.float64)
+    return _fade(out, sr, fade_in, fade_out)
 
 
 def _phase_from_frequency(f_track: np.ndarray, sr: int, phase0: float = 0.0) -> np.ndarray:
@@ -298,41 +313,25 @@ def _ring(x: np.ndarray, freq: float, decay_time: float, sr: int) -> np.ndarray:
     return _signal.lfilter([0.0, r * math.sin(w)], [1.0, -2.0 * r * math.cos(w), r * r], x)
 
 
-def _event_envelope(n: int, sr: int, onset: float, length: float, attack: float, release: float) -> np.ndarray:
-    """0/1 gate from ``onset`` for ``length`` seconds with raised-cosine edges (float64)."""
-    env = np.zeros(n)
-    i0 = max(0, int(round(onset * sr)))
-    i1 = min(n, int(round((onset + length) * sr)))
-    if i1 <= i0:
-        return env
-    seg = np.ones(i1 - i0)
-    _fade(seg, sr, attack, release)
-    env[i0:i1] = seg
-    return env
-
-
-def _midi_to_hz(m) -> np.ndarray:
-    return 440.0 * 2.0 ** ((np.asarray(m, dtype=np.float64) - 69.0) / 12.0)
-
-
 # ---------------------------------------------------------------------------------------
 # elementary waveforms (chapters 01, 02)
 # ---------------------------------------------------------------------------------------
-def sine(freq, duration, sr, amplitude=1.0, phase=0.0) -> np.ndarray:
+def sine(freq, *, sr, duration, amplitude=1.0, phase=0.0) -> np.ndarray:
     """Pure tone ``amplitude · sin(2π f t + phase)``.
 
     ``freq`` may exceed the Nyquist frequency ``sr / 2``: the samples are then those of an
     alias (a sine at ``sr - 1000`` Hz sampled at ``sr`` looks and sounds like 1000 Hz),
-    which chapter 01 plays on purpose.
+    which chapter 01 plays on purpose. The previous form ``sine(freq, duration, sr)`` is
+    still accepted.
 
     Parameters
     ----------
     freq : float
         Frequency in Hz, finite, >= 0.
-    duration : float
-        Seconds, positive.
     sr : int
         Sampling rate in Hz.
+    duration : float
+        Seconds, positive.
     amplitude : float, default 1.0
         Peak value, in [0, 1].
     phase : float, default 0.0
@@ -345,21 +344,19 @@ def sine(freq, duration, sr, amplitude=1.0, phase=0.0) -> np.ndarray:
 
     Raises
     ------
-    ValueError
-        If an argument is out of range (the message names it).
+    TypeError, ValueError
+        An argument of the wrong type or out of range (the message names it).
 
-    Notebook: 01_sound_physics
+    Notebook: 01_sound_physics, 02_dft_windowing, 03_mel_perception
     """
-    freq = _check_nonneg(freq, "freq")
-    amplitude = _check_amplitude(amplitude)
-    phase = float(phase)
-    if not np.isfinite(phase):
-        raise ValueError(f"phase must be finite (radians), got {phase!r}")
-    t = time_axis(duration, sr)
+    freq = _checks.number(freq, "freq", "Hz", minimum=0.0)
+    amplitude = _amplitude(amplitude)
+    phase = _checks.number(phase, "phase", "radians")
+    t = time_axis(sr=sr, duration=duration)
     return _finish(amplitude * np.sin(2.0 * np.pi * freq * t + phase))
 
 
-def sawtooth(freq, duration, sr, band_limited=True, amplitude=0.8) -> np.ndarray:
+def sawtooth(freq, *, sr, duration, band_limited=True, amplitude=0.8) -> np.ndarray:
     """Rising sawtooth wave, band-limited (additive) or naive (aliasing).
 
     The ideal sawtooth ``2·frac(f t) − 1 = −(2/π) Σ_k sin(2π k f t) / k`` has harmonics at
@@ -372,10 +369,10 @@ def sawtooth(freq, duration, sr, band_limited=True, amplitude=0.8) -> np.ndarray
     ----------
     freq : float
         Fundamental in Hz, finite, > 0.
-    duration : float
-        Seconds.
     sr : int
         Sampling rate in Hz.
+    duration : float
+        Seconds.
     band_limited : bool, default True
         Additive synthesis below Nyquist (True) or the naive, aliased ramp (False).
     amplitude : float, default 0.8
@@ -388,10 +385,10 @@ def sawtooth(freq, duration, sr, band_limited=True, amplitude=0.8) -> np.ndarray
 
     Notebook: 01_sound_physics
     """
-    freq = _check_positive(freq, "freq", "Hz")
-    amplitude = _check_amplitude(amplitude)
-    t = time_axis(duration, sr)
-    sr = int(sr)
+    freq = _checks.positive(freq, "freq", "Hz")
+    amplitude = _amplitude(amplitude)
+    t = time_axis(sr=sr, duration=duration)
+    sr = _checks.sample_rate(sr)
     if not band_limited:
         return _finish(amplitude * (2.0 * np.mod(freq * t, 1.0) - 1.0))
     k_max = max(1, int(math.ceil(0.5 * sr / freq)) - 1)
@@ -399,80 +396,16 @@ def sawtooth(freq, duration, sr, band_limited=True, amplitude=0.8) -> np.ndarray
     return _finish(_additive(np.full(t.size, freq), sr, amps), amplitude)
 
 
-def square(freq, duration, sr, band_limited=True, amplitude=0.8) -> np.ndarray:
-    """Square wave, band-limited (odd harmonics below Nyquist) or naive (aliasing).
-
-    ``square = (4/π) Σ_{k odd} sin(2π k f t) / k``.
-
-    Parameters
-    ----------
-    freq : float
-        Fundamental in Hz, finite, > 0.
-    duration : float
-        Seconds.
-    sr : int
-        Sampling rate in Hz.
-    band_limited : bool, default True
-        Additive synthesis below Nyquist (True) or the naive ±1 wave (False).
-    amplitude : float, default 0.8
-        Peak value in [0, 1].
-
-    Returns
-    -------
-    np.ndarray
-        float32, shape ``(round(duration · sr),)``.
-
-    Notebook: 01_sound_physics
-    """
-    freq = _check_positive(freq, "freq", "Hz")
-    amplitude = _check_amplitude(amplitude)
-    t = time_axis(duration, sr)
-    sr = int(sr)
-    if not band_limited:
-        return _finish(amplitude * np.where(np.mod(freq * t, 1.0) < 0.5, 1.0, -1.0))
-    k_max = max(1, int(math.ceil(0.5 * sr / freq)) - 1)
-    k = np.arange(1, k_max + 1)
-    amps = np.where(k % 2 == 1, (4.0 / np.pi) / k, 0.0)
-    return _finish(_additive(np.full(t.size, freq), sr, amps), amplitude)
-
-
-def harmonic_tone_f0(f0, duration, sr, vibrato_rate=0.0, vibrato_cents=0.0, glide_to=None) -> np.ndarray:
-    """True fundamental frequency (Hz) of :func:`harmonic_tone`, sample by sample.
-
-    ``f0(t) = f0 · (glide_to / f0)^(t / duration) · 2^(vibrato_cents · sin(2π vibrato_rate t) / 1200)``:
-    an exponential (constant cents per second) glide with a sinusoidal vibrato on top.
-    Pitch trackers are scored against this curve (chapter 07).
-
-    Parameters
-    ----------
-    f0 : float
-        Starting fundamental, Hz, > 0.
-    duration : float
-        Seconds.
-    sr : int
-        Sampling rate in Hz.
-    vibrato_rate : float, default 0.0
-        Vibrato frequency in Hz (>= 0).
-    vibrato_cents : float, default 0.0
-        Vibrato depth in cents (peak deviation, >= 0).
-    glide_to : float or None, default None
-        Fundamental reached at ``t = duration`` in Hz (> 0); None keeps ``f0``.
-
-    Returns
-    -------
-    np.ndarray
-        float64 Hz, shape ``(round(duration · sr),)``.
-
-    Notebook: 07_crepe
-    """
-    f0 = _check_positive(f0, "f0", "Hz")
-    vibrato_rate = _check_nonneg(vibrato_rate, "vibrato_rate")
-    vibrato_cents = _check_nonneg(vibrato_cents, "vibrato_cents", "cents")
-    duration = _check_positive(duration, "duration")
-    t = time_axis(duration, sr)
+def _f0_track(f0, sr: int, duration, vibrato_rate, vibrato_cents, glide_to) -> np.ndarray:
+    """The true f0 (Hz, float64) of :func:`harmonic_tone`, sample by sample."""
+    f0 = _checks.positive(f0, "f0", "Hz")
+    vibrato_rate = _checks.number(vibrato_rate, "vibrato_rate", "Hz", minimum=0.0)
+    vibrato_cents = _checks.number(vibrato_cents, "vibrato_cents", "cents", minimum=0.0)
+    duration = _checks.positive(duration, "duration", "s")
+    t = time_axis(sr=sr, duration=duration)
     track = np.full(t.size, f0)
     if glide_to is not None:
-        glide_to = _check_positive(glide_to, "glide_to", "Hz")
+        glide_to = _checks.positive(glide_to, "glide_to", "Hz")
         track = f0 * (glide_to / f0) ** (t / duration)
     if vibrato_cents > 0 and vibrato_rate > 0:
         track = track * 2.0 ** (vibrato_cents * np.sin(2.0 * np.pi * vibrato_rate * t) / 1200.0)
@@ -481,8 +414,9 @@ def harmonic_tone_f0(f0, duration, sr, vibrato_rate=0.0, vibrato_cents=0.0, glid
 
 def harmonic_tone(
     f0,
-    duration,
+    *,
     sr,
+    duration,
     harmonics=(1.0, 0.5, 0.33, 0.25),
     vibrato_rate=0.0,
     vibrato_cents=0.0,
@@ -493,26 +427,30 @@ def harmonic_tone(
 ):
     """Additive harmonic tone with optional exponential glide and vibrato.
 
-    The phase is the running sum of the instantaneous frequency
-    (:func:`harmonic_tone_f0`), so glides and vibrato are click-free; harmonic ``k`` has
-    amplitude ``harmonics[k-1]`` and is omitted where ``k · f0(t)`` reaches Nyquist.
+    The fundamental follows ``f0(t) = f0 · (glide_to / f0)^(t / duration) ·
+    2^(vibrato_cents · sin(2π vibrato_rate t) / 1200)``: an exponential (constant cents per
+    second) glide with a sinusoidal vibrato on top; ``return_f0=True`` also returns this curve,
+    which pitch trackers are scored against (chapter 07). The phase is the running sum of the
+    instantaneous frequency, so glides and vibrato are click-free; harmonic ``k`` has amplitude
+    ``harmonics[k-1]`` and is omitted where ``k · f0(t)`` reaches Nyquist.
+   
 
     Parameters
     ----------
     f0 : float
         Starting fundamental, Hz, > 0.
-    duration : float
-        Seconds.
     sr : int
         Sampling rate in Hz.
+    duration : float
+        Seconds.
     harmonics : sequence of float, default (1.0, 0.5, 0.33, 0.25)
         Relative amplitude of harmonics 1, 2, 3, ...
     vibrato_rate : float, default 0.0
-        Hz.
+        Vibrato frequency in Hz (>= 0).
     vibrato_cents : float, default 0.0
-        Peak deviation in cents.
+        Peak deviation in cents (>= 0).
     glide_to : float or None
-        Final fundamental in Hz (exponential glide over the whole duration).
+        Fundamental reached at ``t = duration`` in Hz (> 0); None keeps ``f0``.
     amplitude : float, default 0.8
         Peak value in [0, 1].
     fade : float, default 0.01
@@ -527,73 +465,47 @@ def harmonic_tone(
     f0_track : np.ndarray
         float64 Hz per sample (only when ``return_f0``).
 
-    Notebook: 07_crepe
+    Notebook: 03_mel_perception, 07_crepe
     """
-    amplitude = _check_amplitude(amplitude)
-    fade = _check_nonneg(fade, "fade", "s")
+    amplitude = _amplitude(amplitude)
+    fade = _checks.number(fade, "fade", "s", minimum=0.0)
     amps = np.asarray(harmonics, dtype=np.float64).ravel()
     if amps.size == 0 or not np.all(np.isfinite(amps)) or np.all(amps == 0):
         raise ValueError("harmonics must be a non-empty sequence of finite amplitudes, not all zero")
-    track = harmonic_tone_f0(f0, duration, sr, vibrato_rate, vibrato_cents, glide_to)
-    sr = int(sr)
+    sr = _checks.sample_rate(sr)
+    track = _f0_track(f0, sr, duration, vibrato_rate, vibrato_cents, glide_to)
     y = _additive(track, sr, amps)
     y = _fade(y, sr, fade, fade)
     y = _finish(y, amplitude)
     return (y, track) if return_f0 else y
 
 
-def adsr(n_samples, sr, attack, decay, sustain, release) -> np.ndarray:
-    """Attack–decay–sustain–release envelope, piecewise linear.
+def _adsr(n: int, sr: int, attack: float, decay: float, sustain: float, release: float) -> np.ndarray:
+    """Piecewise-linear attack–decay–sustain–release envelope of ``n`` samples (float32).
 
-    Rises from 0 to 1 in ``attack`` seconds, falls to ``sustain`` in ``decay`` seconds,
-    holds, and falls to 0 during the last ``release`` seconds (the last sample is 0). If
-    attack + decay + release is longer than the envelope, the three are shortened in
-    proportion.
-
-    Parameters
-    ----------
-    n_samples : int
-        Length in samples (>= 1).
-    sr : int
-        Sampling rate in Hz.
-    attack, decay, release : float
-        Seconds, >= 0.
-    sustain : float
-        Sustain level in [0, 1].
-
-    Returns
-    -------
-    np.ndarray
-        float32 in [0, 1], shape ``(n_samples,)``.
-
-    Notebook: 01_sound_physics
+    Rises from 0 to 1 in ``attack`` s, falls to ``sustain`` in ``decay`` s, holds, and falls to 0
+    during the last ``release`` s; the three are shortened in proportion if they do not fit.
     """
-    n = _check_int(n_samples, "n_samples", 1)
-    sr = _check_sr(sr)
-    a = _check_nonneg(attack, "attack", "s")
-    d = _check_nonneg(decay, "decay", "s")
-    r = _check_nonneg(release, "release", "s")
-    s = _check_range(sustain, "sustain", 0.0, 1.0)
-    na, nd, nr = (int(round(v * sr)) for v in (a, d, r))
+    na, nd, nr = (int(round(v * sr)) for v in (attack, decay, release))
     total = na + nd + nr
     if total > n:
         scale = n / total
         na, nd, nr = int(na * scale), int(nd * scale), int(nr * scale)
-    env = np.full(n, s, dtype=np.float64)
+    env = np.full(n, sustain, dtype=np.float64)
     if na:
         env[:na] = np.arange(na) / na
     if nd:
-        env[na : na + nd] = 1.0 + (s - 1.0) * np.arange(nd) / nd
+        env[na : na + nd] = 1.0 + (sustain - 1.0) * np.arange(nd) / nd
     if nr:
-        start_level = env[n - nr - 1] if n - nr - 1 >= 0 else s
+        start_level = env[n - nr - 1] if n - nr - 1 >= 0 else sustain
         env[n - nr :] = start_level * (1.0 - np.arange(1, nr + 1) / nr)
     return env.astype(np.float32)
 
 
 # ---------------------------------------------------------------------------------------
-# instruments (chapter 03)
+# instruments (the course's data/ files, chapter 08's melodies)
 # ---------------------------------------------------------------------------------------
-def plucked_string(f0, duration, sr, decay=0.996, brightness=0.5, seed=0, rng=None, amplitude=0.8) -> np.ndarray:
+def plucked_string(f0, *, sr, duration, decay=0.996, brightness=0.5, rng=0, amplitude=0.8) -> np.ndarray:
     """Karplus–Strong plucked string: a noise burst circulating in a damped delay line.
 
     The loop ``y[n] = x[n] + g · A(z) · (y[n-N] + y[n-N-1]) / 2`` has delay
@@ -605,18 +517,16 @@ def plucked_string(f0, duration, sr, decay=0.996, brightness=0.5, seed=0, rng=No
     ----------
     f0 : float
         Fundamental in Hz, > 0 and below ``sr / 4``.
-    duration : float
-        Seconds.
     sr : int
         Sampling rate in Hz.
+    duration : float
+        Seconds.
     decay : float, default 0.996
         Loop gain per period ``g`` in (0, 1]: closer to 1 rings longer.
     brightness : float, default 0.5
         0 (dull, low-passed burst) … 1 (white-noise burst, bright).
-    seed : int or None, default 0
-        Seed of the excitation noise.
-    rng : numpy.random.Generator, optional
-        Used instead of ``seed`` when given.
+    rng : int, numpy.random.Generator or None, default 0
+        Source of the excitation noise (the default seed makes the note reproducible).
     amplitude : float, default 0.8
         Peak value in [0, 1].
 
@@ -625,17 +535,17 @@ def plucked_string(f0, duration, sr, decay=0.996, brightness=0.5, seed=0, rng=No
     np.ndarray
         float32, shape ``(round(duration · sr),)``.
 
-    Notebook: 03_mel_perception
+    Notebook: (tooling: the notes of plucked_melody, hence data/guitar_melody_22050.wav)
     """
-    sr = _check_sr(sr)
-    f0 = _check_positive(f0, "f0", "Hz")
+    sr = _checks.sample_rate(sr)
+    f0 = _checks.positive(f0, "f0", "Hz")
     if f0 >= sr / 4:
         raise ValueError(f"f0 must be below sr / 4 = {sr / 4} Hz for a plucked string, got {f0!r}")
-    g = _check_range(decay, "decay", 0.0, 1.0, lo_open=True)
-    brightness = _check_range(brightness, "brightness", 0.0, 1.0)
-    amplitude = _check_amplitude(amplitude)
-    n = n_samples_for(duration, sr)
-    gen = _get_rng(seed, rng)
+    g = _checks.number(decay, "decay", minimum=0.0, maximum=1.0, open_minimum=True)
+    brightness = _checks.number(brightness, "brightness", minimum=0.0, maximum=1.0)
+    amplitude = _amplitude(amplitude)
+    n = n_samples_for(sr=sr, duration=duration)
+    gen = _checks.rng(rng)
 
     loop = sr / f0  # total loop delay in samples
     n_int = int(math.floor(loop - 0.5 - 0.1))  # integer delay; allpass gets 0.1..1.1 samples
@@ -661,19 +571,20 @@ def plucked_string(f0, duration, sr, decay=0.996, brightness=0.5, seed=0, rng=No
     return _finish(y, amplitude)
 
 
-def plucked_melody(midi_notes, durations, sr, seed=0, decay=0.996, brightness=0.5, ring=0.3, amplitude=0.8) -> np.ndarray:
-    """A melody of Karplus–Strong notes; each note rings on under the next one.
+def plucked_melody(midi_notes, durations, *, sr, rng=0, decay=0.996, brightness=0.5, ring=0.3, amplitude=0.8) -> np.ndarray:
+    """A melody of Karplus–Strong notes (:func:`plucked_string`); each rings on under the next one.
 
     Parameters
     ----------
     midi_notes : sequence of float
-        MIDI note numbers (69 = A4 = 440 Hz; Hz = ``440 · 2^((m − 69)/12)``).
+        MIDI note numbers (69 = A4 = 440 Hz, see :func:`midi_to_hz`).
     durations : float or sequence of float
         Seconds from one onset to the next (one value for all notes, or one per note).
     sr : int
         Sampling rate in Hz.
-    seed : int, default 0
-        Seed of the excitation noises (note ``i`` uses ``seed + i``).
+    rng : int, numpy.random.Generator or None, default 0
+        Source of the excitation noises: an int seed ``s`` plays note ``i`` with seed ``s + i``;
+        a Generator is drawn from note after note.
     decay, brightness : float
         As in :func:`plucked_string`.
     ring : float, default 0.3
@@ -686,9 +597,9 @@ def plucked_melody(midi_notes, durations, sr, seed=0, decay=0.996, brightness=0.
     np.ndarray
         float32, exactly ``round(sum(durations) · sr)`` samples.
 
-    Notebook: 03_mel_perception
+    Notebook: (tooling: data/guitar_melody_22050.wav, the melody chapters 02 and 03 load; chapter 08's melodies)
     """
-    sr = _check_sr(sr)
+    sr = _checks.sample_rate(sr)
     notes = np.asarray(midi_notes, dtype=np.float64).ravel()
     if notes.size == 0 or not np.all(np.isfinite(notes)):
         raise ValueError("midi_notes must be a non-empty sequence of finite MIDI numbers")
@@ -698,17 +609,21 @@ def plucked_melody(midi_notes, durations, sr, seed=0, decay=0.996, brightness=0.
         raise ValueError(f"durations must be one number or one per note ({notes.size}), got {durs.size}")
     if not np.all(np.isfinite(durs)) or np.any(durs <= 0):
         raise ValueError("durations must be finite and positive (s)")
-    ring = _check_nonneg(ring, "ring", "s")
-    amplitude = _check_amplitude(amplitude)
-    seed = 0 if seed is None else _check_int(seed, "seed", 0)
-    total = n_samples_for(float(durs.sum()), sr)
+    ring = _checks.number(ring, "ring", "s", minimum=0.0)
+    amplitude = _amplitude(amplitude)
+    if _checks.is_integer(rng):
+        seeds = [_checks.integer(rng, "rng", minimum=0) + i for i in range(notes.size)]
+    else:
+        gen = _checks.rng(rng)
+        seeds = [gen] * notes.size
+    total = n_samples_for(sr=sr, duration=float(durs.sum()))
     out = np.zeros(total)
     onset = 0.0
     for i, (m, d) in enumerate(zip(notes, durs)):
         i0 = int(round(onset * sr))
         length = min(d + ring, total / sr - onset)
         if length * sr >= 1 and i0 < total:
-            y = plucked_string(float(_midi_to_hz(m)), length, sr, decay=decay, brightness=brightness, seed=seed + i)
+            y = plucked_string(midi_to_hz(m), sr=sr, duration=length, decay=decay, brightness=brightness, rng=seeds[i])
             y = y.astype(np.float64) * 0.8 ** (i % 2)  # gentle accent on every other note
             k = min(y.size, total - i0)
             out[i0 : i0 + k] += y[:k]
@@ -717,75 +632,30 @@ def plucked_melody(midi_notes, durations, sr, seed=0, decay=0.996, brightness=0.
     return _finish(out, amplitude)
 
 
-def guitar_melody(notes=None, sr=22050, note_duration=0.4, duration=5.0, seed=0, amplitude=0.8) -> np.ndarray:
-    """A guitar-like plucked melody of exactly ``duration`` seconds (chapter 03's test sound).
-
-    ``notes`` (MIDI numbers) are cycled until ``duration`` is filled; the default is an
-    A-minor arpeggio in the guitar's range. With the defaults the result has exactly
-    5 s × 22050 Hz = 110250 samples.
-
-    Parameters
-    ----------
-    notes : sequence of float or None
-        MIDI note numbers; None for the default arpeggio.
-    sr : int, default 22050
-        Sampling rate in Hz.
-    note_duration : float, default 0.4
-        Seconds between onsets (the last note is cut to fit ``duration``).
-    duration : float, default 5.0
-        Total length in seconds.
-    seed : int, default 0
-        Seed of the pluck noises.
-    amplitude : float, default 0.8
-        Peak value in [0, 1].
-
-    Returns
-    -------
-    np.ndarray
-        float32, shape ``(round(duration · sr),)``.
-
-    Notebook: 03_mel_perception
-    """
-    sr = _check_sr(sr)
-    duration = _check_positive(duration, "duration")
-    note_duration = _check_positive(note_duration, "note_duration")
-    notes = _DEFAULT_GUITAR_NOTES if notes is None else tuple(notes)
-    if len(notes) == 0:
-        raise ValueError("notes must not be empty")
-    n_notes = int(math.ceil(duration / note_duration - 1e-9))
-    seq = [notes[i % len(notes)] for i in range(n_notes)]
-    durs = [note_duration] * n_notes
-    durs[-1] = duration - note_duration * (n_notes - 1)
-    y = plucked_melody(seq, durs, sr, seed=seed, decay=0.995, brightness=0.6, amplitude=amplitude)
-    n = n_samples_for(duration, sr)
-    if y.size != n:  # rounding of the summed durations
-        y = np.pad(y, (0, max(0, n - y.size)))[:n]
-    return y
-
-
-def organ_note(f0=246.9417, duration=4.0, sr=16000, drawbars=(1.0, 0.7, 0.5, 0.4, 0.25, 0.2), tremolo_rate=6.0, tremolo_depth=0.08, attack=0.03, release=0.08, amplitude=0.8) -> np.ndarray:
+def organ_note(f0=246.9417, *, sr=16000, duration=4.0, drawbars=(1.0, 0.7, 0.5, 0.4, 0.25, 0.2), tremolo_rate=6.0,
+               tremolo_depth=0.08, attack=0.03, release=0.08, amplitude=0.8) -> np.ndarray:
     """Electronic-organ note: drawbar-like partials at 1, 2, 3, 4, 6 and 8 × f0.
 
     Shaped like NSynth's ``organ_electronic`` notes (4 s at 16 kHz; the default f0 is
-    MIDI 59 = B3 ≈ 246.94 Hz): soft attack and release, a slight tremolo, partials above
-    Nyquist omitted.
+    MIDI 59 = B3 ≈ 246.94 Hz): a piecewise-linear attack, decay to 0.9 and release, a slight
+    tremolo, partials above Nyquist omitted.
 
     Parameters
     ----------
     f0 : float, default 246.9417
         Fundamental in Hz.
-    duration : float, default 4.0
-        Seconds.
     sr : int, default 16000
         Sampling rate in Hz.
+    duration : float, default 4.0
+        Seconds.
     drawbars : sequence of 6 float
         Amplitudes of the partials 1, 2, 3, 4, 6, 8 × f0.
     tremolo_rate : float, default 6.0
         Hz.
     tremolo_depth : float, default 0.08
-        Amplitude modulation depth in [0, 1).
+        Amplitude modulation depth in [0, 0.99].
     attack, release : float
-        Seconds.
+        Seconds (>= 0).
     amplitude : float, default 0.8
         Peak value in [0, 1].
 
@@ -794,41 +664,41 @@ def organ_note(f0=246.9417, duration=4.0, sr=16000, drawbars=(1.0, 0.7, 0.5, 0.4
     np.ndarray
         float32, shape ``(round(duration · sr),)``.
 
-    Notebook: 03_mel_perception
+    Notebook: (tooling: data/organ_electronic_059.wav, the file chapter 01 reads; chapter 08's melodies)
     """
-    f0 = _check_positive(f0, "f0", "Hz")
-    tremolo_rate = _check_nonneg(tremolo_rate, "tremolo_rate")
-    tremolo_depth = _check_range(tremolo_depth, "tremolo_depth", 0.0, 0.99)
-    amplitude = _check_amplitude(amplitude)
+    f0 = _checks.positive(f0, "f0", "Hz")
+    tremolo_rate = _checks.number(tremolo_rate, "tremolo_rate", "Hz", minimum=0.0)
+    tremolo_depth = _checks.number(tremolo_depth, "tremolo_depth", minimum=0.0, maximum=0.99)
+    attack = _checks.number(attack, "attack", "s", minimum=0.0)
+    release = _checks.number(release, "release", "s", minimum=0.0)
+    amplitude = _amplitude(amplitude)
     bars = np.asarray(drawbars, dtype=np.float64).ravel()
     if bars.size != 6 or not np.all(np.isfinite(bars)) or np.any(bars < 0):
         raise ValueError("drawbars must be 6 non-negative amplitudes (partials 1, 2, 3, 4, 6, 8 × f0)")
-    t = time_axis(duration, sr)
-    sr = int(sr)
+    t = time_axis(sr=sr, duration=duration)
+    sr = _checks.sample_rate(sr)
     amps = np.zeros(8)
     amps[[0, 1, 2, 3, 5, 7]] = bars
     y = _additive(np.full(t.size, f0), sr, amps, phases=np.linspace(0, 1.5, 8))
     y *= 1.0 - tremolo_depth * (0.5 + 0.5 * np.sin(2 * np.pi * tremolo_rate * t))
-    y *= adsr(t.size, sr, attack, 0.2, 0.9, release)
+    y *= _adsr(t.size, sr, attack, 0.2, 0.9, release)
     return _finish(y, amplitude)
 
 
 # ---------------------------------------------------------------------------------------
-# noises and sweeps (chapters 02, 05)
+# noises and sweeps (chapters 01, 02, 05)
 # ---------------------------------------------------------------------------------------
-def white_noise(duration, sr, seed=None, rng=None, amplitude=0.5) -> np.ndarray:
+def white_noise(*, sr, duration, rng=None, amplitude=0.5) -> np.ndarray:
     """Gaussian white noise (flat spectrum), peak-normalized.
 
     Parameters
     ----------
-    duration : float
-        Seconds.
     sr : int
         Sampling rate in Hz.
-    seed : int or None
-        Random seed.
-    rng : numpy.random.Generator, optional
-        Used instead of ``seed`` when given.
+    duration : float
+        Seconds.
+    rng : int, numpy.random.Generator or None
+        Random source (an int seeds a new generator; None is unseeded).
     amplitude : float, default 0.5
         Peak value in [0, 1].
 
@@ -837,14 +707,14 @@ def white_noise(duration, sr, seed=None, rng=None, amplitude=0.5) -> np.ndarray:
     np.ndarray
         float32, shape ``(round(duration · sr),)``.
 
-    Notebook: 05_augmentation
+    Notebook: 07_crepe (via `make_eval_set`)
     """
-    amplitude = _check_amplitude(amplitude)
-    n = n_samples_for(duration, sr)
-    return _finish(_get_rng(seed, rng).standard_normal(n), amplitude)
+    amplitude = _amplitude(amplitude)
+    n = n_samples_for(sr=sr, duration=duration)
+    return _finish(_checks.rng(rng).standard_normal(n), amplitude)
 
 
-def colored_noise(duration, sr, exponent=1.0, seed=None, rng=None, fmin=20.0, amplitude=0.5) -> np.ndarray:
+def colored_noise(exponent=1.0, *, sr, duration, rng=None, fmin=20.0, amplitude=0.5) -> np.ndarray:
     """Noise with power spectral density ∝ 1 / f^exponent, by shaping white noise's FFT.
 
     ``exponent`` 0 = white, 1 = pink (−3 dB/octave), 2 = brown (−6 dB/octave),
@@ -852,16 +722,14 @@ def colored_noise(duration, sr, exponent=1.0, seed=None, rng=None, fmin=20.0, am
 
     Parameters
     ----------
-    duration : float
-        Seconds.
-    sr : int
-        Sampling rate in Hz.
     exponent : float, default 1.0
         Spectral exponent β in PSD ∝ f^−β.
-    seed : int or None
-        Random seed.
-    rng : numpy.random.Generator, optional
-        Used instead of ``seed`` when given.
+    sr : int
+        Sampling rate in Hz.
+    duration : float
+        Seconds.
+    rng : int, numpy.random.Generator or None
+        Random source.
     fmin : float, default 20.0
         Hz below which the shaping is flat.
     amplitude : float, default 0.5
@@ -872,16 +740,14 @@ def colored_noise(duration, sr, exponent=1.0, seed=None, rng=None, fmin=20.0, am
     np.ndarray
         float32, shape ``(round(duration · sr),)``.
 
-    Notebook: 05_augmentation
+    Notebook: 03_mel_perception (via `make_sound_scenes`), 05_augmentation (via `background_noise`)
     """
-    sr = _check_sr(sr)
-    exponent = float(exponent)
-    if not np.isfinite(exponent):
-        raise ValueError(f"exponent must be finite, got {exponent!r}")
-    fmin = _check_positive(fmin, "fmin", "Hz")
-    amplitude = _check_amplitude(amplitude)
-    n = n_samples_for(duration, sr)
-    white = _get_rng(seed, rng).standard_normal(n)
+    sr = _checks.sample_rate(sr)
+    exponent = _checks.number(exponent, "exponent")
+    fmin = _checks.positive(fmin, "fmin", "Hz")
+    amplitude = _amplitude(amplitude)
+    n = n_samples_for(sr=sr, duration=duration)
+    white = _checks.rng(rng).standard_normal(n)
     spec = np.fft.rfft(white)
     f = np.fft.rfftfreq(n, 1.0 / sr)
     fc = np.maximum(f, fmin)
@@ -896,37 +762,70 @@ def colored_noise(duration, sr, exponent=1.0, seed=None, rng=None, fmin=20.0, am
     return _finish(y, amplitude)
 
 
-def pink_noise(duration, sr, seed=None, rng=None, amplitude=0.5) -> np.ndarray:
-    """Pink (1/f) noise: equal power per octave, −3 dB/octave. See :func:`colored_noise`.
+def pink_noise(*, sr, duration, rng=None, amplitude=0.5) -> np.ndarray:
+    """Pink (1/f) noise: equal power per octave, −3 dB/octave (:func:`colored_noise` with exponent 1).
 
-    Notebook: 05_augmentation
+    Parameters
+    ----------
+    sr : int
+        Sampling rate in Hz.
+    duration : float
+        Seconds.
+    rng : int, numpy.random.Generator or None
+        Random source.
+    amplitude : float, default 0.5
+        Peak value in [0, 1].
+
+    Returns
+    -------
+    np.ndarray
+        float32, shape ``(round(duration · sr),)``.
+
+    Notebook: 03_mel_perception (via `make_sound_scenes`)
     """
-    return colored_noise(duration, sr, 1.0, seed=seed, rng=rng, amplitude=amplitude)
+    return colored_noise(1.0, sr=sr, duration=duration, rng=rng, amplitude=amplitude)
 
 
-def brown_noise(duration, sr, seed=None, rng=None, amplitude=0.5) -> np.ndarray:
-    """Brown (1/f², random-walk-like) noise, −6 dB/octave. See :func:`colored_noise`.
+def brown_noise(*, sr, duration, rng=None, amplitude=0.5) -> np.ndarray:
+    """Brown (1/f², random-walk-like) noise, −6 dB/octave (:func:`colored_noise` with exponent 2).
 
-    Notebook: 05_augmentation
+    Parameters
+    ----------
+    sr : int
+        Sampling rate in Hz.
+    duration : float
+        Seconds.
+    rng : int, numpy.random.Generator or None
+        Random source.
+    amplitude : float, default 0.5
+        Peak value in [0, 1].
+
+    Returns
+    -------
+    np.ndarray
+        float32, shape ``(round(duration · sr),)``.
+
+    Notebook: 03_mel_perception (via `make_sound_scenes`), 05_augmentation (via `background_noise`)
     """
-    return colored_noise(duration, sr, 2.0, seed=seed, rng=rng, amplitude=amplitude)
+    return colored_noise(2.0, sr=sr, duration=duration, rng=rng, amplitude=amplitude)
 
 
-def chirp(f_start, f_end, duration, sr, method="exponential", amplitude=0.8, phase=0.0) -> np.ndarray:
+def chirp(f_start, f_end, *, sr, duration, method="exponential", amplitude=0.8, phase=0.0) -> np.ndarray:
     """Frequency sweep from ``f_start`` to ``f_end`` Hz over ``duration`` seconds.
 
     Instantaneous frequency ``f(t) = f_start + (f_end − f_start) t / T`` (linear) or
     ``f_start · (f_end / f_start)^(t / T)`` (exponential: equal time per octave); the phase
-    is its exact integral.
+    is its exact integral. The previous form ``chirp(f_start, f_end, duration, sr)`` is still
+    accepted.
 
     Parameters
     ----------
     f_start, f_end : float
         Hz, finite, >= 0 (> 0 for ``"exponential"``).
-    duration : float
-        Seconds (T).
     sr : int
         Sampling rate in Hz.
+    duration : float
+        Seconds (T).
     method : {"exponential", "linear"}
         Shape of the sweep.
     amplitude : float, default 0.8
@@ -939,16 +838,18 @@ def chirp(f_start, f_end, duration, sr, method="exponential", amplitude=0.8, pha
     np.ndarray
         float32, shape ``(round(duration · sr),)``.
 
-    Notebook: 02_dft_windowing
+    Notebook: 01_sound_physics, 02_dft_windowing
     """
-    f_start = _check_nonneg(f_start, "f_start")
-    f_end = _check_nonneg(f_end, "f_end")
-    amplitude = _check_amplitude(amplitude)
-    duration = _check_positive(duration, "duration")
-    t = time_axis(duration, sr)
+    f_start = _checks.number(f_start, "f_start", "Hz", minimum=0.0)
+    f_end = _checks.number(f_end, "f_end", "Hz", minimum=0.0)
+    amplitude = _amplitude(amplitude)
+    duration = _checks.positive(duration, "duration", "s")
+    phase = _checks.number(phase, "phase", "radians")
+    method = _checks.choice(method, "method", ("exponential", "linear"))
+    t = time_axis(sr=sr, duration=duration)
     if method == "linear":
         ph = 2 * np.pi * (f_start * t + 0.5 * (f_end - f_start) / duration * t * t)
-    elif method == "exponential":
+    else:
         if f_start <= 0 or f_end <= 0:
             raise ValueError("f_start and f_end must be > 0 Hz for an exponential chirp")
         if f_start == f_end:
@@ -956,13 +857,11 @@ def chirp(f_start, f_end, duration, sr, method="exponential", amplitude=0.8, pha
         else:
             k = math.log(f_end / f_start)
             ph = 2 * np.pi * f_start * duration / k * np.expm1(k * t / duration)
-    else:
-        raise ValueError(f"method must be 'exponential' or 'linear', got {method!r}")
-    return _finish(amplitude * np.sin(ph + float(phase)))
+    return _finish(amplitude * np.sin(ph + phase))
 
 
 # ---------------------------------------------------------------------------------------
-# voice (chapters 05, datasets)
+# voice (babble: speech class of the sound scenes, background noise)
 # ---------------------------------------------------------------------------------------
 def _formant_filter(source: np.ndarray, formants, bandwidths, sr: int) -> np.ndarray:
     y = source
@@ -971,87 +870,6 @@ def _formant_filter(source: np.ndarray, formants, bandwidths, sr: int) -> np.nda
         if f < 0.95 * nyq:
             y = _resonator(y, f, b, sr)
     return y
-
-
-def _resolve_formants(formants, bandwidths):
-    if isinstance(formants, str):
-        if formants not in VOWEL_FORMANTS:
-            raise ValueError(f"formants must be one of {sorted(VOWEL_FORMANTS)} or a sequence of Hz, got {formants!r}")
-        formants = VOWEL_FORMANTS[formants]
-    fs = np.asarray(formants, dtype=np.float64).ravel()
-    if fs.size == 0 or not np.all(np.isfinite(fs)) or np.any(fs <= 0):
-        raise ValueError("formants must be a non-empty sequence of positive frequencies (Hz)")
-    if bandwidths is None:
-        bws = np.array([_DEFAULT_BANDWIDTHS[min(i, len(_DEFAULT_BANDWIDTHS) - 1)] for i in range(fs.size)])
-    else:
-        bws = np.asarray(bandwidths, dtype=np.float64).ravel()
-        if bws.shape != fs.shape or not np.all(np.isfinite(bws)) or np.any(bws <= 0):
-            raise ValueError("bandwidths must be positive (Hz), one per formant")
-    return fs, bws
-
-
-def formant_vowel(f0, formants, duration, sr, bandwidths=None, vibrato_rate=5.0, vibrato_cents=20.0, aspiration=0.02, seed=0, rng=None, amplitude=0.8) -> np.ndarray:
-    """Source–filter vowel: a glottal-like pulse train through formant resonators.
-
-    The source is an anti-aliased (PolyBLEP) sawtooth at ``f0`` (−6 dB/octave, like the
-    glottal flow derivative) plus a little aspiration noise; each formant is a two-pole
-    resonator (``scipy.signal.lfilter``) in cascade.
-
-    Parameters
-    ----------
-    f0 : float or array_like
-        Fundamental in Hz (> 0): a number, or one value per sample (intonation).
-    formants : str or sequence of float
-        A vowel of :data:`VOWEL_FORMANTS` (``"a"``, ``"e"``, ``"i"``, ``"o"``, ``"u"``) or
-        formant frequencies in Hz.
-    duration : float
-        Seconds.
-    sr : int
-        Sampling rate in Hz.
-    bandwidths : sequence of float, optional
-        Formant bandwidths in Hz (default 80, 100, 140, ...).
-    vibrato_rate : float, default 5.0
-        Hz.
-    vibrato_cents : float, default 20.0
-        Peak pitch deviation in cents.
-    aspiration : float, default 0.02
-        Level of breath noise relative to the pulses.
-    seed : int or None, default 0
-        Seed of the aspiration noise.
-    rng : numpy.random.Generator, optional
-        Used instead of ``seed`` when given.
-    amplitude : float, default 0.8
-        Peak value in [0, 1].
-
-    Returns
-    -------
-    np.ndarray
-        float32, shape ``(round(duration · sr),)``.
-
-    Notebook: 05_augmentation
-    """
-    sr = _check_sr(sr)
-    n = n_samples_for(duration, sr)
-    fs, bws = _resolve_formants(formants, bandwidths)
-    vibrato_rate = _check_nonneg(vibrato_rate, "vibrato_rate")
-    vibrato_cents = _check_nonneg(vibrato_cents, "vibrato_cents", "cents")
-    aspiration = _check_nonneg(aspiration, "aspiration", "relative level")
-    amplitude = _check_amplitude(amplitude)
-    f0_arr = np.asarray(f0, dtype=np.float64)
-    if f0_arr.ndim == 0:
-        f0_arr = np.full(n, float(f0_arr))
-    if f0_arr.shape != (n,):
-        raise ValueError(f"f0 must be a number or have one value per sample ({n}), got shape {f0_arr.shape}")
-    if not np.all(np.isfinite(f0_arr)) or np.any(f0_arr <= 0) or np.any(f0_arr >= sr / 2):
-        raise ValueError("f0 must be finite, positive and below sr / 2 (Hz)")
-    t = np.arange(n) / sr
-    track = f0_arr * 2.0 ** (vibrato_cents * np.sin(2 * np.pi * vibrato_rate * t) / 1200.0)
-    src = -_blep_sawtooth(track, sr)
-    if aspiration > 0:
-        src = src + aspiration * _get_rng(seed, rng).standard_normal(n)
-    y = _formant_filter(src, fs, bws, sr)
-    y = _fade(y, sr, 0.02, 0.02)
-    return _finish(y, amplitude)
 
 
 def _talker(n: int, sr: int, gen: np.random.Generator, syllable_rate: float, f0_base: float) -> np.ndarray:
@@ -1073,15 +891,15 @@ def _talker(n: int, sr: int, gen: np.random.Generator, syllable_rate: float, f0_
     src += 0.03 * gen.standard_normal(n)
     noise = gen.standard_normal(n)
     out = np.zeros(n)
-    vowels = list(VOWEL_FORMANTS)
+    vowels = list(_VOWEL_FORMANTS)
     scale = float(gen.uniform(0.9, 1.15)) * (1.0 if f0_base < 160 else 1.15)  # vocal tract length
     for s0, s1 in zip(bounds[:-1], bounds[1:]):
         i0, i1 = max(0, int(s0 * sr)), min(n, int(s1 * sr))
         if i1 - i0 < 8:
             continue
-        v = VOWEL_FORMANTS[vowels[gen.integers(len(vowels))]]
+        v = _VOWEL_FORMANTS[vowels[gen.integers(len(vowels))]]
         fs = np.asarray(v) * scale * gen.uniform(0.93, 1.07, 3)
-        seg = _formant_filter(src[i0:i1], fs, _DEFAULT_BANDWIDTHS[:3], sr)
+        seg = _formant_filter(src[i0:i1], fs, _FORMANT_BANDWIDTHS, sr)
         L = i1 - i0
         # syllabic envelope: fast rise, slower fall (≈ 4 Hz amplitude modulation)
         u = np.linspace(0.0, 1.0, L, endpoint=False)
@@ -1097,7 +915,9 @@ def _talker(n: int, sr: int, gen: np.random.Generator, syllable_rate: float, f0_
     return out
 
 
-def babble(duration, sr, n_voices=4, seed=None, rng=None, syllable_rate=4.0, amplitude=0.8) -> np.ndarray:
+
+
+def babble(*, sr, duration, n_voices=4, rng=None, syllable_rate=4.0, amplitude=0.8) -> np.ndarray:
     """Speech-like babble: formant-vowel syllables with syllabic (~4 Hz) amplitude modulation.
 
     Each voice speaks a stream of syllables (random vowel, jittered length around
@@ -1108,16 +928,14 @@ def babble(duration, sr, n_voices=4, seed=None, rng=None, syllable_rate=4.0, amp
 
     Parameters
     ----------
-    duration : float
-        Seconds.
     sr : int
         Sampling rate in Hz (>= 8000 recommended).
+    duration : float
+        Seconds.
     n_voices : int, default 4
         Number of simultaneous talkers (>= 1).
-    seed : int or None
-        Random seed.
-    rng : numpy.random.Generator, optional
-        Used instead of ``seed`` when given.
+    rng : int, numpy.random.Generator or None
+        Random source.
     syllable_rate : float, default 4.0
         Syllables per second (Hz).
     amplitude : float, default 0.8
@@ -1128,14 +946,14 @@ def babble(duration, sr, n_voices=4, seed=None, rng=None, syllable_rate=4.0, amp
     np.ndarray
         float32, shape ``(round(duration · sr),)``.
 
-    Notebook: 05_augmentation
+    Notebook: 03_mel_perception (via `make_sound_scenes`), 05_augmentation (via `background_noise`)
     """
-    sr = _check_sr(sr)
-    n = n_samples_for(duration, sr)
-    n_voices = _check_int(n_voices, "n_voices", 1)
-    syllable_rate = _check_positive(syllable_rate, "syllable_rate", "Hz")
-    amplitude = _check_amplitude(amplitude)
-    gen = _get_rng(seed, rng)
+    sr = _checks.sample_rate(sr)
+    n = n_samples_for(sr=sr, duration=duration)
+    n_voices = _checks.integer(n_voices, "n_voices", minimum=1)
+    syllable_rate = _checks.positive(syllable_rate, "syllable_rate", "Hz")
+    amplitude = _amplitude(amplitude)
+    gen = _checks.rng(rng)
     out = np.zeros(n)
     for _ in range(n_voices):
         f0_base = float(gen.uniform(85.0, 140.0) if gen.random() < 0.5 else gen.uniform(170.0, 250.0))
@@ -1147,7 +965,7 @@ def babble(duration, sr, n_voices=4, seed=None, rng=None, syllable_rate=4.0, amp
 # ---------------------------------------------------------------------------------------
 # environmental sounds (the sound-scenes data set, chapters 01, 03–06)
 # ---------------------------------------------------------------------------------------
-def siren(duration, sr, kind="wail", f_low=650.0, f_high=1500.0, rate=None, mod_phase=0.0, n_harmonics=6, amplitude=0.8) -> np.ndarray:
+def siren(*, sr, duration, kind="wail", f_low=650.0, f_high=1500.0, rate=None, mod_phase=0.0, n_harmonics=6, amplitude=0.8) -> np.ndarray:
     """Emergency siren: a harmonic tone whose pitch wails, yelps or alternates hi–lo.
 
     ``"wail"``: slow sinusoidal sweep between ``f_low`` and ``f_high`` (default rate
@@ -1157,10 +975,10 @@ def siren(duration, sr, kind="wail", f_low=650.0, f_high=1500.0, rate=None, mod_
 
     Parameters
     ----------
-    duration : float
-        Seconds.
     sr : int
         Sampling rate in Hz.
+    duration : float
+        Seconds.
     kind : {"wail", "yelp", "hilo"}
         Modulation pattern.
     f_low, f_high : float
@@ -1179,21 +997,20 @@ def siren(duration, sr, kind="wail", f_low=650.0, f_high=1500.0, rate=None, mod_
     np.ndarray
         float32, shape ``(round(duration · sr),)``.
 
-    Notebook: 01_sound_physics
+    Notebook: 00_introduction (via `make_sound_scenes`), 03_mel_perception (via `make_sound_scenes`)
     """
-    f_low = _check_positive(f_low, "f_low", "Hz")
-    f_high = _check_positive(f_high, "f_high", "Hz")
+    f_low = _checks.positive(f_low, "f_low", "Hz")
+    f_high = _checks.positive(f_high, "f_high", "Hz")
     if f_high < f_low:
         raise ValueError(f"f_high ({f_high}) must be >= f_low ({f_low}) Hz")
     defaults = {"wail": 0.4, "yelp": 3.5, "hilo": 1.0}
-    if kind not in defaults:
-        raise ValueError(f"kind must be one of {sorted(defaults)}, got {kind!r}")
-    rate = defaults[kind] if rate is None else _check_positive(rate, "rate", "Hz")
-    n_harmonics = _check_int(n_harmonics, "n_harmonics", 1)
-    amplitude = _check_amplitude(amplitude)
-    t = time_axis(duration, sr)
-    sr = int(sr)
-    cyc = rate * t + float(mod_phase)
+    kind = _checks.choice(kind, "kind", sorted(defaults))
+    rate = defaults[kind] if rate is None else _checks.positive(rate, "rate", "Hz")
+    n_harmonics = _checks.integer(n_harmonics, "n_harmonics", minimum=1)
+    amplitude = _amplitude(amplitude)
+    t = time_axis(sr=sr, duration=duration)
+    sr = _checks.sample_rate(sr)
+    cyc = rate * t + _checks.number(mod_phase, "mod_phase", "cycles")
     if kind == "wail":
         m = 0.5 - 0.5 * np.cos(2 * np.pi * cyc)
     elif kind == "yelp":
@@ -1211,7 +1028,7 @@ def siren(duration, sr, kind="wail", f_low=650.0, f_high=1500.0, rate=None, mod_
     return _finish(y, amplitude)
 
 
-def engine_hum(duration, sr, rpm=1800.0, cylinders=4, brightness=0.5, rpm_wobble=0.02, seed=None, rng=None, amplitude=0.8) -> np.ndarray:
+def engine_hum(*, sr, duration, rpm=1800.0, cylinders=4, brightness=0.5, rpm_wobble=0.02, rng=None, amplitude=0.8) -> np.ndarray:
     """Idling combustion engine: low harmonic hum at the firing rate, pulsed noise.
 
     The firing frequency of a four-stroke engine is ``rpm / 60 · cylinders / 2`` Hz
@@ -1221,10 +1038,10 @@ def engine_hum(duration, sr, rpm=1800.0, cylinders=4, brightness=0.5, rpm_wobble
 
     Parameters
     ----------
-    duration : float
-        Seconds.
     sr : int
         Sampling rate in Hz.
+    duration : float
+        Seconds.
     rpm : float, default 1800.0
         Revolutions per minute (> 0).
     cylinders : int, default 4
@@ -1233,10 +1050,8 @@ def engine_hum(duration, sr, rpm=1800.0, cylinders=4, brightness=0.5, rpm_wobble
         0 (muffled) … 1 (rattly: more high harmonics and noise).
     rpm_wobble : float, default 0.02
         Relative slow speed variation.
-    seed : int or None
-        Random seed.
-    rng : numpy.random.Generator, optional
-        Used instead of ``seed`` when given.
+    rng : int, numpy.random.Generator or None
+        Random source.
     amplitude : float, default 0.8
         Peak value in [0, 1].
 
@@ -1245,16 +1060,16 @@ def engine_hum(duration, sr, rpm=1800.0, cylinders=4, brightness=0.5, rpm_wobble
     np.ndarray
         float32, shape ``(round(duration · sr),)``.
 
-    Notebook: 04_audioset_vggish
+    Notebook: 00_introduction (via `make_sound_scenes`), 03_mel_perception (via `make_sound_scenes`)
     """
-    rpm = _check_positive(rpm, "rpm", "rpm")
-    cylinders = _check_int(cylinders, "cylinders", 1)
-    brightness = _check_range(brightness, "brightness", 0.0, 1.0)
-    rpm_wobble = _check_range(rpm_wobble, "rpm_wobble", 0.0, 0.5)
-    amplitude = _check_amplitude(amplitude)
-    gen = _get_rng(seed, rng)
-    t = time_axis(duration, sr)
-    sr = int(sr)
+    rpm = _checks.positive(rpm, "rpm", "rpm")
+    cylinders = _checks.integer(cylinders, "cylinders", minimum=1)
+    brightness = _checks.number(brightness, "brightness", minimum=0.0, maximum=1.0)
+    rpm_wobble = _checks.number(rpm_wobble, "rpm_wobble", minimum=0.0, maximum=0.5)
+    amplitude = _amplitude(amplitude)
+    gen = _checks.rng(rng)
+    t = time_axis(sr=sr, duration=duration)
+    sr = _checks.sample_rate(sr)
     f_fire = rpm / 60.0 * cylinders / 2.0
     wob = rpm_wobble * (np.sin(2 * np.pi * gen.uniform(0.3, 1.2) * t + gen.uniform(0, 2 * np.pi)) + 0.5 * np.sin(2 * np.pi * gen.uniform(2, 4) * t + gen.uniform(0, 2 * np.pi)))
     track = 0.5 * f_fire * (1.0 + wob)  # half-order of the firing rate as the fundamental
@@ -1278,7 +1093,7 @@ def engine_hum(duration, sr, rpm=1800.0, cylinders=4, brightness=0.5, rpm_wobble
     return _finish(y, amplitude)
 
 
-def rain(duration, sr, density=400.0, brightness=0.5, seed=None, rng=None, amplitude=0.8) -> np.ndarray:
+def rain(*, sr, duration, density=400.0, brightness=0.5, rng=None, amplitude=0.8) -> np.ndarray:
     """Rain: dense random droplet clicks over a bed of filtered noise.
 
     Droplets arrive as a Poisson process (``density`` per second) with log-uniform
@@ -1287,18 +1102,16 @@ def rain(duration, sr, density=400.0, brightness=0.5, seed=None, rng=None, ampli
 
     Parameters
     ----------
-    duration : float
-        Seconds.
     sr : int
         Sampling rate in Hz.
+    duration : float
+        Seconds.
     density : float, default 400.0
         Droplets per second (> 0).
     brightness : float, default 0.5
         0 (dull, distant) … 1 (bright, close).
-    seed : int or None
-        Random seed.
-    rng : numpy.random.Generator, optional
-        Used instead of ``seed`` when given.
+    rng : int, numpy.random.Generator or None
+        Random source.
     amplitude : float, default 0.8
         Peak value in [0, 1].
 
@@ -1307,14 +1120,14 @@ def rain(duration, sr, density=400.0, brightness=0.5, seed=None, rng=None, ampli
     np.ndarray
         float32, shape ``(round(duration · sr),)``.
 
-    Notebook: 05_augmentation
+    Notebook: 03_mel_perception (via `make_sound_scenes`), 05_augmentation (via `background_noise`)
     """
-    density = _check_positive(density, "density", "droplets per second")
-    brightness = _check_range(brightness, "brightness", 0.0, 1.0)
-    amplitude = _check_amplitude(amplitude)
-    sr = _check_sr(sr)
-    n = n_samples_for(duration, sr)
-    gen = _get_rng(seed, rng)
+    density = _checks.positive(density, "density", "droplets per second")
+    brightness = _checks.number(brightness, "brightness", minimum=0.0, maximum=1.0)
+    amplitude = _amplitude(amplitude)
+    sr = _checks.sample_rate(sr)
+    n = n_samples_for(sr=sr, duration=duration)
+    gen = _checks.rng(rng)
     n_drops = gen.poisson(density * n / sr)
     pos = gen.integers(0, n, n_drops)
     strength = np.exp(gen.uniform(np.log(0.05), 0.0, n_drops)) * gen.choice([-1.0, 1.0], n_drops)
@@ -1340,7 +1153,7 @@ def rain(duration, sr, density=400.0, brightness=0.5, seed=None, rng=None, ampli
     return _finish(y, amplitude)
 
 
-def bird_chirp(duration, sr, f_low=2000.0, f_high=6000.0, chirp_rate=8.0, chirp_duration=0.06, seed=None, rng=None, amplitude=0.8) -> np.ndarray:
+def bird_chirp(*, sr, duration, f_low=2000.0, f_high=6000.0, chirp_rate=8.0, chirp_duration=0.06, rng=None, amplitude=0.8) -> np.ndarray:
     """Bird song: quick frequency-modulated chirps (sweeps with a trill) in 2–6 kHz.
 
     A phrase of chirps, about ``chirp_rate`` per second, each ``≈ chirp_duration`` seconds
@@ -1349,20 +1162,18 @@ def bird_chirp(duration, sr, f_low=2000.0, f_high=6000.0, chirp_rate=8.0, chirp_
 
     Parameters
     ----------
-    duration : float
-        Seconds.
     sr : int
         Sampling rate in Hz (f_high must stay below ``sr / 2``).
+    duration : float
+        Seconds.
     f_low, f_high : float
         Frequency range of the chirps in Hz.
     chirp_rate : float, default 8.0
         Chirps per second (Hz).
     chirp_duration : float, default 0.06
         Typical chirp length in seconds.
-    seed : int or None
-        Random seed.
-    rng : numpy.random.Generator, optional
-        Used instead of ``seed`` when given.
+    rng : int, numpy.random.Generator or None
+        Random source.
     amplitude : float, default 0.8
         Peak value in [0, 1].
 
@@ -1371,18 +1182,18 @@ def bird_chirp(duration, sr, f_low=2000.0, f_high=6000.0, chirp_rate=8.0, chirp_
     np.ndarray
         float32, shape ``(round(duration · sr),)``.
 
-    Notebook: 01_sound_physics
+    Notebook: 00_introduction (via `make_sound_scenes`), 03_mel_perception (via `make_sound_scenes`)
     """
-    sr = _check_sr(sr)
-    f_low = _check_positive(f_low, "f_low", "Hz")
-    f_high = _check_positive(f_high, "f_high", "Hz")
+    sr = _checks.sample_rate(sr)
+    f_low = _checks.positive(f_low, "f_low", "Hz")
+    f_high = _checks.positive(f_high, "f_high", "Hz")
     if not f_low <= f_high < 0.5 * sr:
         raise ValueError(f"need f_low <= f_high < sr / 2 (Hz), got f_low={f_low}, f_high={f_high}, sr={sr}")
-    chirp_rate = _check_positive(chirp_rate, "chirp_rate", "Hz")
-    chirp_duration = _check_positive(chirp_duration, "chirp_duration")
-    amplitude = _check_amplitude(amplitude)
-    n = n_samples_for(duration, sr)
-    gen = _get_rng(seed, rng)
+    chirp_rate = _checks.positive(chirp_rate, "chirp_rate", "Hz")
+    chirp_duration = _checks.positive(chirp_duration, "chirp_duration", "s")
+    amplitude = _amplitude(amplitude)
+    n = n_samples_for(sr=sr, duration=duration)
+    gen = _checks.rng(rng)
     freq = np.full(n, f_low)
     env = np.zeros(n)
     t0 = float(gen.uniform(0.0, 0.5 / chirp_rate))
@@ -1403,7 +1214,7 @@ def bird_chirp(duration, sr, f_low=2000.0, f_high=6000.0, chirp_rate=8.0, chirp_
     return _finish(y, amplitude)
 
 
-def bark(duration, sr, f0=450.0, n_barks=2, interval=0.3, onset=0.05, bark_duration=0.15, seed=None, rng=None, amplitude=0.8) -> np.ndarray:
+def bark(*, sr, duration, f0=450.0, n_barks=2, interval=0.3, onset=0.05, bark_duration=0.15, rng=None, amplitude=0.8) -> np.ndarray:
     """Dog bark: short harmonic bursts with a fast pitch drop and a noisy onset.
 
     Each bark is a PolyBLEP pulse train whose f0 falls from ≈ 1.3·``f0`` to ≈ 0.7·``f0``
@@ -1412,10 +1223,10 @@ def bark(duration, sr, f0=450.0, n_barks=2, interval=0.3, onset=0.05, bark_durat
 
     Parameters
     ----------
-    duration : float
-        Seconds.
     sr : int
         Sampling rate in Hz.
+    duration : float
+        Seconds.
     f0 : float, default 450.0
         Typical pitch in Hz (big dogs ≈ 250, small dogs ≈ 700).
     n_barks : int, default 2
@@ -1426,10 +1237,8 @@ def bark(duration, sr, f0=450.0, n_barks=2, interval=0.3, onset=0.05, bark_durat
         Seconds before the first bark.
     bark_duration : float, default 0.15
         Seconds.
-    seed : int or None
-        Random seed.
-    rng : numpy.random.Generator, optional
-        Used instead of ``seed`` when given.
+    rng : int, numpy.random.Generator or None
+        Random source.
     amplitude : float, default 0.8
         Peak value in [0, 1].
 
@@ -1438,17 +1247,17 @@ def bark(duration, sr, f0=450.0, n_barks=2, interval=0.3, onset=0.05, bark_durat
     np.ndarray
         float32, shape ``(round(duration · sr),)``.
 
-    Notebook: 01_sound_physics
+    Notebook: 00_introduction (via `make_sound_scenes`), 03_mel_perception (via `make_sound_scenes`)
     """
-    sr = _check_sr(sr)
-    f0 = _check_positive(f0, "f0", "Hz")
-    n_barks = _check_int(n_barks, "n_barks", 1)
-    interval = _check_positive(interval, "interval")
-    onset = _check_nonneg(onset, "onset", "s")
-    bark_duration = _check_positive(bark_duration, "bark_duration")
-    amplitude = _check_amplitude(amplitude)
-    n = n_samples_for(duration, sr)
-    gen = _get_rng(seed, rng)
+    sr = _checks.sample_rate(sr)
+    f0 = _checks.positive(f0, "f0", "Hz")
+    n_barks = _checks.integer(n_barks, "n_barks", minimum=1)
+    interval = _checks.positive(interval, "interval", "s")
+    onset = _checks.number(onset, "onset", "s", minimum=0.0)
+    bark_duration = _checks.positive(bark_duration, "bark_duration", "s")
+    amplitude = _amplitude(amplitude)
+    n = n_samples_for(sr=sr, duration=duration)
+    gen = _checks.rng(rng)
     y = np.zeros(n)
     for b in range(n_barks):
         t0 = onset + b * interval * float(gen.uniform(0.85, 1.15))
@@ -1477,7 +1286,7 @@ def bark(duration, sr, f0=450.0, n_barks=2, interval=0.3, onset=0.05, bark_durat
     return _finish(y, amplitude)
 
 
-def clock_ticks(duration, sr, rate=1.0, f_ring=3000.0, onset=0.1, ring_time=0.012, seed=None, rng=None, amplitude=0.8) -> np.ndarray:
+def clock_ticks(*, sr, duration, rate=1.0, f_ring=3000.0, onset=0.1, ring_time=0.012, rng=None, amplitude=0.8) -> np.ndarray:
     """Mechanical clock: sharp clicks every ``1 / rate`` seconds with a metallic ring.
 
     Each tick is a broadband click exciting three high resonances near ``f_ring`` (a
@@ -1485,10 +1294,10 @@ def clock_ticks(duration, sr, rate=1.0, f_ring=3000.0, onset=0.1, ring_time=0.01
 
     Parameters
     ----------
-    duration : float
-        Seconds.
     sr : int
         Sampling rate in Hz.
+    duration : float
+        Seconds.
     rate : float, default 1.0
         Ticks per second (Hz).
     f_ring : float, default 3000.0
@@ -1497,10 +1306,8 @@ def clock_ticks(duration, sr, rate=1.0, f_ring=3000.0, onset=0.1, ring_time=0.01
         Seconds before the first tick.
     ring_time : float, default 0.012
         Decay time constant of the ring in seconds.
-    seed : int or None
-        Random seed.
-    rng : numpy.random.Generator, optional
-        Used instead of ``seed`` when given.
+    rng : int, numpy.random.Generator or None
+        Random source.
     amplitude : float, default 0.8
         Peak value in [0, 1].
 
@@ -1509,16 +1316,16 @@ def clock_ticks(duration, sr, rate=1.0, f_ring=3000.0, onset=0.1, ring_time=0.01
     np.ndarray
         float32, shape ``(round(duration · sr),)``.
 
-    Notebook: 01_sound_physics
+    Notebook: 00_introduction (via `make_sound_scenes`), 03_mel_perception (via `make_sound_scenes`)
     """
-    sr = _check_sr(sr)
-    rate = _check_positive(rate, "rate", "Hz")
-    f_ring = _check_positive(f_ring, "f_ring", "Hz")
-    onset = _check_nonneg(onset, "onset", "s")
-    ring_time = _check_positive(ring_time, "ring_time")
-    amplitude = _check_amplitude(amplitude)
-    n = n_samples_for(duration, sr)
-    gen = _get_rng(seed, rng)
+    sr = _checks.sample_rate(sr)
+    rate = _checks.positive(rate, "rate", "Hz")
+    f_ring = _checks.positive(f_ring, "f_ring", "Hz")
+    onset = _checks.number(onset, "onset", "s", minimum=0.0)
+    ring_time = _checks.positive(ring_time, "ring_time", "s")
+    amplitude = _amplitude(amplitude)
+    n = n_samples_for(sr=sr, duration=duration)
+    gen = _checks.rng(rng)
     times = onset + np.arange(int(max(0.0, (n / sr - onset)) * rate) + 1) / rate
     times = times[times * sr < n]
     tick = np.zeros(n)
@@ -1541,7 +1348,7 @@ def clock_ticks(duration, sr, rate=1.0, f_ring=3000.0, onset=0.1, ring_time=0.01
     return _finish(y, amplitude)
 
 
-def door_knock(duration, sr, n_knocks=3, interval=0.18, f_res=180.0, onset=0.1, seed=None, rng=None, amplitude=0.8) -> np.ndarray:
+def door_knock(*, sr, duration, n_knocks=3, interval=0.18, f_res=180.0, onset=0.1, rng=None, amplitude=0.8) -> np.ndarray:
     """Knocking on a wooden door: 2–4 low resonant thumps in quick succession.
 
     Each knuckle strike is a short low-passed impulse exciting the door's low panel modes
@@ -1549,10 +1356,10 @@ def door_knock(duration, sr, n_knocks=3, interval=0.18, f_res=180.0, onset=0.1, 
 
     Parameters
     ----------
-    duration : float
-        Seconds.
     sr : int
         Sampling rate in Hz.
+    duration : float
+        Seconds.
     n_knocks : int, default 3
         Number of knocks.
     interval : float, default 0.18
@@ -1561,10 +1368,8 @@ def door_knock(duration, sr, n_knocks=3, interval=0.18, f_res=180.0, onset=0.1, 
         Lowest panel resonance in Hz.
     onset : float, default 0.1
         Seconds before the first knock.
-    seed : int or None
-        Random seed.
-    rng : numpy.random.Generator, optional
-        Used instead of ``seed`` when given.
+    rng : int, numpy.random.Generator or None
+        Random source.
     amplitude : float, default 0.8
         Peak value in [0, 1].
 
@@ -1573,16 +1378,16 @@ def door_knock(duration, sr, n_knocks=3, interval=0.18, f_res=180.0, onset=0.1, 
     np.ndarray
         float32, shape ``(round(duration · sr),)``.
 
-    Notebook: 01_sound_physics
+    Notebook: 00_introduction (via `make_sound_scenes`), 03_mel_perception (via `make_sound_scenes`)
     """
-    sr = _check_sr(sr)
-    n_knocks = _check_int(n_knocks, "n_knocks", 1)
-    interval = _check_positive(interval, "interval")
-    f_res = _check_positive(f_res, "f_res", "Hz")
-    onset = _check_nonneg(onset, "onset", "s")
-    amplitude = _check_amplitude(amplitude)
-    n = n_samples_for(duration, sr)
-    gen = _get_rng(seed, rng)
+    sr = _checks.sample_rate(sr)
+    n_knocks = _checks.integer(n_knocks, "n_knocks", minimum=1)
+    interval = _checks.positive(interval, "interval", "s")
+    f_res = _checks.positive(f_res, "f_res", "Hz")
+    onset = _checks.number(onset, "onset", "s", minimum=0.0)
+    amplitude = _amplitude(amplitude)
+    n = n_samples_for(sr=sr, duration=duration)
+    gen = _checks.rng(rng)
     imp = np.zeros(n)
     t = onset
     for j in range(n_knocks):
@@ -1604,25 +1409,23 @@ def door_knock(duration, sr, n_knocks=3, interval=0.18, f_res=180.0, onset=0.1, 
     return _finish(y, amplitude)
 
 
-def mains_hum(duration, sr, mains=50.0, n_harmonics=8, seed=None, rng=None, amplitude=0.5) -> np.ndarray:
+def mains_hum(*, sr, duration, mains=50.0, n_harmonics=8, rng=None, amplitude=0.5) -> np.ndarray:
     """Electrical mains hum: ``mains`` Hz (50 or 60) and its harmonics, odd ones stronger.
 
     A common recording artefact, used as background noise.
 
     Parameters
     ----------
-    duration : float
-        Seconds.
     sr : int
         Sampling rate in Hz.
+    duration : float
+        Seconds.
     mains : float, default 50.0
         Mains frequency in Hz.
     n_harmonics : int, default 8
         Number of harmonics.
-    seed : int or None
-        Seed of the harmonic phases and levels.
-    rng : numpy.random.Generator, optional
-        Used instead of ``seed`` when given.
+    rng : int, numpy.random.Generator or None
+        Source of the harmonic phases and levels.
     amplitude : float, default 0.5
         Peak value in [0, 1].
 
@@ -1631,14 +1434,159 @@ def mains_hum(duration, sr, mains=50.0, n_harmonics=8, seed=None, rng=None, ampl
     np.ndarray
         float32, shape ``(round(duration · sr),)``.
 
-    Notebook: 05_augmentation
+    Notebook: 03_mel_perception (via `make_sound_scenes`), 05_augmentation (via `background_noise`)
     """
-    mains = _check_positive(mains, "mains", "Hz")
-    n_harmonics = _check_int(n_harmonics, "n_harmonics", 1)
-    amplitude = _check_amplitude(amplitude)
-    gen = _get_rng(seed, rng)
-    t = time_axis(duration, sr)
+    mains = _checks.positive(mains, "mains", "Hz")
+    n_harmonics = _checks.integer(n_harmonics, "n_harmonics", minimum=1)
+    amplitude = _amplitude(amplitude)
+    gen = _checks.rng(rng)
+    t = time_axis(sr=sr, duration=duration)
     k = np.arange(1, n_harmonics + 1)
     amps = np.where(k % 2 == 1, 1.0, 0.3) / k * gen.uniform(0.5, 1.5, n_harmonics)
-    y = _additive(np.full(t.size, mains), int(sr), amps, phases=gen.uniform(0, 2 * np.pi, n_harmonics))
+    y = _additive(np.full(t.size, mains), _checks.sample_rate(sr), amps, phases=gen.uniform(0, 2 * np.pi, n_harmonics))
     return _finish(y, amplitude)
+
+
+# ---------------------------------------------------------------------------------------
+# background noises by name (chapter 05; augment mixes them in, pitch_eval scores in them)
+# ---------------------------------------------------------------------------------------
+def _bandpass_noise(gen, n, sr, lo, hi, order=2):
+    hi = min(hi, 0.45 * sr)
+    sos = _signal.butter(order, [lo, hi], btype="band", fs=sr, output="sos")
+    return _signal.sosfilt(sos, gen.standard_normal(n))
+
+
+def _slow_envelope(gen, n, sr, cutoff_hz, depth_db):
+    """A smooth random level contour (linear gain) varying over about ``depth_db`` dB."""
+    k = max(4, int(n / sr * cutoff_hz * 2) + 4)
+    knots = gen.standard_normal(k)
+    contour = np.interp(np.linspace(0, k - 1, n), np.arange(k), knots)
+    contour = (contour - contour.min()) / (np.ptp(contour) + 1e-12)
+    return 10.0 ** (depth_db * (contour - 1.0) / 20.0)
+
+
+def _traffic(sr, duration, gen):
+    n = n_samples_for(sr=sr, duration=duration)
+    t = np.arange(n) / sr
+    # distant rumble: brown noise low-passed at 300 Hz
+    rumble = _signal.sosfilt(_signal.butter(2, 300.0, fs=sr, output="sos"),
+                             brown_noise(sr=sr, duration=duration, rng=gen).astype(np.float64))
+    y = 0.3 * rumble / (np.std(rumble) + 1e-12)
+    n_cars = max(2, int(gen.poisson(0.5 * duration)))
+    for _ in range(n_cars):
+        t0 = float(gen.uniform(-1.0, duration + 1.0))  # time of closest approach
+        speed = float(gen.uniform(8.0, 20.0))  # m/s
+        d0 = float(gen.uniform(4.0, 15.0))  # closest distance, m
+        r = np.sqrt(d0**2 + (speed * (t - t0)) ** 2)
+        gain = 4.0 / r  # spherical spreading, relative to 4 m
+        engine = engine_hum(sr=sr, duration=duration, rpm=float(gen.uniform(1500, 3500)), cylinders=int(gen.choice([4, 6])),
+                            brightness=float(gen.uniform(0.3, 0.8)), rng=gen).astype(np.float64)
+        tyres = _bandpass_noise(gen, n, sr, 250.0, 2500.0)
+        car = 0.6 * engine / (np.std(engine) + 1e-12) + tyres / (np.std(tyres) + 1e-12)
+        y += gain * car
+    return y
+
+
+def _wind(sr, duration, gen):
+    n = n_samples_for(sr=sr, duration=duration)
+    base = _signal.sosfilt(_signal.butter(2, 400.0, fs=sr, output="sos"), gen.standard_normal(n))
+    base /= np.std(base) + 1e-12
+    gusts = _slow_envelope(gen, n, sr, 0.4, 18.0)
+    whistle = _bandpass_noise(gen, n, sr, float(gen.uniform(500, 700)), float(gen.uniform(800, 1000)), order=4)
+    whistle /= np.std(whistle) + 1e-12
+    return gusts * (base + 0.25 * whistle * gusts)
+
+
+def _hum(sr, duration, gen):
+    mains = float(gen.choice([50.0, 60.0]))
+    hum = mains_hum(sr=sr, duration=duration, mains=mains, n_harmonics=10, rng=gen).astype(np.float64)
+    n = hum.size
+    fan = _signal.sosfilt(_signal.butter(2, [60.0, 1500.0], btype="band", fs=sr, output="sos"), gen.standard_normal(n))
+    blade = float(gen.uniform(20.0, 40.0))  # blade-pass frequency, Hz
+    fan *= 1.0 + 0.3 * np.sin(2 * np.pi * blade * np.arange(n) / sr)
+    return hum / (np.std(hum) + 1e-12) + 0.5 * fan / (np.std(fan) + 1e-12)
+
+
+def _cafe(sr, duration, gen):
+    talk = babble(sr=sr, duration=duration, n_voices=6, rng=gen).astype(np.float64)
+    n = talk.size
+    y = talk / (np.std(talk) + 1e-12)
+    n_clinks = int(gen.poisson(1.5 * duration))
+    for _ in range(n_clinks):
+        i0 = int(gen.integers(0, n))
+        length = min(n - i0, int(0.3 * sr))
+        tt = np.arange(length) / sr
+        clink = np.zeros(length)
+        f1 = float(gen.uniform(1800, 4000))
+        for ratio, amp in ((1.0, 1.0), (2.32, 0.5), (4.25, 0.25)):
+            f = f1 * ratio
+            if f < 0.45 * sr:
+                clink += amp * np.sin(2 * np.pi * f * tt) * np.exp(-tt / float(gen.uniform(0.03, 0.12)))
+        y[i0 : i0 + length] += float(gen.uniform(1.0, 3.0)) * clink
+    return y
+
+
+_BACKGROUNDS = {
+    "white": lambda sr, duration, gen: white_noise(sr=sr, duration=duration, rng=gen),
+    "pink": lambda sr, duration, gen: pink_noise(sr=sr, duration=duration, rng=gen),
+    "brown": lambda sr, duration, gen: brown_noise(sr=sr, duration=duration, rng=gen),
+    "rain": lambda sr, duration, gen: rain(sr=sr, duration=duration, density=900.0, brightness=0.6, rng=gen),
+    "traffic": _traffic,
+    "babble": lambda sr, duration, gen: babble(sr=sr, duration=duration, n_voices=8, rng=gen),
+    "hum": _hum,
+    "wind": _wind,
+    "cafe": _cafe,
+}
+
+
+def background_noise(kind, *, sr, duration, rng=None, amplitude=0.5) -> np.ndarray:
+    """A background noise by name, synthesized deterministically from ``rng``.
+
+    ================  ====================================================================
+    kind              what it is
+    ================  ====================================================================
+    ``"white"``       Gaussian white noise (:func:`white_noise`)
+    ``"pink"``        1/f noise, −3 dB/octave (:func:`pink_noise`)
+    ``"brown"``       1/f² noise, −6 dB/octave (:func:`brown_noise`)
+    ``"rain"``        dense droplets over hiss (:func:`rain`, 900 drops/s)
+    ``"traffic"``     cars passing by (engine harmonics + tyre noise, level ∝ 1 / distance
+                      along a straight road) over a low rumble
+    ``"babble"``      a crowd of 8 talkers (:func:`babble`)
+    ``"hum"``         50 or 60 Hz mains hum with harmonics and a ventilation fan
+    ``"wind"``        low-frequency gusts (18 dB level swings) with a faint whistle
+    ``"cafe"``        6 talkers and the clinks of cups and glasses
+    ================  ====================================================================
+
+    Parameters
+    ----------
+    kind : str
+        One of :data:`NOISE_KINDS`.
+    sr : int
+        Sampling rate in Hz.
+    duration : float
+        Seconds.
+    rng : int, numpy.random.Generator or None
+        Random source: the same ``(kind, sr, duration, rng)`` with an int seed always gives
+        the same samples; for the coloured noises the result equals the generator's own
+        (``background_noise("pink", ..., rng=3)`` is ``pink_noise(..., rng=3)``).
+    amplitude : float, default 0.5
+        Peak value in [0, 1].
+
+    Returns
+    -------
+    np.ndarray
+        float32, shape ``(round(duration · sr),)``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        An unknown ``kind``, a bad ``sr``, ``duration``, ``rng`` or ``amplitude``.
+
+    Notebook: 05_augmentation
+    """
+    kind = _checks.choice(kind, "kind", NOISE_KINDS)
+    sr = _checks.sample_rate(sr)
+    duration = _checks.positive(duration, "duration", "s")
+    amplitude = _amplitude(amplitude)
+    gen = _checks.rng(rng)
+    return _finish(_BACKGROUNDS[kind](sr, duration, gen), amplitude)

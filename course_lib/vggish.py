@@ -12,10 +12,12 @@ original code computes it (``vggish_input.py``, ``mel_features.py``, ``vggish_sl
   :func:`waveform_to_examples`, :func:`mel_matrix`);
 - the network in Keras 3 (:func:`build_vggish`, 72.1 M parameters) and a loader for the official
   ``vggish_model.ckpt`` (:func:`load_checkpoint`), which the course cannot ship: without it
-  :func:`vggish_model` raises :class:`WeightsNotFoundError` saying what to download and where;
+  :func:`vggish_model` raises :class:`WeightsNotFoundError` (the course's one such error,
+  :class:`course_lib.errors.WeightsNotFoundError`) saying what to download and where;
 - the postprocessor (:func:`postprocess`, :class:`Postprocessor`): PCA with the released
   ``vggish_pca_params.npz``, clipping to [-2, 2] and quantization to bytes
-  (:func:`course_lib.audioset.quantize`);
+  (:func:`course_lib.audioset.quantize`; the embedding size, :data:`EMBEDDING_SIZE`, is
+  :data:`course_lib.audioset.EMBEDDING_SIZE`);
 - a small VGGish-style network (:func:`small_vggish`) that chapter ``04_audioset_vggish`` trains
   on the sound-scenes data set in seconds on a CPU, and :func:`embedding_model` to read its
   embedding layer.
@@ -30,13 +32,14 @@ functions that build or load networks.
 
 from __future__ import annotations
 
-import numbers
 import os
 from pathlib import Path
 
 import numpy as np
 
-from . import audio, audioset, fetch
+from . import _checks, audio, audioset, fetch
+from .audioset import EMBEDDING_SIZE
+from .errors import WeightsNotFoundError
 
 __all__ = [
     "SAMPLE_RATE",
@@ -81,7 +84,6 @@ MEL_MIN_HZ = 125.0
 MEL_MAX_HZ = 7500.0
 LOG_OFFSET = 0.01  # log(mel + 0.01) avoids log(0)
 NUM_FRAMES = 96  # frames per example: 96 × 10 ms = 0.96 s
-EMBEDDING_SIZE = 128
 
 CHECKPOINT_URL = fetch.entry("vggish/vggish_model.ckpt").url
 PCA_PARAMS_URL = fetch.entry("vggish/vggish_pca_params.npz").url
@@ -100,13 +102,6 @@ _CHECKPOINT_SCOPES = (
     ("fc1_2", "vggish/fc1/fc1_2"),
     ("fc2", "vggish/fc2"),
 )
-
-
-class WeightsNotFoundError(FileNotFoundError):
-    """VGGish's pretrained files are not on this machine; the message says what to download and where.
-
-    Notebook: 04_audioset_vggish
-    """
 
 
 # ============================================================================================
@@ -137,6 +132,7 @@ def periodic_hann(window_length: int) -> np.ndarray:
 
     Notebook: 04_audioset_vggish
     """
+    window_length = _checks.positive_int(window_length, "window_length", what="samples")
     return 0.5 - (0.5 * np.cos(2 * np.pi / window_length * np.arange(window_length)))
 
 
@@ -146,13 +142,31 @@ def frame(data: np.ndarray, window_length: int, hop_length: int) -> np.ndarray:
     ``1 + (n - window_length) // hop_length`` frames (0 if ``data`` is shorter than a window);
     a read-only strided view, like ``mel_features.frame``.
 
+    Parameters
+    ----------
+    data : array_like, shape (n, ...)
+        Samples (or rows of any array) along axis 0.
+    window_length : int
+        Samples per frame (400 = 25 ms at 16 kHz).
+    hop_length : int
+        Samples between the starts of consecutive frames (160 = 10 ms).
+
     Returns
     -------
     np.ndarray, shape ``(n_frames, window_length) + data.shape[1:]``
 
+    Raises
+    ------
+    TypeError, ValueError
+        ``window_length`` or ``hop_length`` is not a positive integer; ``data`` is a scalar.
+
     Notebook: 04_audioset_vggish
     """
+    window_length = _checks.positive_int(window_length, "window_length", what="samples")
+    hop_length = _checks.positive_int(hop_length, "hop_length", what="samples")
     data = np.asarray(data)
+    if data.ndim == 0:
+        raise ValueError("data must have at least one dimension (samples along axis 0), got a scalar")
     n = data.shape[0]
     n_frames = 0 if n < window_length else 1 + (n - window_length) // hop_length
     shape = (n_frames, window_length) + data.shape[1:]
@@ -164,20 +178,50 @@ def stft_magnitude(signal: np.ndarray, fft_length: int = FFT_LENGTH, hop_length:
                    window_length: int = STFT_WINDOW_LENGTH) -> np.ndarray:
     """``|rfft(frame · periodic Hann, fft_length)|``: the magnitude (not power) spectrogram.
 
+    Parameters
+    ----------
+    signal : array_like of float, shape (n_samples,)
+        Mono audio.
+    fft_length : int
+        FFT size in samples (512); a longer FFT zero-pads each frame.
+    hop_length : int
+        Samples between frames (160 = 10 ms at 16 kHz).
+    window_length : int
+        Samples per frame (400 = 25 ms at 16 kHz).
+
     Returns
     -------
-    np.ndarray, float64, shape ``(n_frames, fft_length // 2 + 1)``: frames in rows.
+    np.ndarray, float64, shape ``(n_frames, fft_length // 2 + 1)``
+        Frames in rows.
+
+    Raises
+    ------
+    TypeError, ValueError
+        A length that is not a positive integer; ``signal`` not 1-D, or holding NaN or infinity.
 
     Notebook: 04_audioset_vggish
     """
-    frames = frame(np.asarray(signal, dtype=np.float64), window_length, hop_length)
-    return np.abs(np.fft.rfft(frames * periodic_hann(window_length), int(fft_length)))
+    fft_length = _checks.positive_int(fft_length, "fft_length", what="samples")
+    x = _checks.audio(signal, "signal", ndim=1, allow_empty=True).astype(np.float64, copy=False)
+    frames = frame(x, window_length, hop_length)
+    return np.abs(np.fft.rfft(frames * periodic_hann(window_length), fft_length))
 
 
 def mel_matrix(num_mel_bins: int = NUM_BANDS, num_spectrogram_bins: int = FFT_LENGTH // 2 + 1,
                sample_rate: float = SAMPLE_RATE, lower_edge_hertz: float = MEL_MIN_HZ,
                upper_edge_hertz: float = MEL_MAX_HZ) -> np.ndarray:
     """VGGish's mel weight matrix (``mel_features.spectrogram_to_mel_matrix``).
+
+    Parameters
+    ----------
+    num_mel_bins : int
+        Mel bands (64).
+    num_spectrogram_bins : int
+        Bins of the spectrogram it multiplies, ``fft_length // 2 + 1`` (257); at least 2.
+    sample_rate : float
+        Sampling rate of the audio in Hz (16000); integral floats are accepted.
+    lower_edge_hertz, upper_edge_hertz : float
+        Lower edge of the lowest band and upper edge of the highest, in Hz (125 and 7500).
 
     Spectrogram bin ``k`` sits at ``linspace(0, sr/2, num_spectrogram_bins)[k]`` Hz; the
     ``num_mel_bins + 2`` band edges are evenly spaced in mel (:func:`hertz_to_mel`) from
@@ -195,11 +239,18 @@ def mel_matrix(num_mel_bins: int = NUM_BANDS, num_spectrogram_bins: int = FFT_LE
 
     Raises
     ------
+    TypeError
+        A count that is not an integer, or an edge or rate that is not a number.
     ValueError
-        If the edges are not ``0 <= lower < upper <= sr/2``.
+        Counts below 1 (2 for the bins), or edges that are not ``0 <= lower < upper <= sr/2``.
 
     Notebook: 04_audioset_vggish
     """
+    num_mel_bins = _checks.positive_int(num_mel_bins, "num_mel_bins", what="bands")
+    num_spectrogram_bins = _checks.integer(num_spectrogram_bins, "num_spectrogram_bins", minimum=2, what="bins")
+    sample_rate = _checks.sample_rate(sample_rate, "sample_rate")
+    lower_edge_hertz = _checks.number(lower_edge_hertz, "lower_edge_hertz", "Hz")
+    upper_edge_hertz = _checks.number(upper_edge_hertz, "upper_edge_hertz", "Hz")
     nyquist_hertz = sample_rate / 2.0
     if lower_edge_hertz < 0.0:
         raise ValueError(f"lower_edge_hertz {lower_edge_hertz} must be >= 0")
@@ -217,17 +268,14 @@ def mel_matrix(num_mel_bins: int = NUM_BANDS, num_spectrogram_bins: int = FFT_LE
     return weights
 
 
-def _float_samples(data, name: str) -> np.ndarray:
-    data = np.asarray(data)
+def _float_samples(data, name: str, ndim) -> np.ndarray:
+    """Audio checked by :func:`course_lib._checks.audio`, refusing integer PCM with a hint, as float64."""
+    data = _checks.audio(data, name, ndim=ndim, allow_empty=True)
     if data.dtype.kind in "iu":
         raise TypeError(
             f"{name} holds integer PCM samples (dtype {data.dtype}); convert them to floats in [-1, 1] "
             f"first, e.g. course_lib.audio.pcm_to_float({name}) (int16 / 32768, as vggish_input.wavfile_to_examples does)"
         )
-    if data.dtype.kind != "f":
-        raise TypeError(f"{name} must be a float array of samples, got dtype {data.dtype}")
-    if not np.all(np.isfinite(data)):
-        raise ValueError(f"{name} contains NaN or infinite values")
     return data.astype(np.float64, copy=False)
 
 
@@ -251,15 +299,13 @@ def log_mel(waveform_16k) -> np.ndarray:
     Raises
     ------
     TypeError
-        Integer samples (convert with :func:`course_lib.audio.pcm_to_float`) or a non-float array.
+        Integer samples (convert with :func:`course_lib.audio.pcm_to_float`) or a non-numeric array.
     ValueError
-        Not 1-D, or NaN/infinite values.
+        Not 1-D (mono), or NaN/infinite values.
 
     Notebook: 04_audioset_vggish
     """
-    x = _float_samples(waveform_16k, "waveform_16k")
-    if x.ndim != 1:
-        raise ValueError(f"waveform_16k must be mono, shape (n_samples,), got {x.shape}")
+    x = _float_samples(waveform_16k, "waveform_16k", ndim=1)
     spectrogram = stft_magnitude(x)
     mel = np.dot(spectrogram, mel_matrix())
     return np.log(mel + LOG_OFFSET).astype(np.float32)
@@ -276,8 +322,8 @@ def waveform_to_examples(data, sample_rate) -> np.ndarray:
     ----------
     data : array_like of float, shape (n_samples,) or (n_samples, n_channels)
         Audio in [-1, 1]. Integer PCM is refused (see Raises).
-    sample_rate : int
-        Sampling rate of ``data`` in Hz.
+    sample_rate : int or float
+        Sampling rate of ``data`` in Hz (a whole number; ``16000.0`` is accepted).
 
     Returns
     -------
@@ -288,18 +334,15 @@ def waveform_to_examples(data, sample_rate) -> np.ndarray:
     Raises
     ------
     TypeError
-        Integer samples: convert them with ``course_lib.audio.pcm_to_float`` first.
+        Integer samples (convert them with ``course_lib.audio.pcm_to_float`` first), a
+        non-numeric array, or a sample rate that is not a number.
     ValueError
-        Bad shape, NaN or infinite values, or a sample rate that is not a positive integer.
+        Bad shape, NaN or infinite values, or a sample rate that is not a positive whole number.
 
     Notebook: 04_audioset_vggish
     """
-    x = _float_samples(data, "data")
-    if x.ndim not in (1, 2):
-        raise ValueError(f"data must be (n_samples,) or (n_samples, n_channels), got shape {x.shape}")
-    if isinstance(sample_rate, bool) or not isinstance(sample_rate, numbers.Real) or sample_rate <= 0 or int(sample_rate) != sample_rate:
-        raise ValueError(f"sample_rate must be a positive integer number of Hz, got {sample_rate!r}")
-    sample_rate = int(sample_rate)
+    x = _float_samples(data, "data", ndim=(1, 2))
+    sample_rate = _checks.sample_rate(sample_rate, "sample_rate")
     if x.ndim == 2:
         x = np.mean(x, axis=1)
     if sample_rate != SAMPLE_RATE:
@@ -331,15 +374,25 @@ def build_vggish(fc1_units: int = 4096, embedding_size: int = EMBEDDING_SIZE, fc
     fc2_activation : str or None
         Activation of ``fc2``.
 
+    name : str
+        The model's name.
+
     Returns
     -------
     keras.Model
+
+    Raises
+    ------
+    TypeError, ValueError
+        ``fc1_units`` or ``embedding_size`` is not a positive integer.
 
     Notebook: 04_audioset_vggish
     """
     import keras
     from keras import layers
 
+    fc1_units = _checks.positive_int(fc1_units, "fc1_units", what="units")
+    embedding_size = _checks.positive_int(embedding_size, "embedding_size", what="units")
     inputs = keras.Input(shape=(NUM_FRAMES, NUM_BANDS, 1), name="log_mel_examples")
     x = inputs
     blocks = (("conv1",), ("conv2",), ("conv3_1", "conv3_2"), ("conv4_1", "conv4_2"))
@@ -379,6 +432,13 @@ def load_checkpoint(model, checkpoint_path) -> None:
     ``[3, 3, in, out]`` and dense kernels ``[in, out]``, which is Keras's layout, so they are
     copied unchanged.
 
+    Parameters
+    ----------
+    model : keras.Model
+        A :func:`build_vggish` network (its layers are named like the checkpoint's scopes).
+    checkpoint_path : str or Path
+        The checkpoint file, or the prefix of its ``.index``/``.data`` files.
+
     Raises
     ------
     FileNotFoundError
@@ -386,7 +446,7 @@ def load_checkpoint(model, checkpoint_path) -> None:
     ValueError
         A variable is missing or has another shape than the model's (message names it).
 
-    Notebook: 04_audioset_vggish
+    Notebook: 04_audioset_vggish (via ``vggish_model``)
     """
     import tensorflow as tf
 
@@ -463,6 +523,16 @@ def vggish_model(checkpoint="default"):
 def load_pca_params(path="default") -> tuple[np.ndarray, np.ndarray]:
     """Read ``vggish_pca_params.npz``: ``pca_eigen_vectors`` [128, 128] (rows) and ``pca_means`` [128].
 
+    Parameters
+    ----------
+    path : "default", str or Path
+        ``"default"``: ``vggish_pca_params.npz`` in :func:`weights_dir`; or the file.
+
+    Returns
+    -------
+    tuple of np.ndarray
+        ``(pca_eigen_vectors, pca_means)``, shapes ``(128, 128)`` and ``(128,)``.
+
     Raises
     ------
     WeightsNotFoundError
@@ -470,7 +540,7 @@ def load_pca_params(path="default") -> tuple[np.ndarray, np.ndarray]:
     ValueError
         Missing keys or wrong shapes.
 
-    Notebook: 04_audioset_vggish
+    Notebook: 04_audioset_vggish (via ``Postprocessor``, which loads the released file by default)
     """
     path = weights_dir() / PCA_PARAMS_NAME if path == "default" else Path(path)
     if not path.exists():
@@ -499,10 +569,16 @@ def postprocess(embeddings, pca_eigen_vectors, pca_means) -> np.ndarray:
     pca_eigen_vectors : array_like, shape (128, 128)
         PCA matrix, one component per row.
     pca_means : array_like, shape (128,)
+        Means subtracted before the rotation.
 
     Returns
     -------
     np.ndarray of uint8, shape (n, 128)
+
+    Raises
+    ------
+    ValueError
+        Arrays of other shapes.
 
     Notebook: 04_audioset_vggish
     """
@@ -523,6 +599,13 @@ class Postprocessor:
     Parameters
     ----------
     pca_params : "default", path, or (eigen_vectors, means)
+        Where the PCA parameters come from: :func:`load_pca_params` of ``"default"`` or a path,
+        or the two arrays themselves.
+
+    Raises
+    ------
+    WeightsNotFoundError
+        The default file is absent (see :func:`load_pca_params`).
 
     Notebook: 04_audioset_vggish
     """
@@ -554,38 +637,50 @@ def small_vggish(n_classes: int, filters=(8, 16, 32, 64), embedding_size: int = 
     Parameters
     ----------
     n_classes : int
+        Classes of the softmax output (at least 2).
     filters : 4 ints
         Filters of the four blocks.
     embedding_size : int
         Width of the layer named ``"embedding"`` (read it with :func:`embedding_model`).
     input_shape : tuple
         ``(frames, bands, 1)``, default one VGGish example.
+    batch_norm : bool
+        Batch normalisation after each convolution (then the convolutions have no bias).
+    name : str
+        The model's name.
 
     Returns
     -------
     keras.Model
         Uncompiled; outputs class probabilities.
 
+    Raises
+    ------
+    TypeError, ValueError
+        ``n_classes`` not an integer >= 2, ``filters`` not 4 positive integers, or
+        ``embedding_size`` not a positive integer.
+
     Notebook: 04_audioset_vggish
     """
     import keras
     from keras import layers
 
-    if isinstance(n_classes, bool) or not isinstance(n_classes, numbers.Integral) or n_classes < 2:
-        raise ValueError(f"n_classes must be an integer >= 2, got {n_classes!r}")
-    if len(filters) != 4:
+    n_classes = _checks.integer(n_classes, "n_classes", minimum=2, what="classes")
+    embedding_size = _checks.positive_int(embedding_size, "embedding_size", what="units")
+    if isinstance(filters, (str, bytes)) or len(filters) != 4:
         raise ValueError(f"filters must give 4 block widths, got {filters!r}")
+    filters = [_checks.positive_int(f, f"filters[{i}]", what="filters") for i, f in enumerate(filters)]
     inputs = keras.Input(shape=input_shape, name="log_mel_examples")
     x = inputs
     for i, (n_convs, f) in enumerate(zip((1, 1, 2, 2), filters), start=1):
         for j in range(1, n_convs + 1):
             conv = f"conv{i}" if n_convs == 1 else f"conv{i}_{j}"
             if batch_norm:
-                x = layers.Conv2D(int(f), 3, padding="same", use_bias=False, name=conv)(x)
+                x = layers.Conv2D(f, 3, padding="same", use_bias=False, name=conv)(x)
                 x = layers.BatchNormalization(momentum=0.9, name=f"{conv}_bn")(x)
                 x = layers.Activation("relu", name=f"{conv}_relu")(x)
             else:
-                x = layers.Conv2D(int(f), 3, padding="same", activation="relu", name=conv)(x)
+                x = layers.Conv2D(f, 3, padding="same", activation="relu", name=conv)(x)
         x = layers.MaxPooling2D(2, strides=2, padding="same", name=f"pool{i}")(x)
     x = layers.GlobalAveragePooling2D(name="global_pool")(x)
     x = layers.Dense(embedding_size, activation="relu", name="embedding")(x)
@@ -596,8 +691,28 @@ def small_vggish(n_classes: int, filters=(8, 16, 32, 64), embedding_size: int = 
 def embedding_model(model, layer: str = "embedding"):
     """A model sharing ``model``'s weights that outputs its layer ``layer`` (the embedding).
 
+    Parameters
+    ----------
+    model : keras.Model
+        A functional model, e.g. from :func:`small_vggish`.
+    layer : str
+        Name of the layer whose output becomes the new model's output.
+
+    Returns
+    -------
+    keras.Model
+        Same inputs as ``model``; computes nothing past ``layer``.
+
+    Raises
+    ------
+    ValueError
+        ``model`` has no layer called ``layer`` (Keras's message lists none; this one names it).
+
     Notebook: 04_audioset_vggish
     """
     import keras
 
+    names = [lay.name for lay in model.layers]
+    if layer not in names:
+        raise ValueError(f"layer must name a layer of {model.name!r}, one of {names}, got {layer!r}")
     return keras.Model(model.inputs, model.get_layer(layer).output, name=f"{model.name}_{layer}")

@@ -1,49 +1,42 @@
-"""WaveNet: mu-law coding, a Keras WaveNet, its training data and naive vs fast generation.
+"""WaveNet: mu-law coding, a Keras WaveNet, its NumPy twin, training and naive vs fast generation.
 
 WaveNet (van den Oord et al. 2016) models a waveform as a product of next-sample
 distributions, ``p(x) = Π_t p(x_t | x_1, ..., x_{t-1})``: each sample is one of 256 mu-law
 codes and a stack of causal, dilated convolutions with gated residual blocks predicts a
-softmax over those codes from the samples before it. This module holds everything chapter
-``08_wavenet`` teaches and tests: mu-law companding (:func:`mu_law_encode`,
-:func:`mu_law_decode`), the model (:func:`build_model`, :func:`receptive_field`), a small
-synthetic data set of plucked-string and organ melodies at 8 kHz (:func:`melody`,
-:func:`melody_dataset`, :func:`make_examples`), training (:func:`train`), the shipped
-pretrained model (:func:`load_pretrained`) and sampling (:func:`generate`): ``"naive"``
-recomputes the whole receptive field for every new sample, ``"fast"`` keeps a queue of past
-activations per layer (Paine et al. 2016, "Fast Wavenet Generation Algorithm"), so each
-sample costs one step per layer. Both run the model's own weights in float64 NumPy and
-return identical codes for the same seed.
+softmax over those codes from the samples before it. This module holds the model side of
+chapter ``08_wavenet``: mu-law companding (:func:`mu_law_encode`, :func:`mu_law_decode`), the
+model (:func:`build_model`, :func:`receptive_field`), the same maths in float64 NumPy
+(:func:`numpy_weights`, :func:`forward`), training examples and training (:func:`make_examples`,
+:func:`train`, :func:`evaluate`), saving and the shipped pretrained model (:func:`save`,
+:func:`load`, :func:`load_pretrained`) and sampling (:func:`generate`): ``"naive"`` recomputes the
+whole receptive field for every new sample, ``"fast"`` keeps a queue of past activations per layer
+(Paine et al. 2016, "Fast Wavenet Generation Algorithm"), so each sample costs one step per layer.
+Both run the model's own weights in float64 NumPy and return identical codes for the same ``rng``.
 
-The shipped weights ``data/wavenet_melodies.weights.h5`` (and their hyperparameters and
-training history, ``data/wavenet_melodies.json``) are trained on CPU by::
-
-    python -m course_lib.wavenet train --out data/wavenet_melodies.weights.h5
-
-(a conditioned WaveNet with the default hyperparameters, on 256 melodies, 14 epochs of 256
-steps: about 13 minutes on two idle CPU cores, 29 minutes measured on two shared ones; it shows a
-progress bar, prints the final training and validation loss - 1.426 and 1.443 nats per sample for
-the shipped file - and writes the JSON beside the weights). TensorFlow
-and Keras are imported only inside the functions that need them.
+The melodies the shipped model learned from are :mod:`course_lib.melodies`; the command line that
+trained it is :mod:`course_lib.wavenet_cli`. TensorFlow and Keras are imported only inside the
+functions that need them. Layer 4: it imports ``melodies`` (the classes of the shipped model) and
+``assets`` (where its files are).
 """
 
 from __future__ import annotations
 
-import argparse
 import json
-import numbers
-import sys
-import time
 from pathlib import Path
 
 import numpy as np
 
+from . import _checks, melodies
+from .errors import WeightsNotFoundError
+
 __all__ = [
     "MU",
-    "SR",
+    "SAMPLE_RATE",
     "CONDITIONS",
-    "SCALE",
     "DEFAULT_HYPERPARAMETERS",
     "PRETRAINED",
+    "TRAIN_COMMAND",
+    "WeightsNotFoundError",
     "mu_law_encode",
     "mu_law_decode",
     "one_hot",
@@ -53,8 +46,6 @@ __all__ = [
     "hyperparameters_of",
     "numpy_weights",
     "forward",
-    "melody",
-    "melody_dataset",
     "make_examples",
     "train",
     "evaluate",
@@ -62,17 +53,14 @@ __all__ = [
     "load",
     "load_pretrained",
     "generate",
-    "main",
 ]
 
 #: Number of mu-law steps: codes run from 0 to MU (256 classes, 8 bits).
 MU = 255
-#: Sampling rate (Hz) of the melody data set and the shipped model.
-SR = 8000
-#: Class labels of the melody data set (global conditioning): index 0 and 1.
-CONDITIONS = ("plucked", "organ")
-#: The scale melodies are drawn from: A minor pentatonic, MIDI 57 (A3, 220 Hz) to 81 (A5, 880 Hz).
-SCALE = (57, 60, 62, 64, 67, 69, 72, 74, 76, 79, 81)
+#: Sampling rate (Hz) of the shipped model: that of the melodies it learned from.
+SAMPLE_RATE = melodies.SAMPLE_RATE
+#: Classes of the shipped model's global conditioning (``condition=0`` or ``"plucked"``, ...).
+CONDITIONS = melodies.CONDITIONS
 #: Hyperparameters of :func:`build_model` by default: one stack of dilations 1..512 (receptive field
 #: 1024 samples, 128 ms at 8 kHz). Measured on 2 CPU cores, this trains to a lower loss in ten
 #: minutes than two stacks (receptive field 2047), which take twice as long per step.
@@ -88,28 +76,28 @@ DEFAULT_HYPERPARAMETERS = {
 }
 #: File name (in ``data/``) of the shipped weights; its hyperparameters are in ``wavenet_melodies.json``.
 PRETRAINED = "wavenet_melodies.weights.h5"
+#: The command that trains a model like the shipped one (``--out`` names the weights file).
+TRAIN_COMMAND = "python -m course_lib.wavenet_cli train"
 _ATTRIBUTE = "wavenet_hyperparameters"
 
 
-# --------------------------------------------------------------------------- checks
+def _int_seed(rng) -> int:
+    # Keras initializers and set_random_seed take an int: an int rng is used as is (so rng=0 builds
+    # what seed=0 built), a Generator (or None) gives one.
+    generator = _checks.rng(rng)
+    return int(rng) if _checks.is_integer(rng) else int(generator.integers(2**31 // 100003))
 
 
-def _is_int(value) -> bool:
-    return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
-
-
-def _check_int(value, name: str, lo: int = 1) -> int:
-    if not _is_int(value):
-        raise TypeError(f"{name} must be an integer, got {value!r} ({type(value).__name__})")
-    if value < lo:
-        raise ValueError(f"{name} must be >= {lo}, got {value}")
-    return int(value)
-
-
-def _check_mu(mu) -> int:
-    if not _is_int(mu) or mu < 1:
-        raise ValueError(f"mu must be a positive integer (255 for 8-bit mu-law), got {mu!r}")
-    return int(mu)
+def _codes(codes, name="codes", n_classes=None) -> np.ndarray:
+    """A 1-D array of integer codes, in [0, n_classes) where given."""
+    c = np.asarray(codes)
+    if c.dtype.kind not in "iu":
+        raise TypeError(f"{name} must be an array of integer codes, got dtype {c.dtype}")
+    if c.ndim != 1:
+        raise ValueError(f"{name} must be 1-D (n_samples,), got shape {c.shape}")
+    if n_classes is not None and c.size and (c.min() < 0 or c.max() >= n_classes):
+        raise ValueError(f"{name} must lie in [0, {n_classes - 1}], got values from {c.min()} to {c.max()}")
+    return c
 
 
 # --------------------------------------------------------------------------- mu-law
@@ -136,10 +124,10 @@ def mu_law_encode(x, mu=MU):
 
     Raises
     ------
-    ValueError
-        NaN or infinite samples, or ``mu`` not a positive integer.
     TypeError
-        Non-numeric ``x``.
+        Non-numeric ``x``, or ``mu`` not an integer.
+    ValueError
+        NaN or infinite samples, more than 2 dimensions, or ``mu`` < 1.
 
     Notes
     -----
@@ -150,13 +138,8 @@ def mu_law_encode(x, mu=MU):
 
     Notebook: 08_wavenet
     """
-    mu = _check_mu(mu)
-    x = np.asarray(x)
-    if x.dtype.kind not in "fiu":
-        raise TypeError(f"x must be a real numeric array, got dtype {x.dtype}")
-    x = x.astype(np.float64)
-    if not np.all(np.isfinite(x)):
-        raise ValueError("x contains NaN or infinite values")
+    mu = _checks.integer(mu, "mu", minimum=1, what="quantization steps, 255 for 8-bit mu-law")
+    x = _checks.audio(x, "x", ndim=(0, 1, 2), allow_empty=True).astype(np.float64)
     x = np.clip(x, -1.0, 1.0)
     y = np.sign(x) * np.log1p(mu * np.abs(x)) / np.log1p(mu)
     return np.floor((y + 1.0) / 2.0 * mu + 0.5).astype(np.int64)
@@ -173,6 +156,7 @@ def mu_law_decode(codes, mu=MU):
     codes : array_like of int
         Integer codes in [0, mu] (integer-valued floats are accepted).
     mu : int, default 255
+        Number of quantization steps, as for :func:`mu_law_encode`.
 
     Returns
     -------
@@ -181,12 +165,14 @@ def mu_law_decode(codes, mu=MU):
 
     Raises
     ------
+    TypeError
+        Non-numeric codes, or ``mu`` not an integer.
     ValueError
-        Codes that are not integers or lie outside [0, mu].
+        Codes that are not whole numbers or lie outside [0, mu], or ``mu`` < 1.
 
     Notebook: 08_wavenet
     """
-    mu = _check_mu(mu)
+    mu = _checks.integer(mu, "mu", minimum=1, what="quantization steps, 255 for 8-bit mu-law")
     c = np.asarray(codes)
     if c.dtype.kind not in "fiu":
         raise TypeError(f"codes must be integers in [0, {mu}], got dtype {c.dtype}")
@@ -206,20 +192,25 @@ def one_hot(codes, n_classes=256):
     Parameters
     ----------
     codes : array_like of int, shape (n_samples,)
+        Codes in [0, n_classes).
     n_classes : int, default 256
+        Number of classes (columns).
 
     Returns
     -------
     numpy.ndarray of float32, shape (n_samples, n_classes)
 
+    Raises
+    ------
+    TypeError
+        Codes that are not integers, or a non-integer ``n_classes``.
+    ValueError
+        Codes that are not 1-D or lie outside [0, n_classes).
+
     Notebook: 08_wavenet
     """
-    n_classes = _check_int(n_classes, "n_classes", 2)
-    c = np.asarray(codes)
-    if c.dtype.kind not in "iu" or c.ndim != 1:
-        raise ValueError(f"codes must be a 1-D integer array, got dtype {c.dtype} and shape {c.shape}")
-    if c.size and (c.min() < 0 or c.max() >= n_classes):
-        raise ValueError(f"codes must lie in [0, {n_classes - 1}]")
+    n_classes = _checks.integer(n_classes, "n_classes", minimum=2)
+    c = _codes(codes, "codes", n_classes)
     out = np.zeros((c.size, n_classes), dtype=np.float32)
     out[np.arange(c.size), c] = 1.0
     return out
@@ -231,10 +222,22 @@ def one_hot(codes, n_classes=256):
 def dilations_for(n_layers=10, n_stacks=1):
     """Dilations of the stacks: ``1, 2, 4, ..., 2**(n_layers-1)``, repeated ``n_stacks`` times.
 
+    Parameters
+    ----------
+    n_layers : int, default 10
+        Layers per stack.
+    n_stacks : int, default 1
+        Number of stacks.
+
+    Returns
+    -------
+    list of int
+        ``n_layers · n_stacks`` dilations, in samples.
+
     Notebook: 08_wavenet
     """
-    n_layers = _check_int(n_layers, "n_layers")
-    n_stacks = _check_int(n_stacks, "n_stacks")
+    n_layers = _checks.positive_int(n_layers, "n_layers", "layers per stack")
+    n_stacks = _checks.positive_int(n_stacks, "n_stacks", "stacks")
     return [2**i for i in range(n_layers)] * n_stacks
 
 
@@ -245,8 +248,8 @@ def _hparams(**overrides):
         raise TypeError(f"unknown hyperparameters {sorted(unknown)}; known: {sorted(hp) + ['dilations']}")
     hp.update({k: v for k, v in overrides.items() if k != "dilations"})
     for name in ("n_classes", "residual_channels", "dilation_channels", "skip_channels", "kernel_size"):
-        hp[name] = _check_int(hp[name], name, 2 if name in ("n_classes", "kernel_size") else 1)
-    hp["n_conditions"] = _check_int(hp["n_conditions"], "n_conditions", 0)
+        hp[name] = _checks.integer(hp[name], name, minimum=2 if name in ("n_classes", "kernel_size") else 1)
+    hp["n_conditions"] = _checks.integer(hp["n_conditions"], "n_conditions", minimum=0, what="classes, 0 for none")
     dilations = overrides.get("dilations")
     if dilations is None:
         dilations = dilations_for(hp["n_layers"], hp["n_stacks"])
@@ -254,9 +257,7 @@ def _hparams(**overrides):
         dilations = list(dilations)
         if not dilations:
             raise ValueError("dilations must not be empty")
-        for d in dilations:
-            _check_int(d, "each dilation", 1)
-        dilations = [int(d) for d in dilations]
+        dilations = [_checks.integer(d, "each dilation", minimum=1, what="samples") for d in dilations]
         if dilations != dilations_for(hp["n_layers"], hp["n_stacks"]):  # not the doubling stacks
             hp["n_layers"], hp["n_stacks"] = len(dilations), 1
     hp["dilations"] = dilations
@@ -303,7 +304,7 @@ def hyperparameters_of(model) -> dict:
     return {k: (list(v) if k == "dilations" else v) for k, v in dict(stored).items()}
 
 
-def build_model(seed=0, **hyperparameters):
+def build_model(rng=0, **hyperparameters):
     """A WaveNet as a Keras 3 functional model: codes in, a softmax over the next code out.
 
     Layers: the integer codes are embedded (an ``Embedding`` is a one-hot vector times a
@@ -318,8 +319,9 @@ def build_model(seed=0, **hyperparameters):
 
     Parameters
     ----------
-    seed : int, default 0
-        Seed of the initial weights.
+    rng : int, numpy.random.Generator or None, default 0
+        Randomness of the initial weights: an int seed builds the same weights every time (a
+        Generator gives one seed from its stream).
     n_classes : int, default 256
         Number of codes (mu + 1).
     residual_channels, dilation_channels, skip_channels : int, default 32, 32, 64
@@ -344,7 +346,7 @@ def build_model(seed=0, **hyperparameters):
     import keras
     from keras import layers, ops
 
-    seed = _check_int(seed, "seed", 0)
+    seed = _int_seed(rng)
     hp = _hparams(**hyperparameters)
     R, D, S = hp["residual_channels"], hp["dilation_channels"], hp["skip_channels"]
     counter = iter(range(10**6))
@@ -444,12 +446,9 @@ def _condition_vectors(W, condition):
     if condition is None:
         raise ValueError(f"this model is conditioned on a class: pass condition=0..{n_cond - 1}")
     if isinstance(condition, str):
-        if condition not in CONDITIONS:
-            raise ValueError(f"condition must be one of {CONDITIONS} or an integer, got {condition!r}")
-        condition = CONDITIONS.index(condition)
-    if not _is_int(condition) or not 0 <= condition < n_cond:
-        raise ValueError(f"condition must be an integer in [0, {n_cond - 1}], got {condition!r}")
-    return [blk["condition"][int(condition)] for blk in W["layers"]]
+        condition = CONDITIONS.index(_checks.choice(condition, "condition", CONDITIONS))
+    condition = _checks.integer(condition, "condition", 0, n_cond - 1, "class index, or a name of CONDITIONS")
+    return [blk["condition"][condition] for blk in W["layers"]]
 
 
 def _gate(z, D):
@@ -460,6 +459,15 @@ def _gate(z, D):
 def _head(W, skip):
     out = np.maximum(skip, 0.0) @ W["output_conv"] + W["output_bias"]
     return np.maximum(out, 0.0) @ W["logits"] + W["logits_bias"]
+
+
+def _block(blk, taps, cv, x, skip, D, S):
+    """One gated residual block on its taps (T, k·R): the new residual stream x and skip sum."""
+    z = taps @ blk["kernel"] + blk["bias"]
+    if cv is not None:
+        z = z + cv
+    o = _gate(z, D) @ blk["out"] + blk["out_bias"]
+    return (x + o[:, S:] if o.shape[1] > S else x), skip + o[:, :S]
 
 
 def _forward(W, codes, cond_vectors, keep_inputs=False):
@@ -475,13 +483,7 @@ def _forward(W, codes, cond_vectors, keep_inputs=False):
         d = blk["dilation"]
         pad = np.concatenate([np.zeros(((k - 1) * d, x.shape[1])), x])
         taps = np.concatenate([pad[j * d : j * d + T] for j in range(k)], axis=1)  # (T, k·R), oldest first
-        z = taps @ blk["kernel"] + blk["bias"]
-        if cv is not None:
-            z = z + cv
-        o = _gate(z, D) @ blk["out"] + blk["out_bias"]
-        skip = skip + o[:, :S]
-        if o.shape[1] > S:
-            x = x + o[:, S:]
+        x, skip = _block(blk, taps, cv, x, skip, D, S)
     logits = _head(W, skip)
     return (logits, inputs) if keep_inputs else logits
 
@@ -514,103 +516,15 @@ def forward(model_or_weights, codes, condition=None, logits=False):
     Notebook: 08_wavenet
     """
     W = _as_weights(model_or_weights)
-    codes = np.asarray(codes)
-    if codes.ndim != 1 or codes.dtype.kind not in "iu":
-        raise ValueError(f"codes must be a 1-D integer array, got dtype {codes.dtype} and shape {codes.shape}")
+    codes = _codes(codes, "codes", W["hp"]["n_classes"])
     out = _forward(W, codes, _condition_vectors(W, condition))
     return out if logits else _softmax(out)
 
 
-# --------------------------------------------------------------------------- data
+# --------------------------------------------------------------------------- training examples
 
 
-def melody(kind, n_notes=8, note_duration=0.25, sr=SR, seed=0, amplitude=0.6, notes=None, lead_in=0.0):
-    """One synthetic melody of random notes from :data:`SCALE`: plucked strings or an organ.
-
-    Parameters
-    ----------
-    kind : {"plucked", "organ"}
-        Karplus–Strong notes (:func:`course_lib.synth.plucked_melody`) or electronic-organ notes
-        (:func:`course_lib.synth.organ_note`, one per note, back to back).
-    n_notes : int, default 8
-    note_duration : float, default 0.25
-        Seconds from one onset to the next.
-    sr : int, default 8000
-        Hz.
-    seed : int, default 0
-        Seed of the note choice and the pluck noises.
-    amplitude : float, default 0.6
-        Peak value.
-    notes : sequence of int, optional
-        MIDI notes to play instead of random ones.
-    lead_in : float, default 0.0
-        Seconds of silence before the first note.
-
-    Returns
-    -------
-    numpy.ndarray of float32, shape (round(lead_in·sr) + round(n_notes·note_duration·sr),)
-
-    Notebook: 08_wavenet
-    """
-    from . import pitch, synth
-
-    if kind not in CONDITIONS:
-        raise ValueError(f"kind must be one of {CONDITIONS}, got {kind!r}")
-    seed = _check_int(seed, "seed", 0)
-    rng = np.random.default_rng(seed)
-    if notes is None:
-        notes = rng.choice(SCALE, size=_check_int(n_notes, "n_notes"))
-    notes = [int(m) for m in notes]
-    n_each = int(round(note_duration * sr))
-    if kind == "plucked":
-        y = synth.plucked_melody(notes, note_duration, sr, seed=seed, decay=0.995, ring=0.05, amplitude=amplitude)
-    else:
-        parts = [
-            synth.organ_note(float(pitch.midi_to_hz(m)), note_duration, sr, attack=0.01, release=0.03, tremolo_depth=0.0, amplitude=1.0)
-            for m in notes
-        ]
-        y = np.concatenate(parts)
-        y = (amplitude * y / max(np.max(np.abs(y)), 1e-12)).astype(np.float32)
-    y = y[: n_each * len(notes)]
-    return np.concatenate([np.zeros(int(round(lead_in * sr)), np.float32), y]).astype(np.float32)
-
-
-def melody_dataset(n_melodies=64, n_notes=8, note_duration=0.25, sr=SR, seed=0):
-    """A deterministic set of melodies, half plucked (label 0) and half organ (label 1).
-
-    Melody ``i`` is of kind ``CONDITIONS[i % 2]``, with random notes, a random peak amplitude in
-    [0.4, 0.8] and 20–200 ms of silence before its first note.
-
-    Parameters
-    ----------
-    n_melodies : int, default 64
-    n_notes : int, default 8
-    note_duration : float, default 0.25
-        Seconds per note.
-    sr : int, default 8000
-    seed : int, default 0
-
-    Returns
-    -------
-    clips : list of numpy.ndarray of float32
-    labels : numpy.ndarray of int64, shape (n_melodies,)
-
-    Notebook: 08_wavenet
-    """
-    n_melodies = _check_int(n_melodies, "n_melodies")
-    rng = np.random.default_rng(_check_int(seed, "seed", 0))
-    clips, labels = [], []
-    for i in range(n_melodies):
-        label = i % 2
-        clip_seed = int(rng.integers(2**31))
-        amp = float(rng.uniform(0.4, 0.8))
-        lead = float(rng.uniform(0.02, 0.2))
-        clips.append(melody(CONDITIONS[label], n_notes, note_duration, sr, seed=clip_seed, amplitude=amp, lead_in=lead))
-        labels.append(label)
-    return clips, np.asarray(labels, dtype=np.int64)
-
-
-def make_examples(clips, labels=None, segment_length=2048, n_per_clip=4, history=2047, seed=0, mu=MU):
+def make_examples(clips, labels=None, segment_length=2048, n_per_clip=4, history=2047, rng=0, mu=MU):
     """Cut training examples of mu-law codes out of clips: inputs and next-sample targets.
 
     Each clip is mu-law encoded and preceded by ``history`` samples of silence (so the model
@@ -621,15 +535,19 @@ def make_examples(clips, labels=None, segment_length=2048, n_per_clip=4, history
     Parameters
     ----------
     clips : sequence of 1-D float arrays
+        Mono audio in [-1, 1], e.g. from :func:`course_lib.melodies.melody_dataset`.
     labels : array_like of int, optional
         One class per clip (global conditioning).
     segment_length : int, default 2048
         Samples per example.
     n_per_clip : int, default 4
+        Examples cut from each clip.
     history : int, default 2047
-        Samples of silence put before each clip.
-    seed : int, default 0
+        Samples of silence put before each clip (the receptive field is a good choice).
+    rng : int, numpy.random.Generator or None, default 0
+        Randomness of the window positions; an int seed gives the same examples every time.
     mu : int, default 255
+        Mu-law steps (:func:`mu_law_encode`).
 
     Returns
     -------
@@ -637,12 +555,21 @@ def make_examples(clips, labels=None, segment_length=2048, n_per_clip=4, history
         ``inputs`` and ``targets``: int32 (n, segment_length); ``condition``: int32 (n, 1)
         when ``labels`` is given.
 
+    Raises
+    ------
+    TypeError, ValueError
+        For bad arguments: no clips, a clip that is not 1-D audio, a label count that differs
+        from the clip count, a non-integer length.
+
     Notebook: 08_wavenet
     """
-    segment_length = _check_int(segment_length, "segment_length", 1)
-    n_per_clip = _check_int(n_per_clip, "n_per_clip", 1)
-    history = _check_int(history, "history", 0)
-    rng = np.random.default_rng(_check_int(seed, "seed", 0))
+    segment_length = _checks.positive_int(segment_length, "segment_length", "samples")
+    n_per_clip = _checks.positive_int(n_per_clip, "n_per_clip", "examples")
+    history = _checks.integer(history, "history", minimum=0, what="samples")
+    generator = _checks.rng(rng)
+    clips = [_checks.audio(clip, f"clips[{i}]", ndim=1) for i, clip in enumerate(clips)]
+    if not clips:
+        raise ValueError("clips is empty; give at least one clip")
     if labels is not None and len(labels) != len(clips):
         raise ValueError(f"labels must give one class per clip: {len(labels)} labels for {len(clips)} clips")
     silence = int(mu_law_encode(0.0, mu))
@@ -651,7 +578,7 @@ def make_examples(clips, labels=None, segment_length=2048, n_per_clip=4, history
         codes = np.concatenate([np.full(history, silence, np.int64), mu_law_encode(clip, mu)])
         if codes.size < segment_length + 1:
             codes = np.concatenate([codes, np.full(segment_length + 1 - codes.size, silence, np.int64)])
-        starts = rng.integers(0, codes.size - segment_length, size=n_per_clip)
+        starts = generator.integers(0, codes.size - segment_length, size=n_per_clip)
         for s in starts:
             windows.append(codes[s : s + segment_length + 1])
             if labels is not None:
@@ -707,7 +634,7 @@ def _tqdm_callback(total, disable, desc):
     return TqdmCallback()
 
 
-def train(model, data, epochs=1, batch_size=8, learning_rate=1e-3, validation_data=None, progress=True, seed=0, callbacks=()):
+def train(model, data, epochs=1, batch_size=8, learning_rate=1e-3, validation_data=None, progress=True, rng=0, callbacks=()):
     """Train a WaveNet by maximum likelihood: cross-entropy of the next code, Adam.
 
     The loss is computed from the ``logits`` layer (``from_logits=True``), which is the
@@ -720,16 +647,20 @@ def train(model, data, epochs=1, batch_size=8, learning_rate=1e-3, validation_da
     data : dict or tuple
         From :func:`make_examples`, or ``(inputs, targets)`` / ``(inputs, targets, condition)``.
     epochs : int, default 1
+        Passes over ``data``.
     batch_size : int, default 8
+        Examples per step.
     learning_rate : float or keras schedule, default 1e-3
+        Adam's step size (gradients are clipped to norm 1).
     validation_data : dict or tuple, optional
         Same format; its loss is measured after every epoch.
     progress : bool, default True
         Show a tqdm progress bar.
-    seed : int, default 0
-        Seeds Keras' shuffling (``keras.utils.set_random_seed``, which also seeds NumPy's and
-        Python's global generators).
+    rng : int, numpy.random.Generator or None, default 0
+        Seeds Keras' shuffling (``keras.utils.set_random_seed`` with the int seed, or one drawn
+        from the Generator; it also seeds NumPy's and Python's global generators).
     callbacks : sequence of keras callbacks, optional
+        More callbacks for ``fit``.
 
     Returns
     -------
@@ -740,9 +671,9 @@ def train(model, data, epochs=1, batch_size=8, learning_rate=1e-3, validation_da
     """
     import keras
 
-    epochs = _check_int(epochs, "epochs")
-    batch_size = _check_int(batch_size, "batch_size")
-    keras.utils.set_random_seed(_check_int(seed, "seed", 0))
+    epochs = _checks.positive_int(epochs, "epochs")
+    batch_size = _checks.positive_int(batch_size, "batch_size", "examples")
+    keras.utils.set_random_seed(_int_seed(rng))
     x, y = _model_inputs(data)
     val = None
     if validation_data is not None:
@@ -762,10 +693,25 @@ def train(model, data, epochs=1, batch_size=8, learning_rate=1e-3, validation_da
 def evaluate(model, data, batch_size=8):
     """Mean cross-entropy (nats per sample) of the model on examples from :func:`make_examples`.
 
+    Parameters
+    ----------
+    model : keras.Model
+        From :func:`build_model` or :func:`load`.
+    data : dict or tuple
+        As for :func:`train`.
+    batch_size : int, default 8
+        Examples per step.
+
+    Returns
+    -------
+    float
+        Nats per sample (``ln 256 ≈ 5.55`` for a uniform guess).
+
     Notebook: 08_wavenet
     """
     import keras
 
+    batch_size = _checks.positive_int(batch_size, "batch_size", "examples")
     x, y = _model_inputs(data)
     net = _logits_model(model)
     net.compile(loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
@@ -784,14 +730,26 @@ def _json_path(weights_path) -> Path:
 def save(model, path, **metadata):
     """Save weights to ``path`` (must end in ``.weights.h5``) and hyperparameters to a ``.json`` beside it.
 
-    Extra keyword arguments (e.g. the training history) go into the JSON.
+    Parameters
+    ----------
+    model : keras.Model
+        From :func:`build_model`.
+    path : str or pathlib.Path
+        The weights file, ending in ``.weights.h5``; ``name.weights.h5`` gets ``name.json``.
+    **metadata
+        More entries for the JSON (e.g. the training history), JSON-serializable.
 
     Returns
     -------
     pathlib.Path
         The JSON file.
 
-    Notebook: 08_wavenet
+    Raises
+    ------
+    ValueError
+        A file name that does not end in ``.weights.h5``.
+
+    Notebook: (tooling, course_lib.wavenet_cli saves the shipped model with it)
     """
     path = Path(path)
     if not path.name.endswith(".weights.h5"):
@@ -815,18 +773,16 @@ def load(path):
 
     Raises
     ------
-    FileNotFoundError
-        Naming the missing file and the command that makes it.
+    WeightsNotFoundError
+        (a ``FileNotFoundError``) naming the missing file and the command that makes it.
 
-    Notebook: 08_wavenet
+    Notebook: 08_wavenet (via `load_pretrained`)
     """
     path = Path(path)
     jp = _json_path(path)
     for p in (path, jp):
         if not p.exists():
-            raise FileNotFoundError(
-                f"{p} not found; train it with `python -m course_lib.wavenet train --out {path}`"
-            )
+            raise WeightsNotFoundError(f"{p} not found; train it with `{TRAIN_COMMAND} --out {path}`")
     info = json.loads(jp.read_text())
     hp = dict(info["hyperparameters"])
     model = build_model(**hp)
@@ -835,7 +791,7 @@ def load(path):
 
 
 def load_pretrained():
-    """The WaveNet shipped in ``data/``, trained on :func:`melody_dataset` (conditioned: 0 plucked, 1 organ).
+    """The WaveNet shipped in ``data/``, trained on ``melodies.melody_dataset`` (conditioned: 0 plucked, 1 organ).
 
     Returns
     -------
@@ -855,13 +811,11 @@ def load_pretrained():
 
 
 class _Sampler:
-    """Inverse-CDF sampling from float64 probabilities with a seeded NumPy generator."""
+    """Inverse-CDF sampling from float64 probabilities with a NumPy generator."""
 
-    def __init__(self, seed, temperature):
-        self.rng = np.random.default_rng(seed)
-        if not isinstance(temperature, numbers.Real) or not np.isfinite(temperature) or temperature < 0:
-            raise ValueError(f"temperature must be a finite number >= 0, got {temperature!r}")
-        self.temperature = float(temperature)
+    def __init__(self, rng, temperature):
+        self.rng = _checks.rng(rng)
+        self.temperature = _checks.number(temperature, "temperature", minimum=0.0)
 
     def __call__(self, logits):
         u = self.rng.random()
@@ -873,13 +827,13 @@ class _Sampler:
         return int(min(np.searchsorted(cdf, u, side="right"), len(cdf) - 1))
 
 
-def generate(model, n_samples, method="fast", seed=0, temperature=1.0, condition=None, progress=True):
+def generate(model, n_samples, method="fast", rng=0, temperature=1.0, condition=None, progress=True):
     """Sample new audio codes from a WaveNet, one sample at a time, starting from silence.
 
     The history starts as ``receptive_field`` samples of silence (code of 0.0). Each new code
     is drawn from the model's softmax at the last position, ``p(x_t | x_{<t})``, by inverse
-    CDF: ``u ~ U[0, 1)`` from ``numpy.random.default_rng(seed)``, the first code whose
-    cumulative probability exceeds ``u``.
+    CDF: ``u ~ U[0, 1)`` drawn from ``rng``, the first code whose cumulative probability
+    exceeds ``u``.
 
     Parameters
     ----------
@@ -892,8 +846,10 @@ def generate(model, n_samples, method="fast", seed=0, temperature=1.0, condition
         sample (cost ∝ receptive field × layers). ``"fast"`` (Paine et al. 2016) keeps, for
         every layer, a queue of its last ``(kernel_size - 1)·dilation`` inputs, so a new sample
         costs one step per layer (cost ∝ layers). Both use the same float64 maths and give
-        identical codes for the same seed.
-    seed : int, default 0
+        identical codes for the same ``rng``.
+    rng : int, numpy.random.Generator or None, default 0
+        Randomness of the sampling (one uniform number per sample); an int seed gives the same
+        codes every time.
     temperature : float, default 1.0
         Divides the logits: < 1 is more conservative, > 1 noisier; 0 takes the most likely code.
     condition : int or str, optional
@@ -910,13 +866,12 @@ def generate(model, n_samples, method="fast", seed=0, temperature=1.0, condition
     """
     from tqdm.auto import tqdm
 
-    n_samples = _check_int(n_samples, "n_samples", 0)
-    if method not in ("fast", "naive"):
-        raise ValueError(f"method must be 'fast' or 'naive', got {method!r}")
+    n_samples = _checks.integer(n_samples, "n_samples", minimum=0, what="samples")
+    method = _checks.choice(method, "method", ("fast", "naive"))
     W = _as_weights(model)
     hp = W["hp"]
     cond = _condition_vectors(W, condition)
-    sample = _Sampler(_check_int(seed, "seed", 0), temperature)
+    sample = _Sampler(rng, temperature)
     rf = receptive_field(hp)
     silence = int(mu_law_encode(0.0, hp["n_classes"] - 1))
     history = np.full(rf + n_samples, silence, dtype=np.int64)
@@ -948,112 +903,12 @@ def generate(model, n_samples, method="fast", seed=0, temperature=1.0, condition
                 # taps oldest first: x[t-(k-1)d], ..., x[t-d], x[t]
                 taps = np.concatenate([q[(t - m * d) % size][None, :] for m in range(k - 1, 0, -1)] + [x], axis=1)
                 q[t % size] = x[0]
-                z = taps @ blk["kernel"] + blk["bias"]
-                if cv is not None:
-                    z = z + cv
-                o = _gate(z, D) @ blk["out"] + blk["out_bias"]
-                skip = skip + o[:, :S]
-                if o.shape[1] > S:
-                    x = x + o[:, S:]
+                x, skip = _block(blk, taps, cv, x, skip, D, S)
             history[t + 1] = sample(_head(W, skip)[-1])
             bar.update(1)
     bar.close()
     return history[rf:].copy()
 
 
-# --------------------------------------------------------------------------- command line
-
-
-def _train_command(args) -> int:
-    import keras
-    import tensorflow as tf
-
-    try:
-        tf.config.experimental.enable_op_determinism()
-    except Exception:  # pragma: no cover - older TensorFlow
-        pass
-    keras.utils.set_random_seed(args.seed)
-    hp = dict(
-        DEFAULT_HYPERPARAMETERS,
-        n_conditions=len(CONDITIONS),
-        n_layers=args.n_layers,
-        n_stacks=args.n_stacks,
-        residual_channels=args.residual_channels,
-        dilation_channels=args.residual_channels,
-        skip_channels=args.skip_channels,
-    )
-    rf = receptive_field(hp)
-    t0 = time.perf_counter()
-    clips, labels = melody_dataset(args.n_melodies, seed=args.seed)
-    vclips, vlabels = melody_dataset(max(8, args.n_melodies // 8), seed=args.seed + 1000)
-    train_data = make_examples(clips, labels, args.segment_length, args.n_per_clip, history=rf, seed=args.seed)
-    val_data = make_examples(vclips, vlabels, args.segment_length, 2, history=rf, seed=args.seed + 1)
-    model = build_model(seed=args.seed, **hp)
-    steps = int(np.ceil(len(train_data["targets"]) / args.batch_size))
-    schedule = keras.optimizers.schedules.CosineDecay(args.learning_rate, decay_steps=steps * args.epochs, alpha=0.05)
-    print(
-        f"training a WaveNet (receptive field {rf} samples, {model.count_params()} parameters) on "
-        f"{len(clips)} melodies ({len(train_data['targets'])} examples of {args.segment_length} samples), "
-        f"{args.epochs} epochs",
-        flush=True,
-    )
-    history = train(model, train_data, args.epochs, args.batch_size, schedule, val_data, progress=not args.quiet, seed=args.seed)
-    seconds = time.perf_counter() - t0
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    jp = save(
-        model,
-        out,
-        sr=SR,
-        mu=MU,
-        conditions=list(CONDITIONS),
-        history=history,
-        training={
-            "command": "python -m course_lib.wavenet train --out " + str(args.out),
-            "seed": args.seed,
-            "epochs": args.epochs,
-            "batch_size": args.batch_size,
-            "learning_rate": args.learning_rate,
-            "n_melodies": args.n_melodies,
-            "segment_length": args.segment_length,
-            "n_per_clip": args.n_per_clip,
-            "seconds": round(seconds, 1),
-        },
-    )
-    print(f"final loss: train {history['loss'][-1]:.4f}, validation {history['val_loss'][-1]:.4f} nats/sample")
-    print(f"trained in {seconds:.0f} s; wrote {out} ({out.stat().st_size} bytes) and {jp}")
-    return 0
-
-
-def main(argv=None) -> int:
-    """Command line: ``python -m course_lib.wavenet train --out data/wavenet_melodies.weights.h5``.
-
-    Trains the conditioned melody WaveNet (:data:`DEFAULT_HYPERPARAMETERS`, 2 classes) on
-    :func:`melody_dataset` and writes the weights and the JSON beside them (see :func:`save`).
-
-    Notebook: 08_wavenet
-    """
-    parser = argparse.ArgumentParser(prog="python -m course_lib.wavenet", description=__doc__.split("\n\n")[0])
-    sub = parser.add_subparsers(dest="command", required=True)
-    tr = sub.add_parser("train", help="train the melody WaveNet on CPU and save its weights and JSON")
-    tr.add_argument("--out", default="data/" + PRETRAINED, help="weights file, ending in .weights.h5")
-    tr.add_argument("--epochs", type=int, default=14)
-    tr.add_argument("--batch-size", type=int, default=4)
-    tr.add_argument("--learning-rate", type=float, default=3e-3, help="peak of a cosine decay")
-    tr.add_argument("--n-melodies", type=int, default=256)
-    tr.add_argument("--segment-length", type=int, default=4096)
-    tr.add_argument("--n-per-clip", type=int, default=4)
-    tr.add_argument("--seed", type=int, default=0)
-    tr.add_argument("--n-layers", type=int, default=DEFAULT_HYPERPARAMETERS["n_layers"], help="layers per stack")
-    tr.add_argument("--n-stacks", type=int, default=DEFAULT_HYPERPARAMETERS["n_stacks"])
-    tr.add_argument("--residual-channels", type=int, default=DEFAULT_HYPERPARAMETERS["residual_channels"])
-    tr.add_argument("--skip-channels", type=int, default=DEFAULT_HYPERPARAMETERS["skip_channels"])
-    tr.add_argument("--quiet", action="store_true", help="no progress bar")
-    args = parser.parse_args(argv)
-    if args.command == "train":
-        return _train_command(args)
-    return 2  # pragma: no cover
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+if __name__ == "__main__":  # the command line that was here (until issue 12) moved
+    raise SystemExit(f"the training command is now `{TRAIN_COMMAND} --out data/{PRETRAINED}` (course_lib.wavenet_cli)")

@@ -8,16 +8,19 @@
   time–frequency trade-off (chapter 02).
 
 Each returns the widget; the pieces a test needs (drop-downs, button, output) are attributes of
-the returned object. Notebooks only; no other course_lib module imports this one.
+the returned object. The DSP they show lives in the lower layers (the alias of a frequency is
+:func:`course_lib.spectral.alias_frequency`). Notebooks only; no other course_lib module imports
+this one. Layer 5: imports :mod:`course_lib._checks`, :mod:`course_lib.spectral`,
+:mod:`course_lib.synth` and :mod:`course_lib.plot`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from . import spectral, synth
+from . import _checks, spectral, synth
 
-__all__ = ["SoundQuiz", "sound_quiz", "alias_frequency", "aliasing_explorer", "stft_explorer"]
+__all__ = ["SoundQuiz", "sound_quiz", "aliasing_explorer", "stft_explorer"]
 
 
 def _audio_widget(y, sr):
@@ -42,6 +45,20 @@ def _figure_widget(draw, figsize=(3.2, 1.6)):
 class SoundQuiz:
     """The "which sound is it?" quiz: see it, hear it, name it, check.
 
+    The sounds are shown in a random order drawn from ``rng`` (a permutation of the order given).
+
+    Parameters
+    ----------
+    sounds : sequence of (str, array_like, int)
+        ``(label, y, sr)`` triples: the right answer, the mono audio and its sampling rate in Hz;
+        at least 2.
+    rng : int, numpy.random.Generator or None, default 0
+        Source of the display order.
+    show_waveform : bool, default True
+        Draw each waveform above its player.
+    title : str
+        Heading of the quiz.
+
     Attributes
     ----------
     widget : ipywidgets.VBox
@@ -55,10 +72,10 @@ class SoundQuiz:
     answers : list of str
         The right label of each displayed sound.
 
-    Notebook: 01_sound_physics
+    Notebook: 01_sound_physics (via `sound_quiz`)
     """
 
-    def __init__(self, sounds, seed=0, show_waveform=True, title="Which sound is it?"):
+    def __init__(self, sounds, rng=0, show_waveform=True, title="Which sound is it?"):
         import ipywidgets as widgets
 
         sounds = list(sounds)
@@ -67,7 +84,9 @@ class SoundQuiz:
         for item in sounds:
             if len(item) != 3:
                 raise ValueError(f"each sound must be (label, y, sr), got {type(item).__name__} of length {len(item)}")
-        order = np.random.default_rng(seed).permutation(len(sounds))
+            _checks.audio(item[1], "y", ndim=1)
+            _checks.sample_rate(item[2])
+        order = _checks.rng(rng).permutation(len(sounds))
         self.answers = [sounds[i][0] for i in order]
         labels = sorted({label for label, _, _ in sounds})
         self.dropdowns, cards = [], []
@@ -104,27 +123,31 @@ class SoundQuiz:
         display(self.widget)
 
 
-def sound_quiz(sounds, seed=0, show_waveform=True) -> SoundQuiz:
-    """Build the listening quiz from ``(label, y, sr)`` triples, shown in a seeded random order.
+def sound_quiz(sounds, rng=0, show_waveform=True) -> SoundQuiz:
+    """Build the listening quiz from ``(label, y, sr)`` triples, shown in a random order.
+
+    Parameters
+    ----------
+    sounds : sequence of (str, array_like, int)
+        ``(label, y, sr)``: the answer, mono audio, its sampling rate in Hz; at least 2.
+    rng : int, numpy.random.Generator or None, default 0
+        Source of the display order (the same seed gives the same order).
+    show_waveform : bool, default True
+        Draw each waveform above its player.
+
+    Returns
+    -------
+    SoundQuiz
+        Displays itself; ``answers`` holds the right label of each displayed sound.
+
+    Raises
+    ------
+    ValueError
+        Fewer than 2 sounds, an item that is not a ``(label, y, sr)`` triple, bad audio.
 
     Notebook: 01_sound_physics
     """
-    return SoundQuiz(sounds, seed=seed, show_waveform=show_waveform)
-
-
-def alias_frequency(freq, sr):
-    """The frequency (Hz, in ``[0, sr/2]``) a sine of ``freq`` Hz appears at after sampling at ``sr``.
-
-    Sampling cannot tell ``f`` from ``f + k·sr`` or ``k·sr - f``: frequencies fold back around
-    multiples of the Nyquist frequency ``sr / 2``.
-
-    Notebook: 01_sound_physics
-    """
-    if sr <= 0:
-        raise ValueError(f"sr must be positive (Hz), got {sr!r}")
-    f = np.mod(np.asarray(freq, dtype=np.float64), sr)
-    out = np.where(f > sr / 2, sr - f, f)
-    return float(out) if out.ndim == 0 else out
+    return SoundQuiz(sounds, rng=rng, show_waveform=show_waveform)
 
 
 def _render(draw, figsize=(8, 2.6), dpi=90):
@@ -170,6 +193,15 @@ def _explorer(controls, redraw, with_audio=False):
 def aliasing_explorer(sr=8000, duration=1.0, max_freq=16000):
     """A frequency slider for a sine sampled at ``sr``: the plot and the sound show the alias.
 
+    Parameters
+    ----------
+    sr : int, default 8000
+        Sampling rate in Hz (the Nyquist frequency ``sr / 2`` is what the slider crosses).
+    duration : float, default 1.0
+        Seconds of the sine the player plays.
+    max_freq : int, default 16000
+        Top of the slider in Hz (>= 200).
+
     Returns
     -------
     ipywidgets.VBox
@@ -179,8 +211,12 @@ def aliasing_explorer(sr=8000, duration=1.0, max_freq=16000):
     """
     import ipywidgets as widgets
 
+    sr = _checks.sample_rate(sr)
+    duration = _checks.positive(duration, "duration", "s")
+    max_freq = _checks.integer(max_freq, "max_freq", minimum=200, what="Hz")
+
     def redraw(freq):
-        alias = alias_frequency(freq, sr)
+        alias = spectral.alias_frequency(freq, sr)
         t_fine = np.linspace(0, 0.005, 2000)
         n = np.arange(int(0.005 * sr) + 1)
         # Above sr/2 (mod sr) the samples trace the alias with its phase inverted.
@@ -194,7 +230,7 @@ def aliasing_explorer(sr=8000, duration=1.0, max_freq=16000):
             ax.set_ylabel("Amplitude")
             ax.legend(loc="upper right", fontsize=8)
 
-        return _render(draw), (0.5 * synth.sine(freq, duration, sr), sr)
+        return _render(draw), (synth.sine(freq, sr=sr, duration=duration, amplitude=0.5), sr)
 
     slider = widgets.IntSlider(value=1000, min=100, max=max_freq, step=100, description="f (Hz)", continuous_update=False)
     return _explorer([slider], redraw, with_audio=True)
@@ -206,6 +242,15 @@ def stft_explorer(y, sr, max_window_ms=200.0):
     Short windows resolve events in time but blur frequency (Δf = sr / n_fft); long windows do
     the opposite.
 
+    Parameters
+    ----------
+    y : array_like, shape (n_samples,)
+        Mono audio.
+    sr : int
+        Its sampling rate in Hz.
+    max_window_ms : float, default 200.0
+        Longest window the slider offers, in milliseconds (> 2).
+
     Returns
     -------
     ipywidgets.VBox
@@ -216,6 +261,10 @@ def stft_explorer(y, sr, max_window_ms=200.0):
     import ipywidgets as widgets
 
     from . import plot
+
+    y = _checks.audio(y, ndim=1)
+    sr = _checks.sample_rate(sr)
+    max_window_ms = _checks.number(max_window_ms, "max_window_ms", "ms", minimum=2.0, open_minimum=True)
 
     def redraw(window_ms, hop_percent):
         n_fft = max(16, int(round(window_ms / 1000 * sr)))

@@ -362,7 +362,15 @@ def test_missing_file_and_directory(tmp_path):
     assert folder.is_dir()
 
 
-@pytest.mark.parametrize("bad_sr", [0, -16000, 16000.0, 22050.5, "16000", True])
+def test_an_integral_float_sample_rate_is_accepted(tmp_path):
+    # One rule across course_lib (course_lib._checks): 16000.0 is 16000 Hz.
+    path = tmp_path / "ok.wav"
+    sf.write(path, np.zeros(10), 8000)
+    y, sr = audio.load(path, sr=16000.0)
+    assert sr == 16000 and isinstance(sr, int) and len(y) == 20
+
+
+@pytest.mark.parametrize("bad_sr", [0, -16000, 22050.5, "16000", True])
 def test_invalid_sr_argument(tmp_path, bad_sr):
     path = tmp_path / "ok.wav"
     sf.write(path, np.zeros(10), 8000)
@@ -419,7 +427,7 @@ def test_save_float_subtype_keeps_values_above_one(tmp_path):
         (dict(name="x.wav", y=np.zeros((2, 2, 2)), sr=8000), ["shape"]),
         (dict(name="x.wav", y=np.zeros(0), sr=8000), ["empty"]),
         (dict(name="x.wav", y=np.zeros(10), sr=0), ["sr"]),
-        (dict(name="x.wav", y=np.zeros(10), sr=8000.0), ["sr"]),
+        (dict(name="x.wav", y=np.zeros(10), sr=8000.5), ["sr"]),
         (dict(name="x.wav", y=np.zeros(10, dtype=np.int16), sr=8000), ["int16", "pcm_to_float"]),
         (dict(name="x.wav", y=np.zeros((2, 8000)), sr=8000), ["y.T"]),
         (dict(name="x.mp4", y=np.zeros(10), sr=8000), ["extension"]),
@@ -482,9 +490,11 @@ def rms_ratio(a, b):
     return np.sqrt(np.mean((a[mid] - b[mid]) ** 2) / np.mean(b[mid] ** 2))
 
 
-@pytest.mark.parametrize("bad", [(0, 8000), (8000, -1), (8000.0, 16000), (8000, True)])
-def test_resample_rejects_bad_rates(bad):
-    with pytest.raises(ValueError, match="sr"):
+@pytest.mark.parametrize("bad, error", [((0, 8000), ValueError), ((8000, -1), ValueError),
+                                        ((8000.5, 16000), ValueError), ((8000, True), TypeError),
+                                        ((8000, "16k"), TypeError)])
+def test_resample_rejects_bad_rates(bad, error):
+    with pytest.raises(error, match="sr"):
         audio.resample(np.zeros(10), *bad)
 
 
@@ -556,8 +566,11 @@ def test_peak_normalize_silence_and_errors():
     out = audio.peak_normalize(silent)
     assert out.dtype == np.float32
     np.testing.assert_array_equal(out, silent)
-    for bad in [0, -1.0, float("nan"), float("inf"), "1"]:
+    for bad in [0, -1.0, float("nan"), float("inf")]:
         with pytest.raises(ValueError, match="peak"):
+            audio.peak_normalize(np.ones(3), peak=bad)
+    for bad in ["1", True, None]:
+        with pytest.raises(TypeError, match="peak"):
             audio.peak_normalize(np.ones(3), peak=bad)
     with pytest.raises(ValueError, match="NaN"):
         audio.peak_normalize(np.array([np.nan, 1.0]))

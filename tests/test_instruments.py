@@ -311,7 +311,7 @@ BAD_ARGUMENTS = [
     ("duration", None, TypeError),
     ("sr", 0, ValueError),
     ("sr", -16000, ValueError),
-    ("sr", 16000.0, TypeError),
+    ("sr", 16000.5, ValueError),
     ("sr", "16k", TypeError),
     ("release", -0.1, ValueError),
     ("release", 1.0, ValueError),  # not shorter than duration=1.0
@@ -436,7 +436,7 @@ def test_nsynth_other_instruments_default_pitches():
         (dict(velocities=[]), ValueError, "velocities"),
         (dict(velocities=[100, 100]), ValueError, "velocities"),
         (dict(duration=0), ValueError, "duration"),
-        (dict(sr=16000.0), TypeError, "sr"),
+        (dict(sr=16000.5), ValueError, "sr"),
     ],
 )
 def test_nsynth_bad_arguments(kwargs, error, words):

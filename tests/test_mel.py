@@ -3,8 +3,12 @@
 import librosa
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from course_lib import mel
+
+HZ = st.floats(min_value=0.0, max_value=1e5, allow_nan=False, allow_infinity=False)
 
 
 @pytest.mark.parametrize("htk", [False, True])
@@ -12,6 +16,27 @@ def test_mel_scale_matches_librosa_and_inverts(htk):
     f = np.array([0.0, 60, 100, 440, 999, 1000, 1001, 4000, 8000, 22050])
     np.testing.assert_allclose(mel.hz_to_mel(f, htk=htk), librosa.hz_to_mel(f, htk=htk), rtol=1e-10, atol=1e-10)
     np.testing.assert_allclose(mel.mel_to_hz(mel.hz_to_mel(f, htk=htk), htk=htk), f, rtol=1e-9, atol=1e-9)
+
+
+@given(f=HZ, htk=st.booleans())
+def test_hz_to_mel_round_trips(f, htk):
+    m = mel.hz_to_mel(f, htk=htk)
+    assert isinstance(m, float)
+    assert mel.mel_to_hz(m, htk=htk) == pytest.approx(f, rel=1e-9, abs=1e-9)
+
+
+@given(a=HZ, b=HZ, htk=st.booleans())
+def test_both_mel_scales_increase_with_frequency(a, b, htk):
+    lo, hi = sorted((a, b))
+    m_lo, m_hi = mel.hz_to_mel(lo, htk=htk), mel.hz_to_mel(hi, htk=htk)
+    assert m_lo <= m_hi
+    if hi - lo > 1e-6 * max(hi, 1.0):
+        assert m_lo < m_hi
+
+
+@given(m=st.floats(min_value=0.0, max_value=4000.0, allow_nan=False), htk=st.booleans())
+def test_mel_to_hz_round_trips(m, htk):
+    assert mel.hz_to_mel(mel.mel_to_hz(m, htk=htk), htk=htk) == pytest.approx(m, rel=1e-9, abs=1e-9)
 
 
 def test_landmarks_of_both_scales():
@@ -56,10 +81,24 @@ def test_filterbank_errors():
         mel.mel_filterbank(16000, 512, fmax=9000)
     with pytest.raises(ValueError, match="norm"):
         mel.mel_filterbank(16000, 512, norm="l3")
+    with pytest.raises(ValueError, match="sr"):
+        mel.mel_filterbank(16000.5, 512)
+    with pytest.raises(TypeError, match="n_mels"):
+        mel.mel_filterbank(16000, 512, n_mels=40.0)
     with pytest.raises(ValueError, match="fmin"):
         mel.mel_frequencies(10, fmin=500, fmax=100)
     with pytest.raises(ValueError, match="non-negative"):
         mel.hz_to_mel(-5.0)
+    with pytest.raises(TypeError, match="frequencies"):
+        mel.hz_to_mel("440 Hz")
+    with pytest.raises(ValueError, match="finite"):
+        mel.mel_to_hz([1.0, np.inf])
+
+
+@pytest.mark.parametrize("n_mels,exc", [(2.5, TypeError), ("64", TypeError), (True, TypeError), (0, ValueError)])
+def test_mel_frequencies_checks_n_mels_itself(n_mels, exc):
+    with pytest.raises(exc, match="n_mels"):  # the message names the argument, not NumPy's linspace
+        mel.mel_frequencies(n_mels)
 
 
 def test_seed_log_mel_shape_is_64_by_216():
@@ -72,3 +111,22 @@ def test_seed_log_mel_shape_is_64_by_216():
     L = mel.log_melspectrogram(y, sr, n_fft=2048, hop_length=512, n_mels=64, fmax=4000)
     assert L.max() == 0.0 and L.min() >= -80.0
     np.testing.assert_allclose(L, librosa.power_to_db(ref, ref=np.max), atol=1e-3)
+
+
+def test_log_melspectrogram_of_a_batch_is_that_of_each_clip():
+    rng = np.random.default_rng(1)
+    clips = rng.standard_normal((3, 8000)).astype(np.float32) * np.array([[1.0], [0.01], [0.3]], dtype=np.float32)
+    clips[1, :4000] = 0.0  # a clip with a long silence reaches the -top_db floor
+    batch = mel.log_melspectrogram(clips, 16000, n_fft=512, hop_length=256, n_mels=40, top_db=60.0)
+    assert batch.shape == (3, 40, 32)
+    for i in range(3):  # each clip relative to its own maximum, floored 60 dB below it
+        single = mel.log_melspectrogram(clips[i], 16000, n_fft=512, hop_length=256, n_mels=40, top_db=60.0)
+        np.testing.assert_allclose(batch[i], single, atol=1e-4)
+        assert batch[i].max() == pytest.approx(0.0, abs=1e-6) and batch[i].min() >= -60.0 - 1e-6
+    assert batch[1].min() == pytest.approx(-60.0)
+    stacked = mel.log_melspectrogram(clips.reshape(3, 1, 8000), 16000, n_fft=512, hop_length=256, n_mels=40, top_db=60.0)
+    np.testing.assert_allclose(stacked[:, 0], batch, atol=1e-6)
+    with pytest.raises(ValueError, match="power"):
+        mel.log_melspectrogram(clips, 16000, power=1.0)
+    with pytest.raises(ValueError, match="top_db"):
+        mel.log_melspectrogram(clips, 16000, top_db=-3)

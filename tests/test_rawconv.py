@@ -64,8 +64,14 @@ def test_output_length_errors():
         rawconv.conv1d_output_length(100, 3, padding="full")
     with pytest.raises(TypeError, match="kernel_size"):
         rawconv.conv1d_output_length(100, 3.0)
+    with pytest.raises(TypeError, match="n must be an integer"):
+        rawconv.conv1d_output_length(np.float64(100), 3)
     with pytest.raises(ValueError, match="stride"):
         rawconv.conv1d_output_length(100, 3, stride=0)
+    with pytest.raises(TypeError, match="padding"):
+        rawconv.conv1d_output_length(100, 3, padding=None)
+    with pytest.raises(TypeError, match="dilation"):
+        rawconv.conv1d(np.zeros(10), np.zeros((3, 1)), dilation=2.0)
 
 
 def test_conv1d_by_hand_on_the_talk_example():
@@ -79,6 +85,37 @@ def test_conv1d_by_hand_on_the_talk_example():
     np.testing.assert_allclose(same[0, 0], x[0] * w[1] + x[1] * w[2])
     with pytest.raises(ValueError, match="kernel"):
         rawconv.conv1d(np.zeros((1, 10, 2)), np.zeros((3, 1, 4)))
+
+
+def test_keras_conv1d_runs_keras_with_the_given_weights(keras):
+    rng = np.random.default_rng(2)
+    x = rng.standard_normal(23)
+    kernel = rng.standard_normal((4, 3))
+    bias = rng.standard_normal(3)
+    for options in ({}, {"strides": 3}, {"padding": "same", "strides": 2}, {"padding": "causal", "dilation_rate": 3}):
+        ours = rawconv.conv1d(x, kernel, bias, options.get("strides", 1), options.get("padding", "valid"),
+                              options.get("dilation_rate", 1))
+        got = rawconv.keras_conv1d(x, kernel, bias, **options)
+        assert got.dtype == np.float32 and got.shape == ours.shape, options
+        np.testing.assert_allclose(got, ours, atol=1e-5, err_msg=str(options))
+    # Keras' own layout of the kernel, no bias, and a hand computation on the talk's example
+    talk = np.array([0.1, 0.2, 0.6, -0.3, 0.4, 0.3, -0.7, 0.4, 0.1, 0.3])
+    causal = rawconv.keras_conv1d(talk, np.array([0.5, -1.0]).reshape(2, 1, 1), padding="causal", dilation_rate=2)
+    np.testing.assert_allclose(causal[:, 0], 0.5 * np.r_[0.0, 0.0, talk[:-2]] - talk, atol=1e-6)
+    # it leaves Keras' global random state alone
+    keras.utils.set_random_seed(3)
+    first = np.asarray(keras.random.normal((4,)))
+    keras.utils.set_random_seed(3)
+    rawconv.keras_conv1d(talk, np.ones((3, 2)))
+    np.testing.assert_array_equal(np.asarray(keras.random.normal((4,))), first)
+    with pytest.raises(ValueError, match="kernel"):
+        rawconv.keras_conv1d(talk, np.ones((3, 2, 4)))
+    with pytest.raises(ValueError, match="bias"):
+        rawconv.keras_conv1d(talk, np.ones((3, 2)), bias=np.ones(3))
+    with pytest.raises(ValueError, match="1-D"):
+        rawconv.keras_conv1d(np.ones((10, 2)), np.ones((3, 2)))
+    with pytest.raises(TypeError, match="filters"):
+        rawconv.keras_conv1d(talk, np.ones((3, 2)), filters=4)
 
 
 # --------------------------------------------------------------------------- filter responses
@@ -110,17 +147,12 @@ def test_filter_responses_sorts_filters_by_peak_frequency():
         rawconv.filter_responses(kernel, SR, n_fft=32)
     with pytest.raises(ValueError, match="one input channel"):
         rawconv.filter_responses(np.zeros((64, 2, 4)), SR)
-
-
-def test_plot_filter_responses_labels_its_axes():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    ax = rawconv.plot_filter_responses(_tone_kernels([500.0, 1000.0]), SR, title="t")
-    assert ax.get_xlabel() == "Frequency (Hz)" and "Filter" in ax.get_ylabel()
-    plt.close(ax.figure)
+    with pytest.raises(TypeError, match="n_fft"):
+        rawconv.filter_responses(kernel, SR, n_fft=512.0)
+    # an integral float sample rate is a sample rate; half a hertz is not
+    np.testing.assert_array_equal(rawconv.filter_responses(kernel, float(SR))[1], rawconv.filter_responses(kernel, SR)[1])
+    with pytest.raises(ValueError, match="sr"):
+        rawconv.filter_responses(kernel, SR + 0.5)
 
 
 # --------------------------------------------------------------------------- sinc front end
@@ -150,6 +182,8 @@ def test_sinc_kernels_pass_the_band_and_stop_outside():
         rawconv.sinc_kernels(low, band, 250, SR)
     with pytest.raises(ValueError, match="sr / 2"):
         rawconv.sinc_kernels([3000.0], [2000.0], 101, SR)
+    with pytest.raises(TypeError, match="kernel_size"):
+        rawconv.sinc_kernels(low, band, 251.0, SR)
 
 
 def test_mel_band_edges_cover_the_range_evenly_in_mel():
@@ -159,6 +193,10 @@ def test_mel_band_edges_cover_the_range_evenly_in_mel():
     edges = np.r_[low, low[-1] + band[-1]]
     np.testing.assert_allclose(edges[[0, -1]], [30.0, 7000.0])
     np.testing.assert_allclose(np.diff(mel.hz_to_mel(edges, htk=True)), np.diff(mel.hz_to_mel(edges, htk=True))[0])
+    with pytest.raises(TypeError, match="n_filters"):
+        rawconv.mel_band_edges(10.0, 16000)
+    with pytest.raises(ValueError, match="fmax"):
+        rawconv.mel_band_edges(10, 16000, fmax=9000.0)
 
 
 def test_sinc_layer_builds_its_kernels_from_learnable_cutoffs(keras):
@@ -184,6 +222,10 @@ def test_sinc_layer_builds_its_kernels_from_learnable_cutoffs(keras):
     assert clone.get_config() == layer.get_config()
     with pytest.raises(ValueError, match="mono"):
         rawconv.SincConv1D(4, 101, SR)(np.zeros((1, 400, 2), "float32"))
+    with pytest.raises(TypeError, match="filters"):
+        rawconv.SincConv1D(4.0, 101, SR)
+    with pytest.raises(ValueError, match="padding"):
+        rawconv.SincConv1D(4, 101, SR, padding="causal")
 
 
 def test_sinc_layer_cutoffs_are_learned(keras):
@@ -208,22 +250,34 @@ def test_sinc_layer_cutoffs_are_learned(keras):
 
 
 def test_raw_waveform_classifier_shapes_and_seeds(keras):
-    model = rawconv.raw_waveform_classifier(8000, 8, sr=SR, first_kernel=65, first_stride=8, seed=3)
+    model = rawconv.raw_waveform_classifier(8000, 8, sr=SR, first_kernel=65, first_stride=8, rng=3)
     front = model.get_layer("frontend")
     assert front.strides == (8,) and front.kernel_size == (65,)
     probs = np.asarray(model(np.zeros((2, 8000), "float32")))
     assert probs.shape == (2, 8)
     np.testing.assert_allclose(probs.sum(axis=1), 1.0, atol=1e-5)
-    again = rawconv.raw_waveform_classifier(8000, 8, sr=SR, first_kernel=65, first_stride=8, seed=3)
+    again = rawconv.raw_waveform_classifier(8000, 8, sr=SR, first_kernel=65, first_stride=8, rng=3)
     np.testing.assert_array_equal(front.get_weights()[0], again.get_layer("frontend").get_weights()[0])
+    other = rawconv.raw_waveform_classifier(8000, 8, sr=SR, first_kernel=65, first_stride=8, rng=np.random.default_rng(3))
+    same_state = rawconv.raw_waveform_classifier(8000, 8, sr=SR, first_kernel=65, first_stride=8, rng=np.random.default_rng(3))
+    np.testing.assert_array_equal(other.get_layer("frontend").get_weights()[0], same_state.get_layer("frontend").get_weights()[0])
     sinc = rawconv.raw_waveform_classifier(8000, 8, sr=SR, frontend="sinc", first_kernel=65, first_stride=8)
     assert sinc.get_layer("frontend").__class__.__name__ == "SincConv1D"
     with pytest.raises(ValueError, match="empty"):
         rawconv.raw_waveform_classifier(32, 8, first_kernel=65)
     with pytest.raises(ValueError, match="frontend"):
         rawconv.raw_waveform_classifier(8000, 8, frontend="mel")
+    with pytest.raises(TypeError, match="n_samples"):
+        rawconv.raw_waveform_classifier(8000.0, 8)
+    with pytest.raises(TypeError, match="block_filters"):
+        rawconv.raw_waveform_classifier(8000, 8, block_filters=(8, 16.0))
+    with pytest.raises(ValueError, match="dropout"):
+        rawconv.raw_waveform_classifier(8000, 8, dropout=1.0)
+    with pytest.raises(TypeError, match="rng"):
+        rawconv.raw_waveform_classifier(8000, 8, rng="3")
 
 
+@pytest.mark.slow
 def test_raw_waveform_classifier_learns_to_tell_low_from_high_tones(keras):
     rng = np.random.default_rng(0)
     n, size = 64, 2000
@@ -232,7 +286,7 @@ def test_raw_waveform_classifier_learns_to_tell_low_from_high_tones(keras):
     f = np.where(labels == 0, rng.uniform(200, 400, n), rng.uniform(1500, 2500, n))
     x = (0.3 * np.sin(2 * np.pi * f[:, None] * t + rng.uniform(0, 6, (n, 1))) + 0.05 * rng.standard_normal((n, size))).astype("float32")
     keras.utils.set_random_seed(0)
-    model = rawconv.raw_waveform_classifier(size, 2, sr=SR, first_filters=8, first_kernel=33, first_stride=4, block_filters=(8,), seed=0)
+    model = rawconv.raw_waveform_classifier(size, 2, sr=SR, first_filters=8, first_kernel=33, first_stride=4, block_filters=(8,), rng=0)
     model.compile(optimizer=keras.optimizers.Adam(1e-2), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     model.fit(x[:48], labels[:48], epochs=8, batch_size=16, verbose=0)
     assert model.evaluate(x[48:], labels[48:], verbose=0)[1] >= 0.9

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import scipy.signal
 
-from course_lib import audio, audioset, datasets, mel, vggish
+from course_lib import audio, audioset, datasets, errors, mel, vggish
 
 SR = 16000
 
@@ -52,8 +52,8 @@ def signals():
     t = np.arange(20000) / SR
     yield "white noise", 0.3 * rng.standard_normal(16160)
     yield "chirp", 0.8 * scipy.signal.chirp(t, 50, t[-1], 7900)
-    yield "siren scene", datasets.sound_scene_clip("siren", SR, 1.2, rng=1).astype(np.float64)
-    yield "speech scene", datasets.sound_scene_clip("speech", SR, 1.0, rng=2)
+    yield "siren scene", datasets.sound_scene_clip("siren", sr=SR, duration=1.2, rng=1).astype(np.float64)
+    yield "speech scene", datasets.sound_scene_clip("speech", sr=SR, duration=1.0, rng=2)
     yield "tone in silence", np.concatenate([np.zeros(3000), 0.5 * np.sin(2 * np.pi * 440 * t[:9000]), np.zeros(4000)])
     yield "very quiet", 1e-4 * rng.uniform(-1, 1, 16000)
     yield "one frame", rng.uniform(-1, 1, 559)
@@ -92,6 +92,11 @@ def test_mel_matrix_is_vggish_not_librosa():
     np.testing.assert_allclose(vggish.periodic_hann(400), scipy.signal.get_window("hann", 400, fftbins=True), atol=1e-15)
     with pytest.raises(ValueError, match="Nyquist"):
         vggish.mel_matrix(upper_edge_hertz=9000)
+    np.testing.assert_array_equal(vggish.mel_matrix(sample_rate=16000.0), ours)  # an integral float rate is a rate
+    with pytest.raises(TypeError, match="num_mel_bins must be an integer"):
+        vggish.mel_matrix(num_mel_bins=64.0)
+    with pytest.raises(ValueError, match="sample_rate"):
+        vggish.mel_matrix(sample_rate=16000.5)
 
 
 def test_example_counts_and_short_inputs():
@@ -101,7 +106,7 @@ def test_example_counts_and_short_inputs():
         assert out.shape == (expected, 96, 64) and out.dtype == np.float32, n
     assert vggish.log_mel(np.zeros(100)).shape == (0, 64)
     # the chapter's clips: 0.975 s at 16 kHz = 15600 samples = 96 frames = exactly one example
-    scenes = datasets.make_sound_scenes(n_per_class=1, duration=0.975, sr=SR, seed=0)
+    scenes = datasets.make_sound_scenes(n_per_class=1, duration=0.975, sr=SR, rng=0)
     assert scenes.n_samples == 15600 and vggish.log_mel(scenes.x[0]).shape == (96, 64)
     assert vggish.waveform_to_examples(scenes.x[0], SR).shape == (1, 96, 64)
     # silence gives log(0.01) everywhere
@@ -131,7 +136,7 @@ def test_bad_input_raises_clear_errors():
         vggish.waveform_to_examples(np.zeros(16000, dtype=np.int16), SR)
     with pytest.raises(TypeError, match="pcm_to_float"):
         vggish.log_mel(np.zeros(16000, dtype=np.int32))
-    with pytest.raises(TypeError, match="float"):
+    with pytest.raises(TypeError, match="real numeric"):
         vggish.waveform_to_examples(np.zeros(16000, dtype=complex), SR)
     x = np.zeros(16000)
     x[5] = np.nan
@@ -141,10 +146,13 @@ def test_bad_input_raises_clear_errors():
         vggish.log_mel(np.full(800, np.inf))
     with pytest.raises(ValueError, match="shape"):
         vggish.waveform_to_examples(np.zeros((2, 2, 2)), SR)
-    with pytest.raises(ValueError, match="mono"):
+    with pytest.raises(ValueError, match=r"waveform_16k must be 1-D"):
         vggish.log_mel(np.zeros((800, 2)))
-    for bad in (0, -16000, 16000.5, True, "16000"):
+    for bad in (0, -16000, 16000.5, float("nan")):
         with pytest.raises(ValueError, match="sample_rate"):
+            vggish.waveform_to_examples(np.zeros(16000), bad)
+    for bad in (True, "16000", None):
+        with pytest.raises(TypeError, match="sample_rate"):
             vggish.waveform_to_examples(np.zeros(16000), bad)
     # integer PCM converted as the original does (int16 / 32768) is accepted
     pcm = (np.random.default_rng(0).uniform(-0.5, 0.5, 16000) * 32767).astype(np.int16)
@@ -266,7 +274,8 @@ def test_missing_weights_say_what_to_download_and_where(tmp_path, monkeypatch):
         assert "https://storage.googleapis.com/audioset/vggish_model.ckpt" in message
         assert "https://storage.googleapis.com/audioset/vggish_pca_params.npz" in message
         assert str(tmp_path / "weights") in message and "COURSE_VGGISH_DIR" in message
-    assert isinstance(vggish.WeightsNotFoundError("x"), FileNotFoundError)
+    assert vggish.WeightsNotFoundError is errors.WeightsNotFoundError  # the course's one such error
+    assert issubclass(vggish.WeightsNotFoundError, FileNotFoundError)
 
 
 # ------------------------------------------------------------------------------- the postprocessor
@@ -294,6 +303,24 @@ def test_postprocessor_is_pca_clip_and_8_bit_truncation(tmp_path):
 
 
 # ----------------------------------------------------------------------------------- small model
+def test_frame_and_stft_magnitude_follow_the_original():
+    x = np.arange(1000.0)
+    frames = vggish.frame(x, 400, 160)
+    assert frames.shape == (1 + (1000 - 400) // 160, 400) and not frames.flags.writeable
+    assert frames[2, 0] == 320 and frames[-1, -1] == 160 * 3 + 399
+    assert vggish.frame(x[:399], 400, 160).shape == (0, 400)
+    spectrum = vggish.stft_magnitude(np.sin(2 * np.pi * 1000 * np.arange(16000) / SR))
+    assert spectrum.shape == (98, 257) and np.all(np.argmax(spectrum, axis=1) == 32)  # 1000 Hz = bin 32 of 31.25 Hz
+    for bad, error in ((0, ValueError), (400.0, TypeError), (True, TypeError)):
+        with pytest.raises(error, match="window_length"):
+            vggish.frame(x, bad, 160)
+    with pytest.raises(ValueError, match="hop_length"):
+        vggish.stft_magnitude(x, hop_length=-1)
+    with pytest.raises(ValueError, match="signal must be 1-D"):
+        vggish.stft_magnitude(np.zeros((800, 2)))
+
+
+@pytest.mark.slow
 def test_small_vggish_size_embedding_and_learning():
     import keras
 
@@ -305,8 +332,16 @@ def test_small_vggish_size_embedding_and_learning():
     assert tuple(emb.output.shape) == (None, 32)
     with pytest.raises(ValueError, match="n_classes"):
         vggish.small_vggish(1)
+    with pytest.raises(TypeError, match="n_classes"):
+        vggish.small_vggish(8.0)
+    with pytest.raises(ValueError, match="filters must give 4"):
+        vggish.small_vggish(8, filters=(8, 16, 32))
+    with pytest.raises(ValueError, match=r"filters\[1\]"):
+        vggish.small_vggish(8, filters=(8, 0, 32, 64))
+    with pytest.raises(ValueError, match="layer must name a layer.*'nope'"):
+        vggish.embedding_model(model, "nope")
     # it learns: two sound-scenes classes, a few epochs, the training loss drops
-    scenes = datasets.make_sound_scenes(n_per_class=8, duration=0.975, sr=SR, seed=3, classes=["siren", "rain"])
+    scenes = datasets.make_sound_scenes(n_per_class=8, duration=0.975, sr=SR, rng=3, classes=["siren", "rain"])
     x = np.concatenate([vggish.waveform_to_examples(c, SR) for c in scenes.x])[..., None]
     small = vggish.small_vggish(2, filters=(4, 8, 8, 16), embedding_size=8)
     small.compile(optimizer=keras.optimizers.Adam(3e-3), loss="sparse_categorical_crossentropy")
