@@ -218,8 +218,8 @@ def keras_conv1d(x, kernel, bias=None, **conv_options):
         if b.shape != (w.shape[2],):
             raise ValueError(f"bias must have shape ({w.shape[2]},), got {b.shape}")
         weights.append(b)
-    # zero initializers: the layer's own initial weights are overwritten, and drawing them would
-    # move Keras' global random state
+    # zero initializers: the layer's own initial weights are overwritten at once, so nothing
+    # random needs drawing for them
     layer = keras.layers.Conv1D(w.shape[2], w.shape[0], use_bias=bias is not None, kernel_initializer="zeros",
                                 bias_initializer="zeros", **conv_options)
     layer.build((None, x.size, 1))
