@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import inspect
 import re
 import shutil
 import subprocess
@@ -139,13 +138,6 @@ def _write(dest: Path, y: np.ndarray, sr: int, subtype: str = "PCM_16") -> None:
     audio.save(dest, y, sr, subtype=subtype)
 
 
-def _seeded(make, seed: int, **kwargs):
-    """``make(**kwargs)`` with its randomness fixed by ``seed``, passed as ``rng`` (the course's
-    convention) or, by a function not yet renamed, as ``seed``."""
-    key = "rng" if "rng" in inspect.signature(make).parameters else "seed"
-    return make(**kwargs, **{key: seed})
-
-
 def _organ(subtype: str):
     def make(dest: Path) -> None:
         from . import synth
@@ -161,7 +153,7 @@ def _guitar(dest: Path) -> None:
 
     # A 5 s arpeggio of plucked-string notes at 22050 Hz: exactly 110250 samples, the talk's example.
     notes = [52, 56, 59, 64, 59, 56, 52, 59, 64, 68]
-    _write(dest, _seeded(synth.plucked_melody, 7, midi_notes=notes, durations=[0.5] * len(notes), sr=22050), 22050)
+    _write(dest, synth.plucked_melody(midi_notes=notes, durations=[0.5] * len(notes), sr=22050, rng=7), 22050)
 
 
 def _quiz(class_name: str, seed: int):
@@ -206,15 +198,6 @@ def _speech(language: str):
             subprocess.run([exe, "-v", language, "-s", "150", "-w", str(raw), SPEECH_TEXT[language]], check=True)
             y, sr = audio.load(raw, sr=16000)
         _write(dest, audio.peak_normalize(y, 0.9), 16000)
-
-    return make
-
-
-def _noise(kind: str):
-    def make(dest: Path) -> None:
-        from . import augment
-
-        _write(dest, _seeded(augment.background_noise, 0, kind=kind, duration=10.0, sr=16000), 16000)
 
     return make
 
@@ -419,14 +402,6 @@ ASSETS: tuple[Asset, ...] = (
           "16 tf.train.SequenceExample records in the AudioSet embedding format (uint8 128-byte frames, 10 or 9 per segment); "
           "made-up bytes clustered by class, not VGGish outputs",
           "course_lib.assets.sample_embedding_records + course_lib.audioset.write_embeddings"),
-    Asset("noise_rain.wav", _noise("rain"), "10 s of synthetic rain (droplets over hiss), 16 kHz, background for augmentation",
-          "course_lib.augment.background_noise"),
-    Asset("noise_traffic.wav", _noise("traffic"), "10 s of synthetic street traffic (cars passing over a low rumble), 16 kHz",
-          "course_lib.augment.background_noise"),
-    Asset("noise_babble.wav", _noise("babble"), "10 s of synthetic crowd babble (8 talkers), 16 kHz",
-          "course_lib.augment.background_noise"),
-    Asset("noise_hum.wav", _noise("hum"), "10 s of mains hum (50 Hz and harmonics) with a ventilation fan, 16 kHz",
-          "course_lib.augment.background_noise"),
     Asset("wavenet_melodies.weights.h5", _trained,
           "WaveNet weights (102,496 parameters, receptive field 1024) trained on plucked and organ melodies at 8 kHz",
           "trained by `python -m course_lib.wavenet_cli train --out data/wavenet_melodies.weights.h5`", trained=True),

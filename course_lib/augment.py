@@ -47,8 +47,6 @@ __all__ = [
     "device_response",
     "device_frequency_response",
     "device_impulse_response",
-    "NOISE_KINDS",
-    "background_noise",
     "random_augment",
 ]
 
@@ -739,48 +737,6 @@ def device_impulse_response(device, sr, duration=0.1):
     impulse = np.zeros(n)
     impulse[0] = 1.0
     return scipy.signal.sosfilt(device_filter(device, sr), impulse).astype(np.float32)
-
-
-# ---------------------------------------------------------------------------------------
-# the previous home of the background noises
-# ---------------------------------------------------------------------------------------
-#: The real-world-like kinds the previous :func:`background_noise` made (now in
-#: :data:`course_lib.synth.NOISE_KINDS`, with white, pink and brown noise).
-NOISE_KINDS = ("rain", "traffic", "babble", "hum", "wind", "cafe")
-
-
-def background_noise(kind, duration=10.0, sr=16000, seed=0, amplitude=0.5):
-    """Deprecated: the previous call form of :func:`course_lib.synth.background_noise`, sample for sample.
-
-    The noises now live in :mod:`course_lib.synth`; this keeps the previous arguments and
-    seeding for code that has not moved (the course's ``data/noise_*.wav`` files are made with
-    it): ``seed`` and the kind choose the generator ``numpy.random.default_rng([seed, i, 7919])``,
-    ``i`` being the kind's position in :data:`NOISE_KINDS`.
-
-    Parameters
-    ----------
-    kind : str
-        One of :data:`NOISE_KINDS`.
-    duration : float, default 10.0
-        Seconds.
-    sr : int, default 16000
-        Sampling rate in Hz.
-    seed : int, default 0
-        Non-negative seed: the same ``(kind, duration, sr, seed)`` always gives the same samples.
-    amplitude : float, default 0.5
-        Peak value in [0, 1].
-
-    Returns
-    -------
-    np.ndarray
-        float32, shape ``(round(duration · sr),)``.
-
-    Notebook: (tooling: makes data/noise_*.wav; chapters use course_lib.synth.background_noise)
-    """
-    kind = _checks.choice(kind, "kind", NOISE_KINDS)
-    seed = _checks.integer(seed, "seed", minimum=0)
-    gen = np.random.default_rng([seed, NOISE_KINDS.index(kind), 7919])
-    return synth.background_noise(kind, sr=sr, duration=duration, rng=gen, amplitude=amplitude)
 
 
 # ---------------------------------------------------------------------------------------

@@ -110,7 +110,10 @@ def dft(x: np.ndarray, n_fft: int | None = None) -> np.ndarray:
 def fft_frequencies(sr: float, n_fft: int) -> np.ndarray:
     """Centre frequency of each non-negative DFT bin: ``k · sr / n_fft`` for ``k = 0 .. n_fft // 2``.
 
-    The spacing Δf = sr / n_fft is the frequency resolution of the transform.
+    The spacing Δf = sr / n_fft is the **bin spacing** of the transform, not its resolution: the
+    resolution is set by the window's main lobe (4 · sr / window length wide, null to null, for a
+    Hann window; two equal sinusoids separate once they are about half of that apart), so zero
+    padding (a larger ``n_fft`` for the same window) adds bins, not resolution.
 
     Parameters
     ----------
@@ -310,7 +313,8 @@ def stft(
     y : np.ndarray, shape (..., n_samples)
         A mono signal, or a batch of equally long signals along the leading axes.
     n_fft : int
-        DFT size (samples); the frequency resolution is ``sr / n_fft`` Hz.
+        DFT size (samples); the bins are ``sr / n_fft`` Hz apart (the resolution is set by the
+        window's length and shape, not by ``n_fft``).
     hop_length : int, optional
         Samples between frames; defaults to ``win_length // 4``.
     win_length : int, optional

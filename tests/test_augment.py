@@ -349,18 +349,6 @@ def test_devices_at_8khz_leave_out_stages_above_nyquist():
 # --------------------------------------------------------------------------- the previous home of the noises
 
 
-def test_previous_background_noise_is_synth_with_the_previous_seeding():
-    for i, kind in enumerate(augment.NOISE_KINDS):
-        previous = augment.background_noise(kind, 1.0, SR, seed=3)
-        now = synth.background_noise(kind, sr=SR, duration=1.0, rng=np.random.default_rng([3, i, 7919]))
-        np.testing.assert_array_equal(previous, now)
-    assert set(augment.NOISE_KINDS) < set(synth.NOISE_KINDS)
-    with pytest.raises(ValueError, match="kind must be one of"):
-        augment.background_noise("white", 1.0, SR)  # only the six scenes it made before
-    with pytest.raises(ValueError, match="seed"):
-        augment.background_noise("rain", 1.0, SR, seed=-1)
-
-
 # --------------------------------------------------------------------------- the chain
 
 
