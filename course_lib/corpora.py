@@ -311,7 +311,7 @@ def load_esc10(sr=None, duration=5.0):
     DataError
         If a file cannot be found, fetched or verified.
 
-    Notebook: (not yet used by a chapter)
+    Notebook: 00_introduction, 01_sound_physics, 02_dft_windowing
     """
     sr = _check_sr(sr)
     n = _check_duration(duration, sr or 44100)
@@ -334,7 +334,7 @@ def esc10_metadata() -> list[dict]:
         Keys ``path`` (mirror layout), ``label``, ``class_name``, ``fold``, ``freesound_id``,
         ``take``, ``licence`` and ``attribution`` (the source recording, its author and URL).
 
-    Notebook: (not yet used by a chapter)
+    Notebook: 00_introduction, 01_sound_physics, 02_dft_windowing
     """
     out = []
     for e in _esc10_entries():
@@ -537,7 +537,7 @@ def load_voice(sr=None):
     numpy.ndarray of float32
         Mono samples in [-1, 1].
 
-    Notebook: (not yet used by a chapter)
+    Notebook: 01_sound_physics, 02_dft_windowing
     """
     return audio.load(fetch.file("rir/clap/xmas.wav"), sr=_check_sr(sr))[0]
 
@@ -587,7 +587,7 @@ def librosa_data_dir(key: str = "trumpet", hq: bool = False) -> Path:
     pathlib.Path
         The folder (in the cache or the mirror) to use as ``LIBROSA_DATA_DIR``.
 
-    Notebook: (not yet used by a chapter)
+    Notebook: 00_introduction (via ``librosa_example``)
     """
     index = _librosa_index()
     known = sorted(k for k, v in index.items() if _librosa_entry(v["path"], hq) is not None)
@@ -638,7 +638,7 @@ def librosa_example(key, hq=False) -> str:
     str
         What ``librosa.ex`` returns: the file's path.
 
-    Notebook: (not yet used by a chapter)
+    Notebook: 00_introduction, 01_sound_physics, 02_dft_windowing
     """
     folder = librosa_data_dir(key, hq)
     os.environ["LIBROSA_DATA_DIR"] = str(folder)

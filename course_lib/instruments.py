@@ -470,7 +470,7 @@ def instrument_note(instrument, midi, velocity=100, duration=1.0, sr=16000, rele
     >>> y.shape, y.dtype  # doctest: +SKIP
     ((64000,), dtype('float32'))
 
-    Notebook: (not yet used by a chapter)
+    Notebook: 01_sound_physics, 02_dft_windowing
     """
     program = gm_program(instrument)
     midi = _checks.integer(midi, "midi", 0, 127, "MIDI note number")

@@ -997,7 +997,7 @@ def siren(*, sr, duration, kind="wail", f_low=650.0, f_high=1500.0, rate=None, m
     np.ndarray
         float32, shape ``(round(duration · sr),)``.
 
-    Notebook: 00_introduction (via `make_sound_scenes`), 03_mel_perception (via `make_sound_scenes`)
+    Notebook: 04_audioset_vggish (via `make_sound_scenes`), 03_mel_perception (via `make_sound_scenes`)
     """
     f_low = _checks.positive(f_low, "f_low", "Hz")
     f_high = _checks.positive(f_high, "f_high", "Hz")
@@ -1060,7 +1060,7 @@ def engine_hum(*, sr, duration, rpm=1800.0, cylinders=4, brightness=0.5, rpm_wob
     np.ndarray
         float32, shape ``(round(duration · sr),)``.
 
-    Notebook: 00_introduction (via `make_sound_scenes`), 03_mel_perception (via `make_sound_scenes`)
+    Notebook: 04_audioset_vggish (via `make_sound_scenes`), 03_mel_perception (via `make_sound_scenes`)
     """
     rpm = _checks.positive(rpm, "rpm", "rpm")
     cylinders = _checks.integer(cylinders, "cylinders", minimum=1)
@@ -1182,7 +1182,7 @@ def bird_chirp(*, sr, duration, f_low=2000.0, f_high=6000.0, chirp_rate=8.0, chi
     np.ndarray
         float32, shape ``(round(duration · sr),)``.
 
-    Notebook: 00_introduction (via `make_sound_scenes`), 03_mel_perception (via `make_sound_scenes`)
+    Notebook: 04_audioset_vggish (via `make_sound_scenes`), 03_mel_perception (via `make_sound_scenes`)
     """
     sr = _checks.sample_rate(sr)
     f_low = _checks.positive(f_low, "f_low", "Hz")
@@ -1247,7 +1247,7 @@ def bark(*, sr, duration, f0=450.0, n_barks=2, interval=0.3, onset=0.05, bark_du
     np.ndarray
         float32, shape ``(round(duration · sr),)``.
 
-    Notebook: 00_introduction (via `make_sound_scenes`), 03_mel_perception (via `make_sound_scenes`)
+    Notebook: 04_audioset_vggish (via `make_sound_scenes`), 03_mel_perception (via `make_sound_scenes`)
     """
     sr = _checks.sample_rate(sr)
     f0 = _checks.positive(f0, "f0", "Hz")
@@ -1316,7 +1316,7 @@ def clock_ticks(*, sr, duration, rate=1.0, f_ring=3000.0, onset=0.1, ring_time=0
     np.ndarray
         float32, shape ``(round(duration · sr),)``.
 
-    Notebook: 00_introduction (via `make_sound_scenes`), 03_mel_perception (via `make_sound_scenes`)
+    Notebook: 04_audioset_vggish (via `make_sound_scenes`), 03_mel_perception (via `make_sound_scenes`)
     """
     sr = _checks.sample_rate(sr)
     rate = _checks.positive(rate, "rate", "Hz")
@@ -1378,7 +1378,7 @@ def door_knock(*, sr, duration, n_knocks=3, interval=0.18, f_res=180.0, onset=0.
     np.ndarray
         float32, shape ``(round(duration · sr),)``.
 
-    Notebook: 00_introduction (via `make_sound_scenes`), 03_mel_perception (via `make_sound_scenes`)
+    Notebook: 04_audioset_vggish (via `make_sound_scenes`), 03_mel_perception (via `make_sound_scenes`)
     """
     sr = _checks.sample_rate(sr)
     n_knocks = _checks.integer(n_knocks, "n_knocks", minimum=1)

@@ -239,8 +239,8 @@ def aliasing_explorer(sr=8000, duration=1.0, max_freq=16000):
 def stft_explorer(y, sr, max_window_ms=200.0):
     """Sliders for window length (ms) and hop (% of the window) over a spectrogram of ``y``.
 
-    Short windows resolve events in time but blur frequency (Δf = sr / n_fft); long windows do
-    the opposite.
+    Short windows resolve events in time but blur frequency (the main lobe of the window is wide);
+    long windows do the opposite.
 
     Parameters
     ----------
