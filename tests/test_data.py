@@ -53,7 +53,6 @@ def test_spoken_files_regenerate_with_the_same_espeak():
 def test_formats_are_what_the_chapters_expect():
     guitar = sf.info(assets.path("guitar_melody_22050.wav"))
     assert (guitar.samplerate, guitar.frames, guitar.subtype) == (22050, 110250, "PCM_16")
-    assert sf.info(assets.path("organ_electronic_059_24bit.wav")).subtype == "PCM_24"
     for name in ("speech_en.wav", "speech_es.wav", "quiz_siren.wav"):
         assert sf.info(assets.path(name)).samplerate == 16000
 
