@@ -18,19 +18,9 @@ from __future__ import annotations
 
 import argparse
 import os
-import time
 
+from benchmarks.timing import best_time
 from course_lib import crepe, pitch_eval, synth
-
-
-def best_time(fn, repeats):
-    fn()  # warm-up: building, loading, compiling
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
 
 
 def main(argv=None):

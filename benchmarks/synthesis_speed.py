@@ -15,19 +15,9 @@ wall-clock limits on a shared machine are noise).
 from __future__ import annotations
 
 import argparse
-import time
 
+from benchmarks.timing import best_time
 from course_lib import datasets, synth
-
-
-def best_time(fn, repeats: int) -> float:
-    fn()  # warm-up: imports, caches
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
 
 
 def main(argv=None) -> int:
