@@ -9,16 +9,20 @@ against it.
 1. ``audio`` (load, save, resample, mono, normalize, play), ``synth`` (deterministic synthesis),
    ``fetch`` (verified local copies of the real recordings: cache, mirror, download),
    ``compute`` (the device TensorFlow trains on), ``tfrecord`` (TFRecord files and the protobuf
-   wire format, byte-exact without TensorFlow)
+   wire format, byte-exact without TensorFlow), ``stats`` (mean and confidence interval, confusion
+   matrix)
 2. ``spectral`` (DFT, windows, STFT, dB), ``mel`` (mel scales, filterbanks), ``pitch`` (Hz, MIDI, cents)
 3. ``corpora`` (real recordings: ESC-10, FSDD, backgrounds, measured responses, librosa's
    examples), ``instruments`` (notes from a SoundFont's recorded samples), ``datasets`` (the
    synthetic sound-scenes data set), ``augment`` (pitch, rooms, noise, devices), ``audioset``
    (ontology, CSV, TFRecord embeddings), ``assets`` (the files in ``data/``), ``pitch_eval``
    (pitch-tracker evaluation sets in noise: it uses ``augment``), ``melodies`` (the synthetic
-   melodies WaveNet trains on)
+   melodies WaveNet trains on), ``soundscapes`` (strongly labelled scenes of real events over real
+   backgrounds), ``localization`` (microphone arrays in simulated rooms, GCC-PHAT, direction of arrival)
 4. ``vggish`` (front end, network, postprocessor), ``rawconv`` (Conv1D maths, raw-waveform models),
-   ``crepe`` (pitch as classification), ``wavenet`` (autoregressive generation)
+   ``crepe`` (pitch as classification), ``wavenet`` (autoregressive generation), ``training``
+   (small classifiers trained over folds and seeds, cached results), ``seld`` (event detection and
+   localization networks, post-processing, metrics)
 5. ``plot``, ``widgets`` (for notebooks), ``book`` (executes notebooks; builds book, slides, student
    edition), ``crepe_cli`` and ``wavenet_cli`` (the command lines)
 
@@ -33,10 +37,10 @@ __version__ = "0.1.0"
 #: Layer of every module (0 lowest). A module may import modules of its own layer or lower.
 LAYERS: dict[str, int] = {
     "_checks": 0, "errors": 0,
-    "audio": 1, "synth": 1, "fetch": 1, "compute": 1, "tfrecord": 1,
+    "audio": 1, "synth": 1, "fetch": 1, "compute": 1, "tfrecord": 1, "stats": 1,
     "spectral": 2, "mel": 2, "pitch": 2,
     "corpora": 3, "instruments": 3, "datasets": 3, "augment": 3, "audioset": 3, "assets": 3, "pitch_eval": 3,
-    "melodies": 3,
-    "vggish": 4, "rawconv": 4, "crepe": 4, "wavenet": 4,
+    "melodies": 3, "soundscapes": 3, "localization": 3,
+    "vggish": 4, "rawconv": 4, "crepe": 4, "wavenet": 4, "training": 4, "seld": 4,
     "plot": 5, "widgets": 5, "book": 5, "crepe_cli": 5, "wavenet_cli": 5,
 }
