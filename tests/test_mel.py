@@ -130,3 +130,104 @@ def test_log_melspectrogram_of_a_batch_is_that_of_each_clip():
         mel.log_melspectrogram(clips, 16000, power=1.0)
     with pytest.raises(ValueError, match="top_db"):
         mel.log_melspectrogram(clips, 16000, top_db=-3)
+
+
+@pytest.mark.parametrize("sr,n_fft,n_mels,fmax", [(22050, 512, 128, 4000.0), (22050, 2048, 64, 4000.0),
+                                                   (16000, 512, 128, 8000.0), (16000, 256, 96, 8000.0)])
+def test_filter_bin_counts_agree_with_librosa_and_its_empty_filter_warning(sr, n_fft, n_mels, fmax):
+    import warnings
+
+    counts = mel.filter_bin_counts(sr, n_fft, n_mels=n_mels, fmax=fmax)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ref = librosa.filters.mel(sr=sr, n_fft=n_fft, n_mels=n_mels, fmax=fmax, norm=None)
+    np.testing.assert_array_equal(counts, (ref > 0).sum(axis=1))
+    warned = any("Empty filters" in str(w.message) for w in caught)
+    lower_edges = mel.mel_frequencies(n_mels + 2, fmax=fmax)[:-2]
+    assert warned == bool(np.any((counts == 0) & (lower_edges > 0)))  # librosa skips a filter starting at 0 Hz
+
+
+def test_filter_bin_counts_grow_with_n_fft_and_shrink_with_n_mels():
+    thin = {(n_fft, n): int(np.sum(mel.filter_bin_counts(22050, n_fft, n, fmax=4000) <= 1))
+            for n_fft in (512, 2048) for n in (32, 64, 128)}
+    assert thin[(2048, 128)] == 0 and thin[(512, 32)] == 0
+    assert 0 < thin[(512, 64)] < thin[(512, 128)]
+    # a filter f[i]..f[i+2] narrower than one bin spacing cannot hold two bins
+    edges = mel.mel_frequencies(130, fmax=4000)
+    assert np.all(mel.filter_bin_counts(22050, 512, 128, fmax=4000)[(edges[2:] - edges[:-2]) < 22050 / 512] <= 1)
+
+
+def test_erb_and_bark_landmarks():
+    # Glasberg & Moore (1990): ERB(1 kHz) = 132.6 Hz, ERB-rate(1 kHz) = 15.6 Cams
+    assert mel.erb_bandwidth(1000.0) == pytest.approx(132.639)
+    assert mel.hz_to_erb_rate(1000.0) == pytest.approx(15.62, abs=0.01)
+    # Zwicker & Terhardt: 8.5 Bark at 1 kHz, 24 Bark at 15.5 kHz, critical band ~100 Hz low down
+    assert mel.hz_to_bark(1000.0) == pytest.approx(8.51, abs=0.01)
+    assert mel.hz_to_bark(15500.0) == pytest.approx(24.0, abs=0.05)
+    assert mel.critical_bandwidth(100.0) == pytest.approx(100.7, abs=0.1)
+    f = np.geomspace(20, 16000, 50)
+    for scale in (mel.hz_to_erb_rate, mel.hz_to_bark, mel.erb_bandwidth, mel.critical_bandwidth):
+        assert np.all(np.diff(scale(f)) > 0)
+        with pytest.raises(ValueError, match="non-negative"):
+            scale(-1.0)
+    # the ERB-rate is the integral of 1/ERB: its slope is 1/ERB(f) (to 0.5 %: 21.4 is 21.33 rounded)
+    h = 1e-3
+    np.testing.assert_allclose((mel.hz_to_erb_rate(f + h) - mel.hz_to_erb_rate(f - h)) / (2 * h),
+                               1 / mel.erb_bandwidth(f), rtol=5e-3)
+
+
+def test_iso226_contours():
+    freqs = mel.ISO226_FREQUENCIES
+    at_1k = int(np.flatnonzero(freqs == 1000)[0])
+    for phon in (20, 40, 60, 80, 90):
+        contour = mel.equal_loudness_contour(phon)
+        assert contour.shape == (29,)
+        assert contour[at_1k] == pytest.approx(phon, abs=0.1)  # a phon is a dB SPL at 1 kHz
+        assert contour[0] > contour[at_1k] + 25  # 20 Hz needs far more pressure
+        assert contour[np.flatnonzero(freqs == 4000)[0]] < contour[at_1k]  # most sensitive near 3-4 kHz
+    # published values of ISO 226:2003 (40 phon: 99.85 dB at 20 Hz; 20 phon: 48.4 dB at 100 Hz)
+    assert mel.equal_loudness_contour(40)[0] == pytest.approx(99.85, abs=0.1)
+    assert mel.equal_loudness_contour(20)[7] == pytest.approx(48.4, abs=0.1)
+    # louder contours are flatter: the 20 Hz to 1 kHz difference shrinks with level
+    assert np.all(np.diff([mel.equal_loudness_contour(p)[0] - p for p in (20, 40, 60, 80)]) < 0)
+    with pytest.raises(ValueError, match="phon"):
+        mel.equal_loudness_contour(120)
+    with pytest.raises(TypeError, match="phon"):
+        mel.equal_loudness_contour("loud")
+
+
+# --- course_lib.mel_experiment (chapter 03's "how many mel filters?"; the training itself runs in the notebook) ---
+
+def test_experiment_features_follow_the_settings():
+    from course_lib import mel_experiment
+
+    clips = np.random.default_rng(0).standard_normal((3, 22050)).astype(np.float32) * 0.1
+    x = mel_experiment.features(clips, 8)
+    s = mel_experiment.SETTINGS
+    assert x.shape == (3, 1 + 22050 // s["hop_length"], 8, 1) and x.dtype == np.float32
+    ref = librosa.feature.melspectrogram(y=clips[1], sr=s["sr"], n_fft=s["n_fft"], hop_length=s["hop_length"], n_mels=8,
+                                         fmax=s["fmax"])
+    np.testing.assert_allclose(x[1, :, :, 0], 10 * np.log10(ref.T + 1e-10), atol=1e-3)
+    assert np.all(mel.filter_bin_counts(s["sr"], s["n_fft"], max(mel_experiment.N_MELS), fmax=s["fmax"]) >= 2)
+    with pytest.raises(TypeError, match="n_mels"):
+        mel_experiment.features(clips, 8.5)
+
+
+def test_baselines_score_each_fold():
+    from course_lib import mel_experiment
+
+    rng = np.random.default_rng(0)
+    labels = np.repeat([0, 1, 2], 10)
+    folds = np.tile([1, 2, 3, 4, 5], 6)
+    runs = mel_experiment.majority_baseline(labels, folds)
+    assert [r["fold"] for r in runs] == [1, 2, 3, 4, 5]
+    for r in runs:  # the majority of the training folds is one class: accuracy = its share of the test fold
+        assert len(set(r["y_pred"])) == 1
+        assert r["accuracy"] == pytest.approx(np.mean(np.array(r["y_true"]) == r["y_pred"][0]))
+    # three classes of noise with different colours: MFCC statistics separate them
+    t = np.arange(11025) / 22050
+    clips = [rng.standard_normal(11025) * 0.05 + 0.3 * np.sin(2 * np.pi * (300 + 1500 * c) * t) for c in labels]
+    scored = mel_experiment.mfcc_baseline(clips, labels, folds)
+    assert [r["model"] for r in scored] == ["mfcc_logreg"] * 5 and all(r["accuracy"] == 1.0 for r in scored)
+    with pytest.raises(ValueError, match=r"shape \(clips, frames, bands, 1\)"):
+        mel_experiment.run_setting(np.zeros((4, 10, 8)), labels[:4], folds[:4])
