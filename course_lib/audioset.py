@@ -25,7 +25,9 @@ truncated, corrupted or malformed file raises :class:`AudioSetFormatError` (from
 ``04_audioset_vggish`` teaches these formats; :mod:`course_lib.vggish` uses :func:`quantize` and
 :data:`EMBEDDING_SIZE`. The full published files can be fetched with :func:`course_lib.fetch.file`
 (for example ``fetch.file("audioset/ontology.json")``); the course ships small samples in these
-formats (``data/audioset_*``, made by :mod:`course_lib.assets`).
+formats (``data/audioset_*``, made by :mod:`course_lib.assets`). :func:`reference_segments` gives
+the first rows of the real segment lists (from the mirror's excerpts or the full file), and
+:func:`mix_clips` makes real multi-label material: mixtures of ESC-10 clips with known labels.
 """
 
 from __future__ import annotations
@@ -41,10 +43,13 @@ from typing import Iterable, Iterator
 
 import numpy as np
 
-from . import _checks, tfrecord
+from . import _checks, fetch, tfrecord
 from .errors import AudioSetFormatError
 
 __all__ = [
+    "REFERENCE_SEGMENTS",
+    "reference_segments",
+    "mix_clips",
     "N_CLASSES",
     "N_ONTOLOGY_ENTRIES",
     "N_CLIPS",
@@ -997,3 +1002,112 @@ def multi_hot(labels, n_classes: int = N_CLASSES) -> np.ndarray:
     for v in labels:
         out[_checks.integer(v, "labels", minimum=0, maximum=n_classes - 1, what="class indices")] = 1.0
     return out
+
+
+#: The segment lists :func:`reference_segments` knows, and their excerpt in the course's mirror.
+REFERENCE_SEGMENTS = {"balanced_train": "balanced_train_segments", "eval": "eval_segments"}
+
+
+def reference_segments(split: str, n_rows: int = 50) -> Segments:
+    """The header and the first ``n_rows`` rows of one of AudioSet's real segment lists.
+
+    Reads the mirror's excerpt ``audioset/<list>_head50.csv`` (its three header lines and first 50
+    rows, byte for byte) when :func:`course_lib.fetch.mirror_dir` has it, else the full published
+    list through :func:`course_lib.fetch.file` (a download, once); both give the same rows.
+
+    Parameters
+    ----------
+    split : {"balanced_train", "eval"}
+        Which list.
+    n_rows : int
+        Rows to keep, 1 to 50.
+
+    Returns
+    -------
+    Segments
+        The real header (whose second line counts the whole list) and ``n_rows`` rows.
+
+    Raises
+    ------
+    ValueError
+        An unknown ``split`` or ``n_rows`` outside 1..50.
+    course_lib.errors.DataError
+        Neither the excerpt nor the full list can be found or fetched.
+
+    Notebook: 04_audioset_vggish
+    """
+    split = _checks.choice(split, "split", tuple(REFERENCE_SEGMENTS))
+    n_rows = _checks.integer(n_rows, "n_rows", minimum=1, maximum=50, what="rows")
+    name = REFERENCE_SEGMENTS[split]
+    mirror = fetch.mirror_dir()
+    excerpt = mirror / "audioset" / f"{name}_head50.csv" if mirror is not None else None
+    path = excerpt if excerpt is not None and excerpt.is_file() else fetch.file(f"audioset/{name}.csv")
+    full = read_segments(path)
+    return Segments(header=list(full.header), rows=list(full.rows[:n_rows]))
+
+
+def mix_clips(clips, labels, folds, n_per_fold: int, max_sources: int = 3, n_classes: int | None = None, rng=0):
+    """Multi-label material from single-label clips: sums of 1 to ``max_sources`` clips of one fold.
+
+    Each mixture draws its number of sources uniformly from 1..``max_sources``, then that many clips
+    of *different* classes from one fold, and adds them sample by sample (each at its recorded
+    level). Its target is the :func:`multi_hot` vector of its sources' classes, so, as in
+    AudioSet, a clip has one or several labels and says nothing about when each sound occurs.
+    Mixtures never mix folds, so train and test mixtures built from disjoint folds share no clip.
+
+    Parameters
+    ----------
+    clips : ndarray, shape (n_clips, samples)
+        Equal-length mono clips.
+    labels : 1-D array_like of int
+        Class of each clip.
+    folds : 1-D array_like of int
+        Fold of each clip.
+    n_per_fold : int
+        Mixtures made from each fold.
+    max_sources : int
+        Most clips in one mixture (at least 1).
+    n_classes : int, optional
+        Length of the targets (default: ``max(labels) + 1``).
+    rng : int, numpy.random.Generator or None
+        Source of the draws.
+
+    Returns
+    -------
+    (x, targets, mixture_folds, sources) : (ndarray, ndarray, ndarray, list of tuple)
+        ``x`` float32 (n, samples); ``targets`` float32 (n, n_classes); the fold of each mixture;
+        the clip indices summed in each.
+
+    Raises
+    ------
+    ValueError
+        Lengths that differ, ``max_sources`` above the number of classes in a fold, or bad counts.
+
+    Notebook: 04_audioset_vggish
+    """
+    x = np.asarray(clips)
+    labels = np.asarray(labels)
+    folds = np.asarray(folds)
+    if x.ndim != 2 or not (len(x) == len(labels) == len(folds)):
+        raise ValueError(f"clips (n, samples), labels and folds must describe the same clips, got shapes "
+                         f"{x.shape}, {labels.shape}, {folds.shape}")
+    n_per_fold = _checks.positive_int(n_per_fold, "n_per_fold", what="mixtures")
+    max_sources = _checks.positive_int(max_sources, "max_sources", what="clips")
+    n_classes = int(labels.max()) + 1 if n_classes is None else _checks.positive_int(n_classes, "n_classes", what="classes")
+    gen = _checks.rng(rng)
+    out, targets, out_folds, sources = [], [], [], []
+    for fold in sorted(set(folds.tolist())):
+        idx = np.flatnonzero(folds == fold)
+        by_class = {c: idx[labels[idx] == c] for c in sorted(set(labels[idx].tolist()))}
+        if max_sources > len(by_class):
+            raise ValueError(f"max_sources must be at most the {len(by_class)} classes of fold {fold}, got {max_sources}")
+        for _ in range(n_per_fold):
+            n_src = int(gen.integers(1, max_sources + 1))
+            classes = gen.choice(sorted(by_class), size=n_src, replace=False)
+            chosen = tuple(sorted(int(gen.choice(by_class[c])) for c in classes))
+            out.append(x[list(chosen)].sum(axis=0))
+            targets.append(multi_hot(labels[list(chosen)].tolist(), n_classes))
+            out_folds.append(fold)
+            sources.append(chosen)
+    return (np.asarray(out, dtype=np.float32), np.asarray(targets, dtype=np.float32), np.asarray(out_folds),
+            sources)

@@ -390,3 +390,38 @@ def test_unhashed_files_are_registered_as_such():
     # The course could not hash these (no network when it was made): fetch.file warns on download.
     assert fetch.entry("audioset/features.tar.gz").sha256 == ""
     assert fetch.entry("vggish/vggish_model.ckpt").sha256 == ""
+
+
+# --- chapter 04: the real segment lists' first rows, and multi-label mixtures ---
+@needs_reference
+def test_reference_segments_read_the_real_first_rows(monkeypatch):
+    monkeypatch.setenv("COURSE_DATA_MIRROR", str(REFERENCE.parent))
+    segs = audioset.reference_segments("balanced_train")
+    assert len(segs) == 50 and "num_segs=22160" in segs.header[1]
+    assert segs.rows == audioset.read_segments(REFERENCE / "balanced_train_segments_head50.csv").rows
+    assert len(audioset.reference_segments("eval", n_rows=3)) == 3
+    with pytest.raises(ValueError, match="split"):
+        audioset.reference_segments("unbalanced")
+    with pytest.raises(ValueError, match="n_rows"):
+        audioset.reference_segments("eval", n_rows=51)
+
+
+def test_mix_clips_sums_clips_of_one_fold_with_multi_hot_targets():
+    rng = np.random.default_rng(0)
+    clips = rng.normal(0, 0.1, (24, 100)).astype(np.float32)
+    labels = np.tile(np.arange(4), 6)
+    folds = np.repeat([1, 2, 3], 8)
+    x, t, f, sources = audioset.mix_clips(clips, labels, folds, n_per_fold=10, max_sources=3, rng=1)
+    assert x.shape == (30, 100) and t.shape == (30, 4) and list(np.bincount(f)[1:]) == [10, 10, 10]
+    for xi, ti, fi, s in zip(x, t, f, sources):
+        assert 1 <= len(s) <= 3 and {int(folds[i]) for i in s} == {int(fi)}
+        assert np.allclose(xi, clips[list(s)].sum(axis=0), atol=1e-6)
+        assert ti.sum() == len(s) and np.flatnonzero(ti).tolist() == sorted(labels[list(s)].tolist())
+    again = audioset.mix_clips(clips, labels, folds, n_per_fold=10, max_sources=3, rng=1)
+    assert np.array_equal(again[0], x) and again[3] == sources
+    with pytest.raises(ValueError, match="max_sources must be at most the 4 classes"):
+        audioset.mix_clips(clips, labels, folds, n_per_fold=2, max_sources=5)
+    with pytest.raises(ValueError, match="same clips"):
+        audioset.mix_clips(clips, labels[:3], folds, n_per_fold=2)
+    with pytest.raises(ValueError, match="n_per_fold"):
+        audioset.mix_clips(clips, labels, folds, n_per_fold=0)

@@ -349,3 +349,112 @@ def test_small_vggish_size_embedding_and_learning():
     assert history[-1] < 0.8 * history[0], history
     out = emb.predict(x[:3], verbose=0)
     assert out.shape == (3, 32) and np.all(out >= 0)
+
+
+# --- the chapter's ESC-10 experiments (clip examples, clip probabilities, folds, source model, CLI) ---
+def test_clip_examples_stack_equal_clips_and_refuse_ragged_ones():
+    rng = np.random.default_rng(0)
+    clips = rng.uniform(-0.5, 0.5, (3, 2 * SR)).astype(np.float32)
+    x = vggish.clip_examples(clips, SR)
+    assert x.shape == (3, 2, 96, 64) and x.dtype == np.float32
+    assert np.array_equal(x[1], vggish.waveform_to_examples(clips[1], SR))
+    with pytest.raises(ValueError, match="same, non-zero number of examples"):
+        vggish.clip_examples([clips[0], clips[1][:SR]], SR)
+    with pytest.raises(ValueError, match="at least one clip"):
+        vggish.clip_examples([], SR)
+
+
+class _Constant:
+    """A stand-in model: per-example probabilities given by the example's first value."""
+
+    def predict(self, x, batch_size=None, verbose=0):
+        first = x[:, 0, 0, 0]
+        return np.stack([first, 1 - first], axis=1)
+
+
+def test_clip_probabilities_average_the_examples_of_each_clip():
+    ex = np.zeros((2, 3, 96, 64), np.float32)
+    ex[0, :, 0, 0] = [0.2, 0.4, 0.9]
+    ex[1, :, 0, 0] = [1.0, 1.0, 0.7]
+    p = vggish.clip_probabilities(_Constant(), ex)
+    assert np.allclose(p, [[0.5, 0.5], [0.9, 0.1]])
+    with pytest.raises(ValueError, match="examples must be"):
+        vggish.clip_probabilities(_Constant(), ex[0])
+
+
+def test_small_vggish_input_pool_halves_the_grid_and_is_checked():
+    model = vggish.small_vggish(3, input_pool=2)
+    assert tuple(model.get_layer("input_pool").output.shape) == (None, 48, 32, 1)
+    assert model.count_params() == vggish.small_vggish(3).count_params()
+    with pytest.raises(ValueError, match="input_pool"):
+        vggish.small_vggish(3, input_pool=0)
+
+
+@pytest.mark.slow
+def test_esc10_fold_and_source_model_train_save_and_reload(tmp_path):
+    # two separable synthetic classes (a low and a high tone): the fold machinery, not ESC-10
+    t = np.arange(SR * 2) / SR
+    rng = np.random.default_rng(0)
+    clips = [np.sin(2 * np.pi * (300 if c == 0 else 3000) * t) * 0.3 + rng.normal(0, 0.01, t.size) for c in (0, 1) * 6]
+    labels = np.array([0, 1] * 6)
+    folds = np.repeat([1, 2, 3], 4)
+    x = vggish.clip_examples(clips, SR)
+    settings = dict(filters=[4, 4, 8, 8], embedding_size=8, epochs=8, batch_size=8, learning_rate=0.01)
+    record, model = vggish.esc10_fold(x, labels, folds, test_fold=2, seed=0, settings=settings)
+    assert record["fold"] == 2 and record["y_true"] == [0, 1, 0, 1] and len(record["history"]["loss"]) == 8
+    assert record["history"]["loss"][-1] < 0.7 * record["history"]["loss"][0], record["history"]["loss"]
+    p = np.array(record["probabilities"])
+    assert p.shape == (4, 2) and np.allclose(p.sum(axis=1), 1, atol=1e-3)
+    assert record["y_pred"] == p.argmax(axis=1).tolist() and record["accuracy"] == np.mean(p.argmax(axis=1) == [0, 1, 0, 1])
+    again, _ = vggish.esc10_fold(x, labels, folds, test_fold=2, seed=0, settings=settings)
+    assert again["probabilities"] == record["probabilities"], "the same seed gives the same model"
+    source, info = vggish.train_source_model(x, labels, ["low", "high"], source_classes=["low", "high"],
+                                             settings=settings)
+    source.save_weights(tmp_path / vggish.SOURCE_WEIGHTS)
+    reloaded = vggish.load_source_model(tmp_path, dict(info, settings={**vggish.ESC10_SETTINGS, **settings}))
+    e1 = vggish.clip_embeddings(source, x, info["mean"], info["std"])
+    e2 = vggish.clip_embeddings(reloaded, x, info["mean"], info["std"])
+    assert e1.shape == (12, 8) and np.allclose(e1, e2)
+    with pytest.raises(ValueError, match="source_classes.*unknown"):
+        vggish.train_source_model(x, labels, ["low", "high"], source_classes=["mid"])
+    with pytest.raises(FileNotFoundError, match="python -m course_lib.vggish remake"):
+        vggish.load_source_model(tmp_path / "nowhere", info)
+
+
+def test_remake_command_line_refuses_unknown_commands(capsys):
+    with pytest.raises(SystemExit):
+        vggish.main(["train-everything"])
+    assert "invalid choice" in capsys.readouterr().err
+
+
+def test_cached_results_hold_five_folds_with_the_current_settings():
+    from pathlib import Path
+
+    from course_lib import training
+
+    path = Path(__file__).resolve().parents[1] / "data" / vggish.ESC10_RESULTS
+    config, runs = training.load_results(path)
+    assert config["settings"] == vggish.ESC10_SETTINGS, "stale cache: python -m course_lib.vggish remake"
+    assert [r["fold"] for r in runs] == [1, 2, 3, 4, 5]
+    assert config["source"]["source_classes"] == list(vggish.SOURCE_CLASSES)
+    assert all(0.5 < r["accuracy"] < 0.99 for r in runs)
+    assert (path.parent / vggish.SOURCE_WEIGHTS).is_file()
+
+
+def test_few_shot_runs_are_nested_paired_and_checked():
+    from course_lib import training
+
+    rng = np.random.default_rng(0)
+    labels = np.repeat([0, 1, 2], 20)
+    folds = np.tile(np.repeat([1, 2], 10), 3)
+    good = np.eye(3)[labels] * 3 + rng.normal(0, 1, (60, 3))
+    noise = rng.normal(0, 1, (60, 3))
+    a = training.few_shot_runs(good, labels, folds, ks=(1, 4), seeds=(0, 1))
+    b = training.few_shot_runs(noise, labels, folds, ks=(1, 4), seeds=(0, 1))
+    assert len(a) == 2 * 2 * 2 and [(r["fold"], r["seed"], r["k"]) for r in a] == [(r["fold"], r["seed"], r["k"]) for r in b]
+    assert np.mean([r["accuracy"] for r in a if r["k"] == 4]) > np.mean([r["accuracy"] for r in b if r["k"] == 4]) + 0.3
+    assert a == training.few_shot_runs(good, labels, folds, ks=(1, 4), seeds=(0, 1)), "seeded"
+    with pytest.raises(ValueError, match="ks must be at most 10"):
+        training.few_shot_runs(good, labels, folds, ks=(11,))
+    with pytest.raises(ValueError, match="same clips"):
+        training.few_shot_runs(good[:5], labels, folds)
