@@ -1,21 +1,24 @@
-"""Data augmentation for sound: pitch shift, time stretch, reverb, background noise, capture devices.
+"""Data augmentation for sound: pitch shift, time stretch, reverb, background noise, devices, SpecAugment, mixup.
 
-A model trained on clean recordings fails on sounds captured in another room, over traffic or
-through a phone. The talk's "Técnicas para aumentar datos" slide lists five remedies, all here as
-plain functions on float32 NumPy arrays: **pitch shift** (:func:`pitch_shift`, with
-:func:`time_stretch`, a phase vocoder on :func:`course_lib.spectral.stft` and
-:func:`course_lib.spectral.istft`), **reverberation** by convolution with room impulse
-responses (:func:`reverb`, :func:`room_impulse_response` with pyroomacoustics' image-source
-shoebox rooms, :func:`measure_rt60`, :func:`direct_to_reverberant_ratio`), **background noise**
-at a chosen SNR (:func:`mix_at_snr`, :func:`add_noise`; the noises themselves, rain, traffic,
-crowd babble, mains hum with a fan, wind, a café, come from
-:func:`course_lib.synth.background_noise` or from real recordings), **capture devices**
-(:data:`DEVICES`, :func:`device_response`, :func:`device_frequency_response`,
-:func:`device_impulse_response`: a phone, a laptop, a lavalier, a headset and a two-way radio as
-documented filters) and the **microphone position** (the ``mic`` argument of
-:func:`room_impulse_response`). :func:`random_augment` chains them. Chapter ``05_augmentation``
-teaches and uses the module; :mod:`course_lib.datasets` and :mod:`course_lib.pitch_eval` mix
-their noises with :func:`mix_at_snr` and :func:`add_noise`. Nothing here imports TensorFlow.
+A model trained on clean recordings fails on sounds captured in another room, over a café or
+through a small loudspeaker. The talk's "Técnicas para aumentar datos" slide lists five remedies,
+all here as plain functions on float32 NumPy arrays: **pitch shift** (:func:`pitch_shift`, with
+:func:`time_stretch`, a phase vocoder with identity phase locking on
+:func:`course_lib.spectral.stft` and :func:`course_lib.spectral.istft`), **reverberation** by
+convolution with room impulse responses (:func:`reverb`; measured rooms come from
+:func:`course_lib.corpora.load_room_ir`, simulated shoebox rooms from
+:func:`room_impulse_response` with pyroomacoustics; :func:`measure_rt60`,
+:func:`direct_to_reverberant_ratio`), **background noise** at a chosen SNR (:func:`mix_at_snr`,
+:func:`add_noise`; real backgrounds come from :func:`course_lib.corpora.load_background`),
+**capture devices** (measured loudspeaker responses from :func:`course_lib.corpora.load_device_ir`,
+convolved by :func:`reverb`; and :data:`DEVICES`, five documented filters: :func:`device_response`,
+:func:`device_frequency_response`, :func:`device_impulse_response`) and the **microphone
+position** (the ``mic`` argument of :func:`room_impulse_response`). :func:`random_augment` chains
+them. Two augmentations of the features, staples of DCASE systems since 2019:
+:func:`spec_augment` (time and frequency masks) and :func:`mixup` (convex combinations of
+examples and labels). Chapter ``05_augmentation`` teaches and uses the module;
+:mod:`course_lib.datasets` and :mod:`course_lib.pitch_eval` mix their noises with
+:func:`mix_at_snr` and :func:`add_noise`. Nothing here imports TensorFlow.
 
 Layer 3: imports :mod:`course_lib._checks`, :mod:`course_lib.synth` and :mod:`course_lib.spectral`.
 """
@@ -48,6 +51,8 @@ __all__ = [
     "device_frequency_response",
     "device_impulse_response",
     "random_augment",
+    "spec_augment",
+    "mixup",
 ]
 
 #: Speed of sound used for room acoustics, m/s (pyroomacoustics' default).
@@ -377,7 +382,7 @@ def pra_delay_offset() -> int:
     ``frac_delay_length`` (81) taps centred on the arrival time, so the whole response is
     shifted by half the filter, 40 samples at any sampling rate.
 
-    Notebook: 05_augmentation
+    Notebook: (not yet used by a chapter: room_impulse_response applies it)
     """
     import pyroomacoustics as pra
 
@@ -575,7 +580,7 @@ class Device:
     gain_db, q)`` (RBJ peaking equalizer: ``gain_db`` at ``f_hz``, bandwidth ``f_hz / q``).
     Stages above 0.45 · sr are left out at low sampling rates.
 
-    Notebook: 05_augmentation (via `DEVICES`)
+    Notebook: (not yet used by a chapter: chapter 05 colours sound with measured device responses instead)
     """
 
     name: str
@@ -632,7 +637,7 @@ def device_filter(device, sr):
     np.ndarray, shape (n_sections, 6)
         The cascade (one pass-through section if every stage is left out).
 
-    Notebook: 05_augmentation (via `device_response`)
+    Notebook: (not yet used by a chapter: chapter 05 colours sound with measured device responses instead)
     """
     dev = _device(device)
     sr = _checks.sample_rate(sr)
@@ -673,7 +678,7 @@ def device_response(y, sr, device):
     np.ndarray
         float32, shape ``(n_samples,)``.
 
-    Notebook: 05_augmentation
+    Notebook: (not yet used by a chapter: chapter 05 colours sound with measured device responses instead)
     """
     y = _mono(y)
     return scipy.signal.sosfilt(device_filter(device, sr), y).astype(np.float32)
@@ -701,7 +706,7 @@ def device_frequency_response(device, sr, n_fft=2048):
     gain_db : np.ndarray, shape (1 + n_fft // 2,)
         dB (floored at -240 dB).
 
-    Notebook: 05_augmentation
+    Notebook: (not yet used by a chapter: chapter 05 colours sound with measured device responses instead)
     """
     sr = _checks.sample_rate(sr)
     n_fft = _checks.integer(n_fft, "n_fft", minimum=2, what="samples")
@@ -730,7 +735,7 @@ def device_impulse_response(device, sr, duration=0.1):
     np.ndarray
         float32, shape ``(round(duration · sr),)``.
 
-    Notebook: 05_augmentation
+    Notebook: (not yet used by a chapter: chapter 05 colours sound with measured device responses instead)
     """
     sr = _checks.sample_rate(sr)
     n = synth.n_samples_for(sr=sr, duration=duration)
@@ -769,8 +774,10 @@ def random_augment(y, sr, rng=None, *, n_steps=(-2.0, 2.0), irs=(), noises=(), s
         Background noises to choose from.
     snr_db : (float, float)
         Range of SNRs in dB.
-    devices : sequence of str
-        Keys of :data:`DEVICES` to choose from.
+    devices : sequence of str or arrays
+        Capture devices to choose from: keys of :data:`DEVICES` (documented filters) or measured
+        impulse responses (e.g. :func:`course_lib.corpora.load_device_ir`), convolved by
+        :func:`reverb` at the clip's RMS level.
     p : float, default 0.8
         Probability of each step.
 
@@ -788,7 +795,8 @@ def random_augment(y, sr, rng=None, *, n_steps=(-2.0, 2.0), irs=(), noises=(), s
     lo_snr, hi_snr = _checks.interval(snr_db, "snr_db", "dB")
     p = _checks.number(p, "p", minimum=0.0, maximum=1.0)
     for d in devices:
-        _device(d)
+        if isinstance(d, (str, Device)):
+            _device(d)
     out = y
     if hi_st > lo_st and gen.random() < p:
         out = pitch_shift(out, sr, float(gen.uniform(lo_st, hi_st))).astype(np.float64)
@@ -797,5 +805,125 @@ def random_augment(y, sr, rng=None, *, n_steps=(-2.0, 2.0), irs=(), noises=(), s
     if len(noises) and gen.random() < p and np.any(out):
         out = add_noise(out, noises[int(gen.integers(len(noises)))], float(gen.uniform(lo_snr, hi_snr)), rng=gen).astype(np.float64)
     if len(devices) and gen.random() < p:
-        out = device_response(out, sr, devices[int(gen.integers(len(devices)))]).astype(np.float64)
+        device = devices[int(gen.integers(len(devices)))]
+        if isinstance(device, (str, Device)):
+            out = device_response(out, sr, device).astype(np.float64)
+        elif np.any(out):
+            out = reverb(out, device).astype(np.float64)
     return _limit_peak(np.asarray(out, dtype=np.float64)).astype(np.float32)
+
+
+# ---------------------------------------------------------------------------------------
+# augmenting the features: SpecAugment and mixup
+# ---------------------------------------------------------------------------------------
+def spec_augment(log_mel, rng=None, n_freq_masks=2, max_freq_width=8, n_time_masks=2, max_time_width=10, value=None):
+    """SpecAugment's frequency and time masking of one log-mel spectrogram (Park et al. 2019).
+
+    ``n_freq_masks`` times, a band of ``f`` consecutive mel bands, ``f`` uniform in
+    ``[0, max_freq_width]``, starting at a uniform band, is set to ``value``; then
+    ``n_time_masks`` times the same with ``t`` consecutive frames, ``t`` uniform in
+    ``[0, max_time_width]``. (The paper's third step, time warping, is left out: it helped
+    least.) Masks may overlap; a width of 0 masks nothing.
+
+    Parameters
+    ----------
+    log_mel : array_like, shape (frames, bands) or (frames, bands, channels)
+        A log-mel spectrogram, time first (as :func:`course_lib.training.log_mel_batch` gives
+        each clip).
+    rng : numpy.random.Generator, int or None
+        Random source (an int seeds a new generator).
+    n_freq_masks, n_time_masks : int
+        Number of masks of each kind (>= 0).
+    max_freq_width : int
+        Widest frequency mask, in mel bands (>= 0, at most the number of bands).
+    max_time_width : int
+        Longest time mask, in frames (>= 0, at most the number of frames).
+    value : float, optional
+        What masked cells become; default the spectrogram's mean (0 for a standardised one, as
+        in the paper).
+
+    Returns
+    -------
+    np.ndarray
+        float32, a masked copy of ``log_mel`` (the input is not changed).
+
+    Raises
+    ------
+    ValueError
+        ``log_mel`` not 2-D or 3-D, not finite, or a mask wider than the spectrogram.
+
+    Notebook: 05_augmentation
+    """
+    x = np.array(log_mel, dtype=np.float32)
+    if x.ndim not in (2, 3) or x.size == 0:
+        raise ValueError(f"log_mel must be (frames, bands) or (frames, bands, channels), got shape {x.shape}")
+    if not np.all(np.isfinite(x)):
+        raise ValueError("log_mel must be finite (no NaN or inf)")
+    gen = _checks.rng(rng)
+    n_frames, n_bands = x.shape[:2]
+    n_freq_masks = _checks.integer(n_freq_masks, "n_freq_masks", minimum=0, what="masks")
+    n_time_masks = _checks.integer(n_time_masks, "n_time_masks", minimum=0, what="masks")
+    max_freq_width = _checks.integer(max_freq_width, "max_freq_width", minimum=0, maximum=n_bands, what="bands")
+    max_time_width = _checks.integer(max_time_width, "max_time_width", minimum=0, maximum=n_frames, what="frames")
+    fill = float(x.mean()) if value is None else _checks.number(value, "value")
+    for _ in range(n_freq_masks):
+        f = int(gen.integers(0, max_freq_width + 1))
+        f0 = int(gen.integers(0, n_bands - f + 1))
+        x[:, f0 : f0 + f] = fill
+    for _ in range(n_time_masks):
+        t = int(gen.integers(0, max_time_width + 1))
+        t0 = int(gen.integers(0, n_frames - t + 1))
+        x[t0 : t0 + t] = fill
+    return x
+
+
+def mixup(x, y, n_classes, alpha=0.2, rng=None):
+    """mixup (Zhang et al. 2018): train on convex combinations of pairs of examples and of their labels.
+
+    Every example ``i`` is paired with example ``π(i)`` of a random permutation ``π`` and mixed
+    with its own weight ``λ_i ~ Beta(alpha, alpha)``: ``x̃_i = λ_i x_i + (1 − λ_i) x_π(i)`` and
+    ``ỹ_i = λ_i e(y_i) + (1 − λ_i) e(y_π(i))``, ``e`` the one-hot vector. Small ``alpha`` gives
+    ``λ`` near 0 or 1 (mostly one example with a little of another).
+
+    Parameters
+    ----------
+    x : array_like, shape (n, ...)
+        A batch of features (waveforms or log-mel spectrograms), n >= 1.
+    y : array_like of int, shape (n,)
+        Class indices in ``[0, n_classes)``.
+    n_classes : int
+        Number of classes (>= 2).
+    alpha : float
+        Parameter of the Beta distribution (> 0).
+    rng : numpy.random.Generator, int or None
+        Random source.
+
+    Returns
+    -------
+    (x_mixed, y_mixed, lam) : (np.ndarray, np.ndarray, np.ndarray)
+        float32 features of ``x``'s shape, float32 soft labels ``(n, n_classes)`` whose rows sum
+        to 1, and the weights ``λ`` ``(n,)``.
+
+    Raises
+    ------
+    ValueError
+        ``x`` and ``y`` of different lengths, labels outside ``[0, n_classes)``, ``alpha <= 0``.
+
+    Notebook: 05_augmentation
+    """
+    xa = np.asarray(x, dtype=np.float32)
+    ya = np.asarray(y)
+    n_classes = _checks.integer(n_classes, "n_classes", minimum=2, what="classes")
+    alpha = _checks.positive(alpha, "alpha")
+    if xa.ndim < 1 or ya.ndim != 1 or len(xa) != len(ya) or len(ya) == 0:
+        raise ValueError(f"x and y must hold the same number (>= 1) of examples, got shapes {xa.shape} and {ya.shape}")
+    if not np.issubdtype(ya.dtype, np.integer) or ya.min() < 0 or ya.max() >= n_classes:
+        raise ValueError(f"y must hold integer class indices in [0, {n_classes}), got {ya.dtype} values {ya.min()}..{ya.max()}")
+    gen = _checks.rng(rng)
+    perm = gen.permutation(len(ya))
+    lam = gen.beta(alpha, alpha, size=len(ya)).astype(np.float32)
+    shape = (-1,) + (1,) * (xa.ndim - 1)
+    x_mixed = lam.reshape(shape) * xa + (1.0 - lam.reshape(shape)) * xa[perm]
+    onehot = np.eye(n_classes, dtype=np.float32)[ya]
+    y_mixed = lam[:, None] * onehot + (1.0 - lam[:, None]) * onehot[perm]
+    return x_mixed.astype(np.float32), y_mixed.astype(np.float32), lam

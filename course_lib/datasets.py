@@ -1,18 +1,24 @@
-"""Synthetic, deterministic "sound scenes": a small environmental-sound data set.
+"""Data sets for training: the synthetic "sound scenes", FSDD split by speaker, a pipeline of augmented views.
 
 The chapters that train models (``03_mel_perception``'s "how many mel filters?"
-experiment, ``04_audioset_vggish``'s classifier, ``05_augmentation``, ``06_raw_waveform``)
+experiment, ``04_audioset_vggish``'s classifier)
 need labelled audio that needs no download, is the same on every machine and is made in
 a second. :func:`make_sound_scenes` synthesizes it with :mod:`course_lib.synth`: eight
 AudioSet-like classes (siren, engine, rain, bird, dog bark, clock tick, door knock,
 speech), each clip a randomly varied event (pitch, timing, rate, loudness) over a random
 background (pink or brown noise from :func:`course_lib.synth.background_noise`, or mains hum
 over a faint hiss) mixed at a random SNR by :func:`course_lib.augment.mix_at_snr`. The
-listening quiz of chapter 01 and the augmentation chain of chapter 05 draw single clips with
-:func:`sound_scene_clip`. A :class:`SoundScenes` holds the arrays and gives stratified splits
+listening quiz of chapter 01 drew single clips with :func:`sound_scene_clip`. A :class:`SoundScenes` holds the arrays and gives stratified splits
 and ``tf.data`` pipelines. Randomness comes from ``rng`` (an int seed, a Generator or None).
 
-Layer 3: imports :mod:`course_lib._checks`, :mod:`course_lib.synth` and :mod:`course_lib.augment`.
+Real speech for chapter ``05_augmentation``: :func:`fsdd_speaker_split` gives the Free Spoken
+Digit Dataset's recordings as equal-length clips (:func:`fix_length_centred`), training speakers
+apart from test speakers, and :func:`augmented_views_dataset` is the ``tf.data`` pipeline that
+draws a fresh augmented view of every clip in every epoch (chapter 05 no longer uses the
+synthetic sound scenes).
+
+Layer 3: imports :mod:`course_lib._checks`, :mod:`course_lib.synth`, :mod:`course_lib.augment`
+and :mod:`course_lib.corpora`.
 """
 
 from __future__ import annotations
@@ -23,7 +29,8 @@ import numpy as np
 
 from . import _checks, augment, synth
 
-__all__ = ["SOUND_SCENE_CLASSES", "SoundScenes", "make_sound_scenes", "sound_scene_clip"]
+__all__ = ["SOUND_SCENE_CLASSES", "SoundScenes", "make_sound_scenes", "sound_scene_clip", "fix_length_centred",
+           "fsdd_speaker_split", "augmented_views_dataset"]
 
 #: The classes of the synthetic sound-scenes data set, in label order.
 SOUND_SCENE_CLASSES = ("siren", "engine", "rain", "bird", "dog_bark", "clock_tick", "door_knock", "speech")
@@ -49,7 +56,7 @@ class SoundScenes:
     seed : int
         Seed the clips were generated with.
 
-    Notebook: 03_mel_perception (via `make_sound_scenes`), 04_audioset_vggish (via `make_sound_scenes`)
+    Notebook: (not yet used by a chapter: chapters 03-05 now train on real recordings)
     """
 
     x: np.ndarray
@@ -102,7 +109,7 @@ class SoundScenes:
     def class_counts(self) -> dict:
         """Number of clips per class, as ``{class_name: count}`` in label order.
 
-        Notebook: 03_mel_perception
+        Notebook: (not yet used by a chapter)
         """
         counts = np.bincount(self.y, minlength=len(self.class_names))
         return {name: int(c) for name, c in zip(self.class_names, counts)}
@@ -110,7 +117,7 @@ class SoundScenes:
     def subset(self, indices) -> "SoundScenes":
         """The clips at ``indices`` (integer positions or a boolean mask), as a new set.
 
-        Notebook: 04_audioset_vggish (via `split`)
+        Notebook: (not yet used by a chapter: chapters 03-05 now train on real recordings)
         """
         idx = np.asarray(indices)
         if idx.dtype == bool:
@@ -141,7 +148,7 @@ class SoundScenes:
         -------
         train, test : SoundScenes
 
-        Notebook: 04_audioset_vggish, 05_augmentation
+        Notebook: (not yet used by a chapter: chapters 03-05 now train on real recordings)
         """
         f = _checks.number(test_fraction, "test_fraction")
         if not 0.0 < f < 1.0:
@@ -300,7 +307,7 @@ def sound_scene_clip(class_name, sr=16000, duration=1.0, rng=None, snr_db=(10, 3
     TypeError
         An argument of the wrong type (a bad ``rng``, a range that is not a pair).
 
-    Notebook: 05_augmentation
+    Notebook: (tooling, makes data/quiz_siren.wav through course_lib.assets)
     """
     class_name = _checks.choice(class_name, "class_name", SOUND_SCENE_CLASSES)
     sr = _checks.sample_rate(sr)
@@ -359,7 +366,7 @@ def make_sound_scenes(n_per_class=40, sr=16000, duration=1.0, rng=0, classes=Non
     >>> data.x.shape, data.class_counts()["siren"]
     ((32, 16000), 4)
 
-    Notebook: 04_audioset_vggish, 03_mel_perception, 04_audioset_vggish, 05_augmentation
+    Notebook: (not yet used by a chapter: chapters 03-05 now train on real recordings)
     """
     n_per_class = _checks.positive_int(n_per_class, "n_per_class", "clips")
     if _checks.is_integer(rng):
@@ -388,3 +395,165 @@ def make_sound_scenes(n_per_class=40, sr=16000, duration=1.0, rng=0, classes=Non
             row += 1
     order = np.random.default_rng([seed, 1_000_003]).permutation(len(y))
     return SoundScenes(x[order], y[order], classes, sr, seed)
+
+
+# ---------------------------------------------------------------------------------------
+# real speech: FSDD digits with unseen speakers, and a tf.data pipeline of augmented views
+# ---------------------------------------------------------------------------------------
+def fix_length_centred(y, n_samples, peak=0.5):
+    """A clip scaled to a peak of ``peak`` and centred in ``n_samples`` samples (zero-padded or cropped).
+
+    Parameters
+    ----------
+    y : array_like, shape (n,)
+        Mono audio (not silent).
+    n_samples : int
+        Length wanted.
+    peak : float or None
+        Peak level after scaling (0 < peak <= 1); None keeps the level.
+
+    Returns
+    -------
+    np.ndarray
+        float32, shape ``(n_samples,)``: the middle of a longer clip, or a shorter clip with
+        half the padding on each side.
+
+    Notebook: 05_augmentation (via `fsdd_speaker_split`)
+    """
+    y = np.asarray(_checks.audio(y, "y", ndim=1), dtype=np.float32)
+    n_samples = _checks.positive_int(n_samples, "n_samples", "samples")
+    if peak is not None:
+        peak = _checks.number(peak, "peak", minimum=0.0, maximum=1.0, open_minimum=True)
+        m = float(np.max(np.abs(y)))
+        if m == 0.0:
+            raise ValueError("y is silent: it cannot be scaled to a peak")
+        y = y * (peak / m)
+    if y.size >= n_samples:
+        start = (y.size - n_samples) // 2
+        return np.ascontiguousarray(y[start : start + n_samples], dtype=np.float32)
+    pad = n_samples - y.size
+    return np.pad(y, (pad // 2, pad - pad // 2)).astype(np.float32)
+
+
+def fsdd_speaker_split(test_speakers=("george", "yweweler"), train_takes=(5, 17), test_takes=(0, 50), duration=1.0):
+    """FSDD digits split by speaker: train on some speakers, test on speakers never heard.
+
+    Every recording (8 kHz) is scaled to a peak of 0.5 and centred in ``duration`` seconds by
+    :func:`fix_length_centred`. The training set keeps the takes ``train_takes[0] <= take <
+    train_takes[1]`` of the other speakers (fewer clips: a smaller, faster experiment in which the
+    model can fail); the test set keeps ``test_takes`` of ``test_speakers``.
+
+    Parameters
+    ----------
+    test_speakers : sequence of str
+        Speakers held out (see :func:`course_lib.corpora.fsdd_speakers`).
+    train_takes, test_takes : (int, int)
+        Half-open ranges of takes (0-49) kept for training and testing.
+    duration : float
+        Seconds per clip.
+
+    Returns
+    -------
+    dict
+        ``x_train``, ``x_test`` (float32, ``(n, round(duration · 8000))``), ``y_train``,
+        ``y_test`` (int64 digits), ``speakers_train``, ``speakers_test`` (str arrays), ``sr``
+        (8000).
+
+    Raises
+    ------
+    ValueError
+        An unknown speaker, no speaker left for training, or an empty range of takes.
+
+    Notebook: 05_augmentation
+    """
+    from . import corpora
+
+    clips, digits, speakers, takes = corpora.load_fsdd()
+    speakers, takes, digits = np.asarray(speakers), np.asarray(takes), np.asarray(digits)
+    known = sorted(set(speakers.tolist()))
+    test_speakers = tuple(test_speakers)
+    unknown = [s for s in test_speakers if s not in known]
+    if unknown or not test_speakers:
+        raise ValueError(f"test_speakers must be some of {known}, got {list(test_speakers)}")
+    if set(test_speakers) == set(known):
+        raise ValueError("test_speakers must leave at least one speaker for training")
+    ranges = {}
+    for name, pair in (("train_takes", train_takes), ("test_takes", test_takes)):
+        lo, hi = (_checks.integer(v, name, minimum=0, maximum=50) for v in pair)
+        if lo >= hi:
+            raise ValueError(f"{name} must be a half-open range (low, high) of takes with low < high, got {pair!r}")
+        ranges[name] = (lo, hi)
+    sr = 8000
+    n = synth.n_samples_for(sr=sr, duration=duration)
+    held_out = np.isin(speakers, test_speakers)
+    out = {"sr": sr}
+    for part, mask in (("train", ~held_out), ("test", held_out)):
+        lo, hi = ranges[f"{part}_takes"]
+        idx = np.flatnonzero(mask & (takes >= lo) & (takes < hi))
+        out[f"x_{part}"] = np.stack([fix_length_centred(clips[i], n) for i in idx])
+        out[f"y_{part}"] = digits[idx].astype(np.int64)
+        out[f"speakers_{part}"] = speakers[idx]
+    return out
+
+
+def augmented_views_dataset(views, y, batch_size=32, seed=0, transform=None):
+    """A ``tf.data`` pipeline that gives every clip a freshly drawn augmented view in every epoch.
+
+    ``views[i, k]`` is view ``k`` of clip ``i`` (e.g. its log-mel spectrogram, view 0 the clean
+    clip and views 1..K augmented copies made beforehand). The pipeline shuffles the clip
+    indices (reshuffled every epoch, seeded), batches them, and maps each batch through
+    ``tf.numpy_function``: a NumPy generator seeded with ``seed`` draws one view per clip, then
+    ``transform(x, rng)`` (e.g. SpecAugment) may change each drawn example. The generator is
+    created once and advances batch after batch, so each epoch draws other views and other
+    masks, and the same ``seed`` repeats the whole training run exactly (the map runs
+    sequentially, in order).
+
+    Parameters
+    ----------
+    views : ndarray, shape (n_clips, n_views, ...)
+        Precomputed views (float32).
+    y : array_like of int, shape (n_clips,)
+        Labels.
+    batch_size : int
+        Clips per batch.
+    seed : int
+        Seeds the shuffle and the generator of the draws.
+    transform : callable, optional
+        ``transform(example, rng) -> example`` applied to each drawn example.
+
+    Returns
+    -------
+    tf.data.Dataset
+        Batches ``(float32 (b, ...), int64 (b,))``; iterate it once per epoch (Keras ``fit``
+        does).
+
+    Notebook: 05_augmentation
+    """
+    import tensorflow as tf
+
+    views = np.ascontiguousarray(views, dtype=np.float32)
+    y = np.asarray(y, dtype=np.int64)
+    if views.ndim < 2 or len(views) != len(y) or len(y) == 0:
+        raise ValueError(f"views must be (n_clips, n_views, ...) with one label per clip, got shapes {views.shape} and {y.shape}")
+    batch_size = _checks.positive_int(batch_size, "batch_size", "clips")
+    seed = _checks.integer(seed, "seed", minimum=0, what="seed")
+    gen = np.random.default_rng([seed, 5])
+
+    def draw(idx):
+        k = gen.integers(0, views.shape[1], size=len(idx))
+        x = views[idx, k]
+        if transform is not None:
+            x = np.stack([transform(e, gen) for e in x]).astype(np.float32)
+        return x, y[idx]
+
+    def mapped(idx):
+        x, lab = tf.numpy_function(draw, [idx], (tf.float32, tf.int64), stateful=True)
+        x.set_shape((None,) + views.shape[2:])
+        lab.set_shape((None,))
+        return x, lab
+
+    ds = tf.data.Dataset.from_tensor_slices(np.arange(len(y), dtype=np.int64))
+    ds = ds.shuffle(len(y), seed=seed, reshuffle_each_iteration=True).batch(batch_size)
+    options = tf.data.Options()
+    options.deterministic = True
+    return ds.map(mapped).with_options(options)  # sequential map: the draws happen in order

@@ -373,3 +373,81 @@ def test_random_augment_is_deterministic_and_bounded():
         augment.random_augment(y, SR, 0, snr_db=10)
     with pytest.raises(ValueError, match="p must be"):
         augment.random_augment(y, SR, 0, p=1.5)
+
+
+def test_random_augment_convolves_measured_device_responses():
+    y = synth.sine(500.0, sr=SR, duration=0.5, amplitude=0.5)
+    ir = np.zeros(64, dtype=np.float32)
+    ir[10] = 0.3  # a pure delay: the "device" shifts the clip by 10 samples, at the same RMS level
+    out = augment.random_augment(y, SR, 0, n_steps=(0, 0), devices=[ir], p=1.0)
+    delayed = np.r_[np.zeros(10), y[:-10]]
+    np.testing.assert_allclose(out, delayed * rms(y) / rms(delayed), atol=1e-6)
+    mixed = [ir, "phone"]  # measured responses and documented filters may be mixed
+    assert augment.random_augment(y, SR, 3, n_steps=(0, 0), devices=mixed, p=1.0).shape == y.shape
+
+
+# --------------------------------------------------------------------------- SpecAugment and mixup
+
+
+def test_spec_augment_masks_whole_bands_and_frames():
+    x = np.random.default_rng(0).normal(size=(60, 32)).astype(np.float32) + 5.0
+    out = augment.spec_augment(x, rng=1, n_freq_masks=1, max_freq_width=8, n_time_masks=0, value=-7.0)
+    masked = out == -7.0
+    cols = np.flatnonzero(masked.all(axis=0))
+    assert masked.sum() == 60 * cols.size and cols.size <= 8  # whole bands, at most 8 of them, contiguous
+    if cols.size:
+        assert np.all(np.diff(cols) == 1)
+    np.testing.assert_array_equal(out[:, ~masked.all(axis=0)], x[:, ~masked.all(axis=0)])
+    out = augment.spec_augment(x, rng=2, n_freq_masks=0, n_time_masks=3, max_time_width=5)
+    rows = np.flatnonzero((out != x).any(axis=1))
+    assert 0 < rows.size <= 15 and np.allclose(out[rows], x.mean())  # default value: the mean
+    # many draws: every width from 0 to the maximum appears, and never more
+    widths = {int((augment.spec_augment(x, rng=s, n_freq_masks=1, max_freq_width=4, n_time_masks=0, value=1e9) == 1e9)
+                  .all(axis=0).sum()) for s in range(200)}
+    assert widths == {0, 1, 2, 3, 4}
+    # 3-D input (frames, bands, 1), determinism, no change to the input
+    x3 = x[..., None].copy()
+    a = augment.spec_augment(x3, rng=5)
+    np.testing.assert_array_equal(a, augment.spec_augment(x3, rng=5))
+    assert a.shape == x3.shape and np.array_equal(x3[..., 0], x)
+
+
+def test_spec_augment_errors():
+    x = np.zeros((20, 8))
+    with pytest.raises(ValueError, match="max_freq_width"):
+        augment.spec_augment(x, max_freq_width=9)
+    with pytest.raises(ValueError, match="max_time_width"):
+        augment.spec_augment(x, max_time_width=21)
+    with pytest.raises(ValueError, match="log_mel"):
+        augment.spec_augment(np.zeros(10))
+    with pytest.raises(ValueError, match="n_time_masks"):
+        augment.spec_augment(x, n_time_masks=-1)
+
+
+def test_mixup_mixes_examples_and_labels_with_the_same_weights():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(16, 5, 3)).astype(np.float32)
+    y = np.arange(16) % 4
+    xm, ym, lam = augment.mixup(x, y, 4, alpha=0.4, rng=3)
+    assert xm.shape == x.shape and ym.shape == (16, 4) and lam.shape == (16,)
+    assert xm.dtype == ym.dtype == np.float32
+    np.testing.assert_allclose(ym.sum(axis=1), 1.0, atol=1e-6)
+    assert np.all((lam >= 0) & (lam <= 1))
+    # each mixed example is lam * x_i + (1 - lam) * x_j for the j whose label mixes in
+    for i in range(16):
+        j = [j for j in range(16) if np.allclose(xm[i], lam[i] * x[i] + (1 - lam[i]) * x[j], atol=1e-5)]
+        assert j, f"example {i} is not a mixture of x[{i}] and another example"
+        expected = np.zeros(4)
+        expected[y[i]] += lam[i]
+        expected[y[j[0]]] += 1 - lam[i]
+        np.testing.assert_allclose(ym[i], expected, atol=1e-5)
+    # small alpha: lam near 0 or 1 (Beta(0.1, 0.1) is U-shaped)
+    _, _, lam_small = augment.mixup(x, y, 4, alpha=0.1, rng=1)
+    _, _, lam_big = augment.mixup(x, y, 4, alpha=10.0, rng=1)
+    assert np.mean(np.minimum(lam_small, 1 - lam_small)) < np.mean(np.minimum(lam_big, 1 - lam_big))
+    with pytest.raises(ValueError, match="y must hold"):
+        augment.mixup(x, y + 4, 4)
+    with pytest.raises(ValueError, match="same number"):
+        augment.mixup(x, y[:-1], 4)
+    with pytest.raises(ValueError, match="alpha"):
+        augment.mixup(x, y, 4, alpha=0)
