@@ -1,22 +1,25 @@
-"""The WaveNet melody data set: synthetic plucked-string and organ melodies at 8 kHz.
+"""WaveNet's training sets at 8 kHz: real sampled instrument notes, and synthetic melodies.
 
-Chapter ``08_wavenet`` trains a WaveNet to play melodies of random notes from the A minor
-pentatonic scale (:data:`SCALE`, 220 to 880 Hz), a quarter of a second each, as Karplus–Strong
-plucked strings or as an electronic organ: the two classes (:data:`CONDITIONS`) of its global
-conditioning. :func:`melody` makes one melody, :func:`melody_dataset` a deterministic, labelled
-set of them; the shipped model (``course_lib.wavenet.load_pretrained``) learned from
-``melody_dataset(256)`` (see ``course_lib.wavenet_cli``). The sounds are synthetic on purpose: a
-small, exactly reproducible data set that a CPU can learn in minutes. Layer 3: it imports
-``synth`` and ``pitch``.
+Chapter ``08_wavenet`` trains its shipped WaveNet on **real** notes: :func:`note_dataset` plays
+the A minor pentatonic scale (:data:`SCALE`, 220 to 784 Hz) on three instruments of the FluidR3
+SoundFont (:data:`NOTE_INSTRUMENTS`: its recorded nylon guitar, trumpet and flute samples, through
+:func:`course_lib.instruments.nsynth_notes`), one second per note, peak-normalized; the instrument
+is the class of the global conditioning (:data:`NOTE_CONDITIONS`). The older, **synthetic**
+melodies stay for the chapter's small live training run and for the first shipped model
+(``data/wavenet_melodies.*``): :func:`melody` makes one melody of random scale notes, a quarter of a
+second each, as Karplus–Strong plucked strings or an additive electronic organ (the two classes
+:data:`CONDITIONS`), and :func:`melody_dataset` a deterministic, labelled set of them. Layer 3: it
+imports ``synth``, ``pitch`` and ``instruments``.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from . import _checks, pitch, synth
+from . import _checks, instruments, pitch, synth
 
-__all__ = ["SAMPLE_RATE", "CONDITIONS", "SCALE", "melody", "melody_dataset"]
+__all__ = ["SAMPLE_RATE", "CONDITIONS", "SCALE", "NOTE_INSTRUMENTS", "NOTE_CONDITIONS", "NOTE_PITCHES", "melody",
+           "melody_dataset", "note_dataset"]
 
 #: Sampling rate (Hz) of the melodies (and of the WaveNet trained on them).
 SAMPLE_RATE = 8000
@@ -24,6 +27,12 @@ SAMPLE_RATE = 8000
 CONDITIONS = ("plucked", "organ")
 #: The scale melodies are drawn from: A minor pentatonic, MIDI 57 (A3, 220 Hz) to 81 (A5, 880 Hz).
 SCALE = (57, 60, 62, 64, 67, 69, 72, 74, 76, 79, 81)
+#: General MIDI programs of the real-note set: nylon guitar, trumpet, flute (three GM families).
+NOTE_INSTRUMENTS = (24, 56, 73)
+#: Class labels of the real-note set (global conditioning), in the order of NOTE_INSTRUMENTS.
+NOTE_CONDITIONS = ("guitar", "trumpet", "flute")
+#: MIDI keys of the real-note set: the scale from A3 (220 Hz) to G5 (784 Hz), ten notes.
+NOTE_PITCHES = SCALE[:-1]
 
 
 def melody(kind, n_notes=8, *, note_duration=0.25, sr=SAMPLE_RATE, rng=0, amplitude=0.6, notes=None, lead_in=0.0):
@@ -59,7 +68,7 @@ def melody(kind, n_notes=8, *, note_duration=0.25, sr=SAMPLE_RATE, rng=0, amplit
     TypeError, ValueError
         For bad arguments (an unknown ``kind``, a non-integer ``n_notes``, ...).
 
-    Notebook: 08_wavenet
+    Notebook: (tooling, the data of the first shipped model; course_lib.wavenet_cli trains it)
     """
     kind = _checks.choice(kind, "kind", CONDITIONS)
     sr = _checks.sample_rate(sr)
@@ -114,7 +123,7 @@ def melody_dataset(n_melodies=64, *, n_notes=8, note_duration=0.25, sr=SAMPLE_RA
     labels : numpy.ndarray of int64, shape (n_melodies,)
         Indices into :data:`CONDITIONS`.
 
-    Notebook: 08_wavenet
+    Notebook: (tooling, the data of the first shipped model; course_lib.wavenet_cli trains it)
     """
     n_melodies = _checks.positive_int(n_melodies, "n_melodies", "melodies")
     generator = _checks.rng(rng)
@@ -128,3 +137,48 @@ def melody_dataset(n_melodies=64, *, n_notes=8, note_duration=0.25, sr=SAMPLE_RA
                             lead_in=lead))
         labels.append(label)
     return clips, np.asarray(labels, dtype=np.int64)
+
+
+def note_dataset(*, velocities=(75, 127), duration=1.0, peak=0.5, sr=SAMPLE_RATE):
+    """Real sampled notes for WaveNet: every NOTE_INSTRUMENTS × NOTE_PITCHES × velocity, labelled.
+
+    Each note is rendered by :func:`course_lib.instruments.nsynth_notes` from the recorded samples
+    of the FluidR3 SoundFont (key held for 3/4 of ``duration``, then released), at exactly the
+    pitch of its MIDI key, and scaled to a peak of ``peak`` (the instruments' levels differ by up
+    to 10 dB; the model need not learn them). Deterministic.
+
+    Parameters
+    ----------
+    velocities : sequence of int, default (75, 127)
+        MIDI velocities (they choose the SoundFont's sample layer and the attack).
+    duration : float, default 1.0
+        Seconds per note.
+    peak : float, default 0.5
+        Peak amplitude of every note, in (0, 1].
+    sr : int, default 8000
+        Sampling rate in Hz.
+
+    Returns
+    -------
+    clips : numpy.ndarray of float32, shape (n_notes, round(duration·sr))
+        60 notes by default, ordered by instrument, pitch, velocity.
+    labels : numpy.ndarray of int64, shape (n_notes,)
+        Indices into :data:`NOTE_CONDITIONS`.
+    midi : numpy.ndarray of int64, shape (n_notes,)
+        The MIDI key of each note.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For bad arguments (as :func:`course_lib.instruments.nsynth_notes`, or ``peak`` outside (0, 1]).
+    OSError
+        If the SoundFont cannot be found, fetched or verified.
+
+    Notebook: 08_wavenet
+    """
+    peak = _checks.number(peak, "peak", minimum=0.0, maximum=1.0, open_minimum=True)
+    notes = instruments.nsynth_notes(NOTE_INSTRUMENTS, NOTE_PITCHES, velocities, duration=duration, sr=sr)
+    audio = notes.audio.astype(np.float64)
+    audio = peak * audio / np.max(np.abs(audio), axis=1, keepdims=True)
+    labels = np.array([NOTE_INSTRUMENTS.index(int(p)) for p in notes.instrument], dtype=np.int64)
+    return audio.astype(np.float32), labels, notes.pitch.astype(np.int64)
