@@ -1,0 +1,139 @@
+"""course_lib.seld: frame targets, post-processing on known scores, metrics on known cases, the CRNN's shapes."""
+
+import numpy as np
+import pytest
+
+from course_lib import seld
+
+NAMES = ["dog", "cry"]
+DELTA = seld.HOP_LENGTH / seld.SR  # 64 ms
+
+
+def test_frame_boundaries_start_at_zero_and_follow_the_frame_centres():
+    np.testing.assert_allclose(seld.frame_boundaries(3), [0.0, 0.032, 0.096, 0.160])
+    assert seld.frame_boundaries(157)[-1] == pytest.approx(10.016)
+    with pytest.raises(ValueError, match="n_frames"):
+        seld.frame_boundaries(0)
+
+
+def test_frame_targets_mark_the_frames_whose_centre_is_inside():
+    y = seld.frame_targets([(0.1, 0.3, "cry"), (0.0, 0.064, "dog")], NAMES, 6)
+    # centres 0, 0.064, 0.128, 0.192, 0.256, 0.32 s
+    np.testing.assert_array_equal(y[:, 1], [0, 0, 1, 1, 1, 0])
+    np.testing.assert_array_equal(y[:, 0], [1, 0, 0, 0, 0, 0])
+    with pytest.raises(ValueError, match="label 'bird'"):
+        seld.frame_targets([(0.0, 1.0, "bird")], NAMES, 6)
+    with pytest.raises(ValueError, match="offset"):
+        seld.frame_targets([(1.0, 0.5, "dog")], NAMES, 6)
+
+
+def test_median_filter_removes_short_blips_and_commutes_with_the_threshold():
+    s = np.array([[0, 0, 0.9, 0, 0, 0.8, 0.9, 0.7, 0, 0.6, 0.9, 0.8]], float).T
+    np.testing.assert_array_equal(seld.median_filter(s, 3)[:, 0], [0, 0, 0, 0, 0, 0.8, 0.8, 0.7, 0.6, 0.6, 0.8, 0.8])
+    rng = np.random.default_rng(0)
+    r = rng.random((200, 3))
+    for size in (3, 7, 11):
+        for th in (0.3, 0.5, 0.8):
+            np.testing.assert_array_equal(seld.median_filter(r, size) >= th,
+                                          seld.median_filter((r >= th).astype(float), size) >= 0.5)
+    np.testing.assert_array_equal(seld.median_filter(r, 1), r)
+    with pytest.raises(ValueError, match="odd"):
+        seld.median_filter(r, 4)
+    with pytest.raises(ValueError, match="scores"):
+        seld.median_filter(np.zeros(5), 3)
+
+
+def test_scores_to_events_on_a_known_score_array():
+    s = np.zeros((12, 2))
+    s[:, 0] = [0, 0, 0.9, 0, 0, 0.8, 0.9, 0.7, 0, 0.6, 0.9, 0.8]
+    s[3:6, 1] = 0.55
+    raw = seld.scores_to_events(s, NAMES, threshold=0.5, median_frames=1)
+    # frame k spans [(k - 1/2)·64 ms, (k + 1/2)·64 ms)
+    assert raw == [(0.096, 0.16, "dog"), (0.16, 0.352, "cry"), (0.288, 0.48, "dog"), (0.544, 0.736, "dog")]
+    filtered = seld.scores_to_events(s, NAMES, threshold=0.5, median_frames=3)
+    assert filtered == [(0.16, 0.352, "cry"), (0.288, 0.736, "dog")]  # blip gone, gap bridged
+    assert seld.scores_to_events(s, NAMES, threshold=0.95) == []
+    with pytest.raises(ValueError, match="class_names"):
+        seld.scores_to_events(s, ["dog"])
+
+
+def _aligned_reference():
+    b = seld.frame_boundaries(157)
+    return [[(b[10], b[30], "dog"), (b[50], b[60], "cry")], [(b[5], b[120], "cry")], [(b[20], b[40], "dog")]]
+
+
+def test_reference_against_itself_scores_one_on_every_metric():
+    refs = _aligned_reference()
+    scores = [seld.frame_targets(r, NAMES, 157) for r in refs]
+    assert seld.event_f1(scores, refs, NAMES) == pytest.approx(1.0)
+    assert seld.segment_f1(scores, refs, NAMES) == pytest.approx(1.0)
+    assert seld.psds1(scores, refs, NAMES) == pytest.approx(1.0)
+    assert seld.evaluate(scores, refs, NAMES) == dict(event_f1=1.0, segment_f1=1.0, psds1=1.0)
+
+
+def test_the_collar_decides_whether_a_late_detection_counts():
+    refs = _aligned_reference()
+    late = [[(a + 0.32, min(b + 0.32, 10.0), c) for a, b, c in r] for r in refs]  # every detection 320 ms late
+    scores = [seld.frame_targets(r, NAMES, 157) for r in late]
+    assert seld.event_f1(scores, refs, NAMES, collar=0.2) == pytest.approx(0.0)
+    assert seld.event_f1(scores, refs, NAMES, collar=0.5) == pytest.approx(1.0)
+    assert 0.5 < seld.segment_f1(scores, refs, NAMES) < 1.0  # segments forgive part of it
+    silent = [np.zeros((157, 2)) for _ in refs]
+    assert seld.event_f1(silent, refs, NAMES) == 0.0 and seld.psds1(silent, refs, NAMES) == 0.0
+
+
+def test_classes_without_reference_events_are_left_out():
+    refs = [[(1.0, 2.0, "dog")]]
+    s = seld.frame_targets(refs[0], NAMES, 157)
+    s[50:60, 1] = 1.0  # a "cry" no reference has: sed_scores_eval cannot score that class
+    assert seld.event_f1([s], refs, NAMES) == 1.0
+    with pytest.raises(ValueError, match="nothing to detect"):
+        seld.event_f1([s], [[]], NAMES)
+
+
+def test_windows_labels_and_back_to_frames():
+    x = np.arange(2 * 40).reshape(2, 40, 1, 1).astype(float)
+    w = seld.windows(x, size=16, hop=4)
+    assert w.shape == (2 * 7, 16, 1, 1) and w[1, 0, 0, 0] == 4 and w[7, 0, 0, 0] == 40
+    targets = np.zeros((1, 40, 2))
+    targets[0, 0:12, 0] = 1  # class 0 covers 12 of the first window's 16 frames
+    labels = seld.window_labels(targets, size=16, hop=4)
+    assert labels.tolist() == [0, 0, 0, 2, 2, 2, 2]  # then "no event" (index 2)
+    frames = seld.windows_to_frames(np.array([[1.0], [0.0], [0.5]]), 30, size=16, hop=4)
+    assert frames[0, 0] == 1.0 and frames[5, 0] == 0.5 and frames[10, 0] == pytest.approx(0.5)
+    assert frames[29, 0] == frames[23, 0] == 0.5  # uncovered frames take the nearest covered one
+    with pytest.raises(ValueError, match="size"):
+        seld.windows(np.zeros((1, 10, 4)), size=16)
+
+
+def test_crnn_keeps_every_frame_and_checks_its_pooling():
+    model = seld.crnn(n_mels=64, n_classes=5)
+    out = model(np.zeros((2, 157, 64, 1), np.float32))
+    assert tuple(out.shape) == (2, 157, 5)
+    assert tuple(model(np.zeros((1, 40, 64, 1), np.float32)).shape) == (1, 40, 5)
+    assert 30_000 < model.count_params() < 60_000
+    with pytest.raises(ValueError, match="pools"):
+        seld.crnn(n_mels=16, pools=(4, 4, 4))
+
+
+@pytest.mark.slow
+def test_fit_crnn_is_repeatable_and_learns_a_frame_pattern():
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((16, 40, 64, 1)).astype(np.float32)
+    y = np.zeros((16, 40, 1), np.float32)
+    for i in range(16):
+        a = int(rng.integers(0, 30))
+        x[i, a:a + 10, 16:32] += 3.0  # a loud patch where the event is
+        y[i, a:a + 10] = 1.0
+    m1, h1 = seld.fit_crnn(x, y, seed=3, epochs=3, batch_size=8)
+    m2, h2 = seld.fit_crnn(x, y, seed=3, epochs=3, batch_size=8)
+    assert h1 == h2 and h1["loss"][-1] < h1["loss"][0]
+    with pytest.raises(ValueError, match="x_train"):
+        seld.fit_crnn(x[..., 0], y)
+
+
+def test_load_models_names_the_missing_file_and_the_command(tmp_path):
+    with pytest.raises(FileNotFoundError, match="python -m course_lib.seld train"):
+        seld.load_models("crnn", seeds=[0], data_dir=tmp_path)
+    with pytest.raises(ValueError, match="kind"):
+        seld.load_models("rnn", data_dir=tmp_path)
