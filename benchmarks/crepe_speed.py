@@ -1,7 +1,8 @@
-"""How fast is CREPE on this machine, next to librosa's pYIN? Frames per second, side by side.
+"""How fast is CREPE on this machine, next to FCN-F0 and librosa's pYIN? Frames per second, side by side.
 
 Runs ``course_lib.crepe.predict`` (framing, network, weighted-average decoding) with the
-pretrained tiny and small models at several batch sizes, the Viterbi decoding alone, and
+pretrained tiny and small models at several batch sizes, the Viterbi decoding alone,
+``course_lib.fcn_f0.predict`` (the pretrained FCN-993, frame by frame at 8 kHz), and
 ``librosa.pyin`` (via ``course_lib.pitch_eval.pyin``: 50–2000 Hz, 1024-sample frames, 10 ms hop)
 on the same audio -- a harmonic tone with vibrato and a glide, 16 kHz -- and prints one table.
 Every method gets one untimed warm-up run (model building, weight loading, numba compilation);
@@ -20,7 +21,7 @@ import argparse
 import os
 
 from benchmarks.timing import best_time
-from course_lib import crepe, pitch_eval, synth
+from course_lib import crepe, fcn_f0, pitch_eval, synth
 
 
 def main(argv=None):
@@ -30,6 +31,7 @@ def main(argv=None):
     parser.add_argument("--capacities", nargs="+", default=["tiny", "small"], choices=list(crepe.CAPACITIES))
     parser.add_argument("--batch-sizes", nargs="+", type=int, default=[32, 128, 512])
     parser.add_argument("--no-pyin", action="store_true", help="skip librosa.pyin")
+    parser.add_argument("--no-fcn", action="store_true", help="skip FCN-F0")
     args = parser.parse_args(argv)
 
     sr = crepe.SAMPLE_RATE
@@ -45,6 +47,9 @@ def main(argv=None):
         activation = crepe.predict(y, sr, capacity=args.capacities[0])[3]
         seconds = best_time(lambda: crepe.to_viterbi_cents(activation), args.repeats)
         rows.append(("Viterbi decoding only", "360 states", n_frames / seconds))
+    if not args.no_fcn:
+        seconds = best_time(lambda: fcn_f0.predict(y, sr), args.repeats)
+        rows.append(("FCN-F0 (993)", "batch 256, 8 kHz", n_frames / seconds))
     if not args.no_pyin:
         seconds = best_time(lambda: pitch_eval.pyin(y, sr), args.repeats)
         rows.append(("librosa.pyin", "50-2000 Hz, 1024", n_frames / seconds))

@@ -20,7 +20,11 @@ numbers can be compared with it:
 - the bins in Hz and cents (:func:`hz_to_bin`, :func:`cents_to_bin`, :func:`cents_to_frequency`;
   the cents themselves are :mod:`course_lib.pitch`'s);
 - the pieces to train a small CREPE from scratch: Gaussian-blurred targets
-  (:func:`gaussian_targets`) and synthetic training frames (:func:`synthetic_frames`).
+  (:func:`gaussian_targets`), synthetic training frames (:func:`synthetic_frames`, optionally
+  octave-ambiguous) and frames of real sampled-instrument notes (:func:`note_frames`);
+- the talk's "regression or classification?" as an experiment: the same network with a
+  regression head (``build_model(..., head="regression")``), trained by :func:`train_head` and
+  read out by :func:`head_cents`.
 
 The command line ``python -m course_lib.crepe_cli FILE...`` (``FILE.f0.csv`` like the original's,
 and the salience PNG) is :mod:`course_lib.crepe_cli`.
@@ -58,6 +62,9 @@ __all__ = [
     "weights_package",
     "weights_path",
     "LAYOUTS",
+    "HEADS",
+    "REGRESSION_CENTER",
+    "REGRESSION_SCALE",
     "build_model",
     "load_pretrained_weights",
     "load_model",
@@ -75,6 +82,10 @@ __all__ = [
     "gaussian_targets",
     "synthetic_frames",
     "first_layer_filters",
+    "note_frames",
+    "regression_to_cents",
+    "train_head",
+    "head_cents",
 ]
 
 #: Capacity name → multiplier of :data:`BASE_FILTERS` (the paper's "full" model is 32).
@@ -202,9 +213,14 @@ def _multiplier(capacity) -> int:
 
 
 LAYOUTS = ("conv2d", "conv1d")
+#: The two output heads of :func:`build_model`.
+HEADS = ("classification", "regression")
+#: Cents above 10 Hz that a regression output of 0 means, and the cents one unit of it spans:
+#: the target is ``(cents - REGRESSION_CENTER) / REGRESSION_SCALE`` (about -1.6 … 1.7 for 65–1000 Hz).
+REGRESSION_CENTER, REGRESSION_SCALE = 5700.0, 1200.0
 
 
-def build_model(capacity="tiny", dropout=0.25, layout="conv2d"):
+def build_model(capacity="tiny", dropout=0.25, layout="conv2d", head="classification"):
     """The CREPE network in Keras, untrained (the original's layers, names and shapes).
 
     ``input (1024,) → Reshape (1024, 1, 1)``, then six blocks ``Conv2D(f, (w, 1), stride, 'same',
@@ -228,6 +244,10 @@ def build_model(capacity="tiny", dropout=0.25, layout="conv2d"):
         Dropout rate after each block (0.25 as the original; inactive at inference).
     layout : {"conv2d", "conv1d"}
         ``"conv2d"`` (default): the original's layers.
+    head : {"classification", "regression"}
+        ``"classification"`` (default): the original's 360 sigmoid units. ``"regression"``: one
+        linear unit ``regressor`` instead, read as pitch in cents by :func:`regression_to_cents`
+        (the other answer to the talk's "¿regresión o clasificación?").
 
     Returns
     -------
@@ -246,6 +266,7 @@ def build_model(capacity="tiny", dropout=0.25, layout="conv2d"):
     if dropout >= 1.0:
         raise ValueError(f"dropout must lie in [0, 1), got {dropout!r}")
     layout = _checks.choice(layout, "layout", LAYOUTS)
+    head = _checks.choice(head, "head", HEADS)
     filters = [n * multiplier for n in BASE_FILTERS]
     x = keras.Input(shape=(FRAME_LENGTH,), name="input", dtype="float32")
     if layout == "conv2d":
@@ -266,7 +287,10 @@ def build_model(capacity="tiny", dropout=0.25, layout="conv2d"):
     if layout == "conv2d":
         y = layers.Permute((2, 1, 3), name="transpose")(y)
     y = layers.Flatten(name="flatten")(y)
-    y = layers.Dense(N_BINS, activation="sigmoid", name="classifier")(y)
+    if head == "classification":
+        y = layers.Dense(N_BINS, activation="sigmoid", name="classifier")(y)
+    else:
+        y = layers.Dense(1, name="regressor")(y)
     name = capacity if isinstance(capacity, str) else f"x{multiplier}"
     return keras.Model(inputs=x, outputs=y, name=f"crepe_{name}")
 
@@ -856,7 +880,8 @@ def gaussian_targets(f0, sigma=25.0) -> np.ndarray:
     return y.astype(np.float32)
 
 
-def synthetic_frames(n_frames, fmin=65.0, fmax=1000.0, snr_db=(10.0, 40.0), rng=0, sigma=25.0, max_harmonics=8):
+def synthetic_frames(n_frames, fmin=65.0, fmax=1000.0, snr_db=(10.0, 40.0), rng=0, sigma=25.0, max_harmonics=8,
+                     octave_ambiguous=0.0):
     """Random harmonic frames with known pitch, for training a CREPE from scratch.
 
     Each 1024-sample frame (16 kHz) is a steady harmonic tone with a log-uniform f0 in
@@ -879,12 +904,19 @@ def synthetic_frames(n_frames, fmin=65.0, fmax=1000.0, snr_db=(10.0, 40.0), rng=
         Target blur in cents (:func:`gaussian_targets`).
     max_harmonics : int
         Most harmonics per tone.
+    octave_ambiguous : float
+        Fraction in [0, 1] of the frames made *octave-ambiguous*: at least 4 harmonics, the
+        fundamental at 3–15 % of the amplitude of the second harmonic, which is the strongest
+        (a tone whose spectrum looks like one an octave up with a faint subharmonic). With the
+        default 0 no extra random numbers are drawn, so the frames are those of earlier versions.
 
     Returns
     -------
     frames : np.ndarray of float32, shape (n_frames, 1024)
     targets : np.ndarray of float32, shape (n_frames, 360)
     f0 : np.ndarray of float64, shape (n_frames,), Hz
+    ambiguous : np.ndarray of bool, shape (n_frames,)
+        Only when ``octave_ambiguous > 0``: which frames are octave-ambiguous.
 
     Raises
     ------
@@ -893,7 +925,7 @@ def synthetic_frames(n_frames, fmin=65.0, fmax=1000.0, snr_db=(10.0, 40.0), rng=
     ValueError
         Counts below 1, a pitch range outside CREPE's, a reversed SNR range.
 
-    Notebook: 07_crepe
+    Notebook: 07_crepe (via `head_data`)
     """
     n = _checks.positive_int(n_frames, "n_frames", what="frames")
     fmin = _checks.number(fmin, "fmin", "Hz", minimum=31.7)
@@ -911,6 +943,16 @@ def synthetic_frames(n_frames, fmin=65.0, fmax=1000.0, snr_db=(10.0, 40.0), rng=
     n_harm = rng.integers(1, max_harmonics + 1, n)
     tilt = rng.uniform(0.0, 2.0, n)
     amps = rng.uniform(0.2, 1.0, (n, max_harmonics)) / k[None, :] ** tilt[:, None]
+    octave_ambiguous = _checks.number(octave_ambiguous, "octave_ambiguous", minimum=0.0, maximum=1.0)
+    ambiguous = np.zeros(n, bool)
+    if octave_ambiguous > 0:
+        if max_harmonics < 4:
+            raise ValueError(f"octave-ambiguous tones need max_harmonics >= 4, got {max_harmonics}")
+        ambiguous = rng.random(n) < octave_ambiguous
+        n_harm = np.where(ambiguous, np.maximum(n_harm, 4), n_harm)
+        strongest = amps.max(axis=1)
+        amps[ambiguous, 1] = strongest[ambiguous] * 1.2
+        amps[ambiguous, 0] = amps[ambiguous, 1] * rng.uniform(0.03, 0.15, int(ambiguous.sum()))
     amps *= (k[None, :] <= n_harm[:, None]) & (k[None, :] * f0[:, None] < 0.45 * SAMPLE_RATE)
     phases = rng.uniform(0.0, 2.0 * np.pi, (n, max_harmonics))
     phi = (2.0 * np.pi / SAMPLE_RATE) * f0[:, None] * np.arange(FRAME_LENGTH)[None, :] + rng.uniform(0, 2 * np.pi, (n, 1))
@@ -926,6 +968,8 @@ def synthetic_frames(n_frames, fmin=65.0, fmax=1000.0, snr_db=(10.0, 40.0), rng=
     snr = rng.uniform(lo_snr, hi_snr, n)
     noise = rng.standard_normal((n, FRAME_LENGTH)) * np.sqrt(power / 10 ** (snr / 10))[:, None]
     frames = normalize_frames(frames + noise)
+    if octave_ambiguous > 0:
+        return frames, gaussian_targets(f0, sigma), f0, ambiguous
     return frames, gaussian_targets(f0, sigma), f0
 
 
@@ -949,3 +993,165 @@ def first_layer_filters(model) -> np.ndarray:
     """
     kernel = np.asarray(model.get_layer("conv1").get_weights()[0])
     return kernel.reshape(kernel.shape[0], -1)
+
+
+# ============================================================================================
+# regression or classification? the same small network with either head
+# ============================================================================================
+_NOTES: dict = {}
+
+
+def note_frames(n_frames, instruments=("Cello", "Acoustic Guitar (nylon)", "Clarinet", "Trumpet"),
+                keys=None, snr_db=(10.0, 40.0), rng=0, sigma=25.0):
+    """Frames of real sampled-instrument notes with known pitch, for training and testing.
+
+    Each 1024-sample frame (16 kHz) is cut at a random time 0.1–0.4 s into a 0.6 s note of
+    :func:`course_lib.instruments.instrument_note` (velocity 100) of a random instrument and a
+    random key of its range, with white noise at a uniform SNR in ``snr_db``; z-scored; the
+    targets are :func:`gaussian_targets` of the key's frequency.
+
+    Parameters
+    ----------
+    n_frames : int
+    instruments : sequence of str
+        Instrument names; the keys default to
+        :data:`course_lib.pitch_eval.BENCHMARK_INSTRUMENTS`' ranges.
+    keys : dict, optional
+        ``{instrument: (lowest, highest)}`` MIDI keys.
+    snr_db : (float, float)
+        dB.
+    rng : int or numpy.random.Generator
+    sigma : float
+        Target blur, cents.
+
+    Returns
+    -------
+    frames : np.ndarray of float32, shape (n_frames, 1024)
+    targets : np.ndarray of float32, shape (n_frames, 360)
+    f0 : np.ndarray of float64, shape (n_frames,), Hz
+
+    Notebook: 07_crepe (via `head_data`)
+    """
+    from . import instruments as _instruments
+    from . import pitch_eval
+
+    n = _checks.positive_int(n_frames, "n_frames", what="frames")
+    keys = dict(pitch_eval.BENCHMARK_INSTRUMENTS if keys is None else keys)
+    names = list(instruments)
+    if not names:
+        raise ValueError("instruments must name at least one instrument")
+    for name in names:
+        if name not in keys:
+            raise ValueError(f"instruments: no key range for {name!r}; pass keys={{{name!r}: (low, high)}}")
+    rng = _checks.rng(rng)
+    frames = np.empty((n, FRAME_LENGTH), np.float64)
+    f0 = np.empty(n)
+    for i in range(n):
+        name = names[int(rng.integers(len(names)))]
+        lo, hi = keys[name]
+        midi = int(rng.integers(lo, hi + 1))
+        if (name, midi) not in _NOTES:
+            _NOTES[name, midi] = _instruments.instrument_note(name, midi, velocity=100, duration=0.6, sr=SAMPLE_RATE, release=0.0)
+        start = int(rng.integers(int(0.1 * SAMPLE_RATE), int(0.4 * SAMPLE_RATE)))
+        x = _NOTES[name, midi][start : start + FRAME_LENGTH].astype(np.float64)
+        snr = rng.uniform(*snr_db)
+        frames[i] = x + rng.standard_normal(FRAME_LENGTH) * np.sqrt(np.mean(x**2) / 10 ** (snr / 10))
+        f0[i] = pitch.midi_to_hz(midi)
+    return normalize_frames(frames), gaussian_targets(f0, sigma), f0
+
+
+def regression_to_cents(output) -> np.ndarray:
+    """Cents above 10 Hz of a regression head's output: ``REGRESSION_CENTER + REGRESSION_SCALE · output``.
+
+    Parameters
+    ----------
+    output : array_like, shape (n_frames,) or (n_frames, 1)
+
+    Returns
+    -------
+    np.ndarray of float64, shape (n_frames,)
+
+    Notebook: 07_crepe (via `head_cents`)
+    """
+    return REGRESSION_CENTER + REGRESSION_SCALE * np.asarray(output, dtype=np.float64).reshape(-1)
+
+
+def train_head(head, frames, f0, seed=0, epochs=1, batch_size=32, learning_rate=0.003, multiplier=1):
+    """Train a small CREPE (multiplier 1, no dropout, Conv1D layout) with one of the two heads.
+
+    ``"classification"``: 360 sigmoids, binary cross-entropy on :func:`gaussian_targets`
+    (σ = 25 cents), decoded by :func:`to_local_average_cents`. ``"regression"``: one linear
+    output, mean squared error on ``(cents - REGRESSION_CENTER) / REGRESSION_SCALE``. Same
+    network body, data, order of batches, optimizer (Adam) and seed.
+
+    Parameters
+    ----------
+    head : {"classification", "regression"}
+    frames : np.ndarray, shape (n, 1024)
+        z-scored frames.
+    f0 : np.ndarray, shape (n,)
+        Hz.
+    seed : int
+        Seeds Keras, NumPy and Python (``keras.utils.set_random_seed``): initial weights.
+    epochs, batch_size : int
+    learning_rate : float
+    multiplier : int
+        Capacity multiplier of :func:`build_model`.
+
+    Returns
+    -------
+    model : keras.Model
+    losses : list of float
+        The loss of each batch (recovered from Keras' running mean over the epoch:
+        ``(b + 1) · mean_b - b · mean_{b-1}`` for batch ``b``).
+
+    Notebook: 07_crepe
+    """
+    import keras
+
+    head = _checks.choice(head, "head", HEADS)
+    frames = np.asarray(frames, np.float32)
+    f0 = np.asarray(f0, np.float64)
+    if frames.ndim != 2 or frames.shape[1] != FRAME_LENGTH or f0.shape != (frames.shape[0],):
+        raise ValueError(f"frames must be (n, {FRAME_LENGTH}) and f0 (n,), got {frames.shape} and {f0.shape}")
+    seed = _checks.integer(seed, "seed", 0)
+    keras.utils.set_random_seed(seed)
+    model = build_model(multiplier, dropout=0.0, layout="conv1d", head=head)
+    if head == "classification":
+        target, loss = gaussian_targets(f0), "binary_crossentropy"
+    else:
+        target, loss = ((pitch.hz_to_cents(f0) - REGRESSION_CENTER) / REGRESSION_SCALE).astype(np.float32)[:, None], "mse"
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss=loss)
+    losses, running = [], [0.0]
+
+    def record(batch, logs):  # Keras logs the epoch's running mean; keep each batch's own loss
+        mean = float(logs["loss"])
+        losses.append((batch + 1) * mean - batch * running[0] if batch else mean)
+        running[0] = mean
+
+    log = keras.callbacks.LambdaCallback(on_train_batch_end=record)
+    model.fit(frames, target, batch_size=batch_size, epochs=epochs, shuffle=False, verbose=0, callbacks=[log])
+    return model, losses
+
+
+def head_cents(model, frames, batch_size=256) -> np.ndarray:
+    """Pitch in cents above 10 Hz that a network of either head gives for z-scored frames.
+
+    Parameters
+    ----------
+    model : keras.Model
+        From :func:`train_head` (or :func:`build_model`): 360 outputs are decoded with
+        :func:`to_local_average_cents`, one output with :func:`regression_to_cents`.
+    frames : np.ndarray, shape (n, 1024)
+    batch_size : int
+
+    Returns
+    -------
+    np.ndarray of float64, shape (n,)
+
+    Notebook: 07_crepe
+    """
+    out = _run(model, np.asarray(frames, np.float32), _checks.positive_int(batch_size, "batch_size"))
+    if out.shape[1] == N_BINS:
+        return np.asarray(to_local_average_cents(out), dtype=np.float64)
+    return regression_to_cents(out)

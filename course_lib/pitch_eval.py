@@ -1,19 +1,19 @@
-"""Scoring pitch trackers: ground truth, noisy test signals, pYIN, and mir_eval's accuracies.
+"""Scoring pitch trackers: ground truth, test signals in noise, pYIN, and mir_eval's measures.
 
-Chapter ``07_crepe`` compares CREPE with librosa's pYIN the way the field does, with
+Chapter ``07_crepe`` compares CREPE, FCN-F0 and librosa's pYIN the way the field does, with
 ``mir_eval.melody``'s **raw pitch accuracy** (RPA: the fraction of voiced reference frames whose
-estimate lies within 50 cents of the truth) and **raw chroma accuracy** (RCA: the same, forgiving
-octave errors). This module provides the pieces: the exact reference f0 of synthetic tones at the
-trackers' frame times (:func:`reference_f0`), test signals (:func:`make_eval_set`) -- harmonic
-tones with vibrato and glides in several timbres, mixed with a background noise of
-:func:`course_lib.synth.background_noise` (white, pink, rain, babble, traffic ...) at a chosen SNR
-with :func:`course_lib.augment.add_noise` and optionally
-reverberated with :func:`course_lib.augment.reverb` and a synthetic exponentially decaying room
-response (:func:`exponential_ir`) -- pYIN with the course's settings (:func:`pyin`), the two
-accuracies (:func:`evaluate`) and the agreement of two trackers where there is no ground truth
-(:func:`agreement`). Only NumPy, SciPy, librosa and mir_eval are used (no TensorFlow). Layer 3
-(it uses :mod:`course_lib.augment`); randomness comes from ``rng`` arguments, so every set is
-reproducible.
+estimate lies within 50 cents of the truth), **raw chroma accuracy** (RCA: the same, forgiving
+octave errors) and the **voicing recall** and **false alarm**, kept apart
+(:func:`score_tracker`), on a benchmark of real sampled-instrument notes with exact MIDI pitch,
+silence around them, mixed with real ambient recordings at a chosen SNR (:func:`note_excerpts`,
+:func:`note_reference`), and with reliability tables of a tracker's confidence
+(:func:`reliability`). It also holds pYIN with the course's settings (:func:`pyin`), the exact
+reference f0 of synthetic tones at frame times (:func:`reference_f0`), and an older synthetic
+test set (harmonic tones in :func:`course_lib.synth.background_noise`, optionally reverberated:
+:func:`make_eval_set`, :func:`exponential_ir`, :func:`evaluate`, :func:`agreement`). Only NumPy,
+SciPy, librosa and mir_eval are used (no TensorFlow). Layer 3 (it uses :mod:`course_lib.augment`,
+:mod:`course_lib.corpora` and :mod:`course_lib.instruments`); randomness comes from ``rng`` or
+``seed`` arguments, so every set is reproducible.
 """
 
 from __future__ import annotations
@@ -34,6 +34,13 @@ __all__ = [
     "pyin",
     "evaluate",
     "agreement",
+    "BENCHMARK_INSTRUMENTS",
+    "BENCHMARK_BACKGROUNDS",
+    "NoteExcerpt",
+    "note_excerpts",
+    "note_reference",
+    "score_tracker",
+    "reliability",
 ]
 
 #: Harmonic amplitude sets (harmonic 1, 2, 3, ...) of the synthetic timbres.
@@ -125,7 +132,7 @@ def exponential_ir(sr, rt60=0.5, wet=0.5, rng=0) -> np.ndarray:
     -------
     np.ndarray of float32, shape (round(rt60 · sr),)
 
-    Notebook: 07_crepe (via `make_eval_set`)
+    Notebook: (not yet used by a chapter: chapter 07 now benchmarks on real notes, :func:`note_excerpts`)
     """
     sr = _checks.sample_rate(sr)
     rt60 = _checks.positive(rt60, "rt60", "s")
@@ -187,7 +194,7 @@ def make_eval_set(
     list of EvalClip
         In the order noise, SNR, clip.
 
-    Notebook: 07_crepe
+    Notebook: (not yet used by a chapter: chapter 07 now benchmarks on real notes, :func:`note_excerpts`)
     """
     timbres = tuple(_checks.choice(t, "timbres", TIMBRES) for t in timbres)
     if not timbres:
@@ -252,7 +259,7 @@ def pyin(y, sr, fmin=50.0, fmax=2000.0, frame_length=1024, hop_length=None):
     voiced_flag : np.ndarray of bool
     voiced_prob : np.ndarray
 
-    Notebook: 07_crepe
+    Notebook: 07_crepe (via `track`)
     """
     import librosa
 
@@ -290,7 +297,7 @@ def evaluate(ref_time, ref_freq, est_time, est_freq, cent_tolerance=50.0) -> dic
     -------
     dict with ``"rpa"`` and ``"rca"`` (floats in [0, 1]).
 
-    Notebook: 07_crepe
+    Notebook: (not yet used by a chapter: chapter 07 now benchmarks on real notes, :func:`note_excerpts`)
     """
     import mir_eval
 
@@ -328,7 +335,7 @@ def agreement(freq_a, freq_b, mask=None, cent_tolerance=50.0) -> float:
     float
         In [0, 1]; NaN when ``mask`` selects no frame.
 
-    Notebook: 07_crepe
+    Notebook: (not yet used by a chapter: chapter 07 now benchmarks on real notes, :func:`note_excerpts`)
     """
     cent_tolerance = _checks.positive(cent_tolerance, "cent_tolerance", "cents")
     a = np.asarray(freq_a, dtype=np.float64)
@@ -343,3 +350,288 @@ def agreement(freq_a, freq_b, mask=None, cent_tolerance=50.0) -> float:
     ok = (a > 0) & (b > 0)  # False for NaN too
     diff = np.abs(pitch.interval_cents(np.where(ok, b, 1.0), np.where(ok, a, 1.0)))
     return float(np.mean((ok & (diff < cent_tolerance))[m]))
+
+
+# ============================================================================================
+# a benchmark on real instrument notes in real backgrounds
+# ============================================================================================
+#: Instruments of the benchmark and the MIDI keys drawn for them: among those whose rendered f0
+#: is within 10 cents of the MIDI pitch (``course_lib.instruments``; tests/test_instruments.py),
+#: keys inside each one's tested range, at most MIDI 81 (880 Hz) so that every tracker covers them
+#: (FCN-F0's bins stop at 1000 Hz).
+BENCHMARK_INSTRUMENTS = {
+    "Cello": (36, 60),
+    "Acoustic Guitar (nylon)": (48, 72),
+    "Clarinet": (60, 81),
+    "Trumpet": (60, 81),
+}
+#: Real ambient recordings (``course_lib.corpora.load_background``) the notes are mixed with.
+BENCHMARK_BACKGROUNDS = ("city", "coffee-shop", "rain", "wind", "train", "birds", "waves", "fireplace")
+
+_BACKGROUNDS: dict = {}
+
+
+@dataclass(eq=False)
+class NoteExcerpt:
+    """A real instrument note with silence around it, in a real background, with its exact pitch.
+
+    Attributes
+    ----------
+    name : str
+        ``"{instrument}|MIDI {midi}|{background}|{snr} dB"``.
+    y : np.ndarray
+        float32 mixture, ``sr`` Hz.
+    clean : np.ndarray
+        float32, the note alone on the same time axis (zeros in the silences).
+    sr : int
+    instrument : str
+    midi : int
+        The key played; the true f0 is ``pitch.midi_to_hz(midi)`` Hz.
+    background : str
+    snr_db : float
+        Of the whole excerpt (note and silences) over the background; ``inf`` when clean.
+    onset : float
+        Seconds from the start of the excerpt to the note.
+    """
+
+    name: str
+    y: np.ndarray = field(repr=False)
+    clean: np.ndarray = field(repr=False)
+    sr: int
+    instrument: str
+    midi: int
+    background: str
+    snr_db: float
+    onset: float
+
+
+def _background(name, sr):
+    from . import corpora
+
+    if (name, sr) not in _BACKGROUNDS:
+        _BACKGROUNDS[name, sr] = corpora.load_background(name, sr=sr)
+    return _BACKGROUNDS[name, sr]
+
+
+def note_excerpts(instrument, snr_db, n=5, *, sr=16000, silence=0.3, duration=1.0, seed=0,
+                  backgrounds=BENCHMARK_BACKGROUNDS):
+    """``n`` excerpts of one benchmark cell: a sampled instrument note in a real background.
+
+    Each excerpt is ``silence`` s of nothing, one note of ``duration`` s
+    (:func:`course_lib.instruments.instrument_note`, velocity 100, the key released after three
+    quarters of it, NSynth's proportion) at a random key of :data:`BENCHMARK_INSTRUMENTS`, and
+    ``silence`` s of nothing, mixed with a random stretch of a random real background
+    (:data:`BENCHMARK_BACKGROUNDS`) by :func:`course_lib.augment.mix_at_snr` at ``snr_db``
+    measured over the whole excerpt (``math.inf``: no background). The silences let a tracker's
+    voicing false alarms be measured. The random draws depend only on ``(instrument, snr_db,
+    seed)``, so one cell can be remade without the others.
+
+    Parameters
+    ----------
+    instrument : str
+        A key of :data:`BENCHMARK_INSTRUMENTS`.
+    snr_db : float
+        dB, or ``math.inf``.
+    n : int
+        Excerpts.
+    sr : int
+        Hz.
+    silence, duration : float
+        Seconds.
+    seed : int
+        Random seed of the benchmark.
+    backgrounds : sequence of str
+        Names for :func:`course_lib.corpora.load_background`.
+
+    Returns
+    -------
+    list of NoteExcerpt
+
+    Notebook: 07_crepe
+    """
+    import zlib
+
+    from . import instruments
+
+    instrument = _checks.choice(instrument, "instrument", BENCHMARK_INSTRUMENTS)
+    if not (isinstance(snr_db, (int, float, np.integer, np.floating)) and not isinstance(snr_db, bool)):
+        raise TypeError(f"snr_db must be a number (dB) or math.inf, got {snr_db!r}")
+    snr_db = float(snr_db) if snr_db == math.inf else _checks.number(snr_db, "snr_db", "dB")
+    n = _checks.positive_int(n, "n", what="excerpts")
+    sr = _checks.sample_rate(sr)
+    silence = _checks.positive(silence, "silence", "s")
+    duration = _checks.positive(duration, "duration", "s")
+    seed = _checks.integer(seed, "seed", 0)
+    if not backgrounds:
+        raise ValueError("backgrounds must name at least one background")
+    lo, hi = BENCHMARK_INSTRUMENTS[instrument]
+    rng = np.random.default_rng([seed, zlib.crc32(f"{instrument}|{snr_db:g}".encode())])
+    pad = int(round(silence * sr))
+    out = []
+    for _ in range(n):
+        midi = int(rng.integers(lo, hi + 1))
+        note = instruments.instrument_note(instrument, midi, velocity=100, duration=duration, sr=sr)
+        clean = np.concatenate([np.zeros(pad, np.float32), note, np.zeros(pad, np.float32)])
+        name = str(backgrounds[int(rng.integers(len(backgrounds)))])
+        if snr_db == math.inf:
+            y = clean.copy()
+        else:
+            bg = _background(name, sr)
+            start = int(rng.integers(0, bg.size - clean.size))
+            y = augment.mix_at_snr(clean, bg[start : start + clean.size], snr_db)
+        label = f"{instrument}|MIDI {midi}|{name if snr_db != math.inf else 'clean'}|{snr_db:g} dB"
+        out.append(NoteExcerpt(label, y.astype(np.float32), clean, sr, instrument, midi,
+                               name if snr_db != math.inf else "none", snr_db, pad / sr))
+    return out
+
+
+def note_reference(excerpt, times, floor_db=-20.0, margin=0.07):
+    """Reference f0 of a :class:`NoteExcerpt` at frame times, and which frames to score.
+
+    A frame is **voiced** (f0 = the MIDI pitch) where the clean note's RMS in a 64 ms window
+    centred on it is within ``floor_db`` of the note's loudest frame; **unvoiced** (0 Hz) where
+    the frame lies more than ``margin`` s (half of FCN-F0's 124 ms window) from any sample of the
+    note, so that no tracker's window reaches it; the frames in between (attack, the fading tail)
+    are not scored.
+
+    Parameters
+    ----------
+    excerpt : NoteExcerpt
+    times : array_like
+        Frame centres, s.
+    floor_db : float
+        dB below the loudest frame (negative).
+    margin : float
+        Seconds.
+
+    Returns
+    -------
+    ref_freq : np.ndarray, Hz (0 = unvoiced)
+    scored : np.ndarray of bool
+
+    Notebook: 07_crepe
+    """
+    times = np.asarray(times, dtype=np.float64)
+    clean = excerpt.clean.astype(np.float64)
+    sr = excerpt.sr
+    half = int(0.032 * sr)
+    centre = np.round(times * sr).astype(np.int64)
+    csum = np.concatenate([[0.0], np.cumsum(clean**2)])
+    lo = np.clip(centre - half, 0, clean.size)
+    hi = np.clip(centre + half, 0, clean.size)
+    rms = np.sqrt((csum[hi] - csum[lo]) / (2 * half))
+    nz = np.flatnonzero(clean)
+    first, last = nz[0] / sr, nz[-1] / sr
+    voiced = rms >= rms.max() * 10 ** (floor_db / 20)
+    silent = (times < first - margin) | (times > last + margin)
+    ref = np.where(voiced, pitch.midi_to_hz(excerpt.midi), 0.0)
+    return ref, voiced | silent
+
+
+def score_tracker(ref_freq, est_freq, est_voiced, scored=None, cent_tolerance=50.0) -> dict:
+    """Pitch and voicing scores of one tracker with ``mir_eval.melody``, voicing kept apart.
+
+    ``mir_eval``'s raw pitch accuracy ignores the estimator's voicing only when the estimate
+    carries a pitch in its unvoiced frames; here the pitch is scored **where the reference is
+    voiced and the tracker says voiced** (``rpa``, ``rca``: mir_eval's raw pitch and chroma
+    accuracy on those frames), and the voicing decision separately (``voicing_recall``,
+    ``voicing_false_alarm``: ``mir_eval.melody.voicing_measures``). A tracker's "unvoiced" is
+    thus never counted as a wrong pitch, and no pitch is invented for it. ``rpa_overall``
+    (mir_eval's RPA with the estimate set to 0 Hz where the tracker says unvoiced) combines the
+    two: the fraction of voiced reference frames with a voiced, correct estimate.
+
+    Parameters
+    ----------
+    ref_freq : array_like
+        Hz per frame, 0 = unvoiced.
+    est_freq : array_like
+        Hz per frame on the same grid (its value in unvoiced frames is not used).
+    est_voiced : array_like of bool
+        The tracker's voicing decision per frame.
+    scored : array_like of bool, optional
+        Frames to use (default: all).
+    cent_tolerance : float
+        Cents.
+
+    Returns
+    -------
+    dict
+        ``rpa``, ``rca`` (NaN when no frame is voiced in both), ``rpa_overall``,
+        ``voicing_recall``, ``voicing_false_alarm`` (NaN without such frames), and the frame
+        counts ``n_voiced``, ``n_unvoiced``, ``n_both``.
+
+    Notebook: 07_crepe
+    """
+    import warnings
+
+    cent_tolerance = _checks.positive(cent_tolerance, "cent_tolerance", "cents")
+    ref = np.nan_to_num(np.asarray(ref_freq, dtype=np.float64))
+    est = np.nan_to_num(np.asarray(est_freq, dtype=np.float64))
+    ev = np.asarray(est_voiced, dtype=bool)
+    m = np.ones(ref.shape, bool) if scored is None else np.asarray(scored, dtype=bool)
+    if not (ref.shape == est.shape == ev.shape == m.shape) or ref.ndim != 1:
+        raise ValueError(f"ref_freq, est_freq, est_voiced and scored must be 1-D of one length, got "
+                         f"{ref.shape}, {est.shape}, {ev.shape}, {m.shape}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # mir_eval warns of an all-unvoiced estimate: a valid result here
+        return _score(ref[m], est[m], ev[m] & (est[m] > 0), cent_tolerance)
+
+
+def _score(ref, est, ev, cent_tolerance) -> dict:
+    import mir_eval
+
+    rv = ref > 0
+    rc = np.where(rv, 1200 * np.log2(np.where(rv, ref, 1.0) / 10.0), 0.0)
+    ec = np.where(est > 0, 1200 * np.log2(np.where(est > 0, est, 1.0) / 10.0), 0.0)
+    both = rv & ev
+    out = {"n_voiced": int(rv.sum()), "n_unvoiced": int((~rv).sum()), "n_both": int(both.sum())}
+    if both.any():
+        one = np.ones(int(both.sum()))
+        out["rpa"] = float(mir_eval.melody.raw_pitch_accuracy(one, rc[both], one, ec[both], cent_tolerance))
+        out["rca"] = float(mir_eval.melody.raw_chroma_accuracy(one, rc[both], one, ec[both], cent_tolerance))
+    else:
+        out["rpa"] = out["rca"] = float("nan")
+    ec_voiced = np.where(ev, ec, 0.0)
+    out["rpa_overall"] = float(mir_eval.melody.raw_pitch_accuracy(rv.astype(float), rc, ev.astype(float), ec_voiced, cent_tolerance))
+    recall = float(mir_eval.melody.voicing_recall(rv.astype(float), ev.astype(float))) if rv.any() else float("nan")
+    false_alarm = float(mir_eval.melody.voicing_false_alarm(rv.astype(float), ev.astype(float))) if (~rv).any() else float("nan")
+    out["voicing_recall"], out["voicing_false_alarm"] = recall, false_alarm
+    return out
+
+
+def reliability(confidence, correct, edges=(0.0, 0.2, 0.4, 0.6, 0.8, 1.0)):
+    """A reliability table: per confidence bin, the frames and the fraction of them that are correct.
+
+    A tracker's confidence is *calibrated* when, among frames given confidence ``p``, a fraction
+    ``p`` are right (here: within 50 cents). Bins are ``[edges[k], edges[k+1])`` (the last one
+    closed).
+
+    Parameters
+    ----------
+    confidence : array_like, in [0, 1]
+    correct : array_like of bool, same shape
+    edges : sequence of float
+        Increasing bin edges.
+
+    Returns
+    -------
+    counts : np.ndarray of int, shape (n_bins,)
+    n_correct : np.ndarray of int, shape (n_bins,)
+    mean_confidence : np.ndarray, shape (n_bins,), NaN for an empty bin
+
+    Notebook: (tooling, the reliability tables that ``python -m course_lib.crepe_cli benchmark`` caches for 07_crepe)
+    """
+    c = np.asarray(confidence, dtype=np.float64).ravel()
+    ok = np.asarray(correct, dtype=bool).ravel()
+    if c.shape != ok.shape:
+        raise ValueError(f"confidence and correct must have the same size, got {c.size} and {ok.size}")
+    e = np.asarray(edges, dtype=np.float64)
+    if e.ndim != 1 or e.size < 2 or np.any(np.diff(e) <= 0):
+        raise ValueError(f"edges must be at least two increasing numbers, got {edges!r}")
+    k = np.clip(np.searchsorted(e, c, side="right") - 1, 0, e.size - 2)
+    counts = np.bincount(k, minlength=e.size - 1)
+    n_correct = np.bincount(k, weights=ok, minlength=e.size - 1).astype(int)
+    sums = np.bincount(k, weights=c, minlength=e.size - 1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_conf = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+    return counts, n_correct, mean_conf

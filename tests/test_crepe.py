@@ -487,3 +487,144 @@ def test_eval_set_and_pyin():
     t, f, voiced, prob = pitch_eval.pyin(y, SR)
     assert len(t) == 1 + len(y) // 160
     assert pitch_eval.evaluate(t, pitch_eval.reference_f0(f0, SR, t), t, f)["rpa"] > 0.9
+
+
+# --------------------------------------------------------------------------- FCN-F0
+def test_fcn_f0_architecture_and_weights():
+    from course_lib import fcn_f0
+
+    model = fcn_f0.load_model()
+    assert model.output_shape == (None, fcn_f0.N_BINS) and model.input_shape == (None, 993)
+    assert fcn_f0.load_model() is model  # cached
+    with h5py.File(fcn_f0.weights_path(), "r") as f:
+        np.testing.assert_array_equal(model.get_layer("conv6").get_weights()[0], f["conv6/conv6/kernel:0"][()])
+        np.testing.assert_array_equal(model.get_layer("classifier").get_weights()[0], f["classifier/classifier/kernel:0"][()])
+    # the original's output grid: 486 bins from 30 to 1000 Hz, 12.5 cents apart
+    assert fcn_f0.CENTS_MAPPING.shape == (486,)
+    np.testing.assert_allclose(pitch.cents_to_hz(fcn_f0.CENTS_MAPPING[[0, -1]]), [30.0, 1000.0])
+    assert np.diff(fcn_f0.CENTS_MAPPING)[0] == pytest.approx(12.517, abs=1e-3)
+
+
+@pytest.mark.parametrize("f0", [110.0, 220.0, 440.0, 700.0])
+def test_fcn_f0_finds_a_sine_within_20_cents(f0):
+    from course_lib import fcn_f0
+
+    sr = 16000
+    y = 0.5 * np.sin(2 * np.pi * f0 * np.arange(sr) / sr)
+    t, f, c, a = fcn_f0.predict(y, sr)
+    assert a.shape == (1 + (8000 + 2 * 496 - 993) // 80, 486) == (100, 486) and np.allclose(t[:3], [0.0, 0.01, 0.02])
+    inner = slice(10, -10)
+    assert np.max(np.abs(pitch.interval_cents(f0, f[inner]))) < 20, f"{f0} Hz: {np.round(f[inner][:5], 1)}"
+    assert np.median(c[inner]) > 0.5
+
+
+def test_fcn_f0_frames_and_bad_input():
+    from course_lib import fcn_f0
+
+    y = np.arange(8000, dtype=np.float32)
+    frames = fcn_f0.frame_audio(y, step_size=10)
+    assert frames.shape == (1 + (8000 + 992 - 993) // 80, 993)
+    # frame t is centred on sample t * 80: its middle sample is the audio's
+    raw = np.pad(y, 496)[80 * 20 : 80 * 20 + 993]
+    np.testing.assert_allclose(frames[20], (raw - raw.mean()) / raw.std(), atol=1e-5)
+    assert np.all(fcn_f0.frame_audio(np.zeros(100)) == 0)  # silence stays zero, no NaN
+    with pytest.raises(ValueError, match="step_size"):
+        fcn_f0.frame_audio(y, step_size=0.01)
+    with pytest.raises(ValueError, match="salience"):
+        fcn_f0.to_local_average_cents(np.zeros((3, 360)))
+    with pytest.raises((ValueError, TypeError), match="sr"):
+        fcn_f0.predict(y, 0)
+
+
+# --------------------------------------------------------------------------- the two heads
+def test_octave_ambiguous_frames():
+    x0, y0, f0 = crepe.synthetic_frames(20, rng=3)
+    x1, y1, f1, amb = crepe.synthetic_frames(200, rng=3, octave_ambiguous=0.5, fmin=100.0, fmax=500.0)
+    assert x1.shape == (200, 1024) and amb.dtype == bool and 0.35 < amb.mean() < 0.65
+    # in an ambiguous frame the second harmonic is the strongest partial, the fundamental weak
+    sr = crepe.SAMPLE_RATE
+    spec = np.abs(np.fft.rfft(x1 * np.hanning(1024), n=16384))
+    fft_hz = np.fft.rfftfreq(16384, 1 / sr)
+    for i in np.flatnonzero(amb)[:10]:
+        h1 = spec[i, np.argmin(np.abs(fft_hz - f1[i]))]
+        h2 = spec[i, np.argmin(np.abs(fft_hz - 2 * f1[i]))]
+        assert h2 > 3 * h1
+    with pytest.raises(ValueError, match="octave_ambiguous"):
+        crepe.synthetic_frames(4, octave_ambiguous=1.5)
+    with pytest.raises(ValueError, match="max_harmonics"):
+        crepe.synthetic_frames(4, octave_ambiguous=0.5, max_harmonics=2)
+
+
+def test_note_frames_are_real_notes_with_their_key():
+    x, y, f0 = crepe.note_frames(12, rng=0)
+    assert x.shape == (12, 1024) and y.shape == (12, 360)
+    midi = pitch.hz_to_midi(f0)
+    assert np.allclose(midi, np.round(midi)) and midi.min() >= 36 and midi.max() <= 81
+    np.testing.assert_allclose(x.mean(axis=1), 0, atol=1e-5)
+    with pytest.raises(ValueError, match="instruments"):
+        crepe.note_frames(2, instruments=("Kazoo",))
+
+
+def test_regression_head_and_training():
+    model = crepe.build_model(1, dropout=0.0, layout="conv1d", head="regression")
+    assert model.output_shape == (None, 1) and model.get_layer("regressor") is not None
+    with pytest.raises(ValueError, match="head"):
+        crepe.build_model(1, head="ranking")
+    np.testing.assert_allclose(crepe.regression_to_cents([[0.0], [1.0]]), [5700.0, 6900.0])
+    x, _, f0 = crepe.synthetic_frames(64, rng=0)
+    for head in crepe.HEADS:
+        trained, losses = crepe.train_head(head, x, f0, seed=0, batch_size=32)
+        assert len(losses) == 2 and np.isfinite(losses).all()
+        cents = crepe.head_cents(trained, x[:5])
+        assert cents.shape == (5,)
+    with pytest.raises(ValueError, match="frames"):
+        crepe.train_head("regression", x[:, :512], f0)
+
+
+# --------------------------------------------------------------------------- the benchmark's pieces
+def test_score_tracker_keeps_voicing_apart():
+    ref = np.array([0, 0, 200, 200, 200, 200, 0, 0], float)
+    est = np.array([100, 0, 201, 400, 200, 150, 0, 0], float)
+    voiced = np.array([1, 0, 1, 1, 0, 1, 0, 1], bool)  # frame 4: right pitch but said unvoiced
+    s = pitch_eval.score_tracker(ref, est, voiced)
+    assert s["n_voiced"] == 4 and s["n_unvoiced"] == 4 and s["n_both"] == 3
+    assert s["rpa"] == pytest.approx(1 / 3)  # frames 2, 3, 5: only 201 Hz is right
+    assert s["rca"] == pytest.approx(2 / 3)  # 400 Hz is an octave error
+    assert s["voicing_recall"] == pytest.approx(3 / 4)
+    assert s["voicing_false_alarm"] == pytest.approx(1 / 4)  # frame 0 (frame 7 has no pitch)
+    assert s["rpa_overall"] == pytest.approx(1 / 4)
+    s = pitch_eval.score_tracker(ref, est, voiced, scored=ref > 0)
+    assert math.isnan(s["voicing_false_alarm"]) and s["rpa"] == pytest.approx(1 / 3)
+    with pytest.raises(ValueError, match="1-D of one length"):
+        pitch_eval.score_tracker(ref, est[:3], voiced)
+
+
+def test_reliability_table():
+    counts, correct, mean = pitch_eval.reliability([0.1, 0.15, 0.5, 0.9, 1.0], [0, 1, 1, 1, 1], edges=(0, 0.2, 0.6, 1.0))
+    assert counts.tolist() == [2, 1, 2] and correct.tolist() == [1, 1, 2]
+    np.testing.assert_allclose(mean, [0.125, 0.5, 0.95])
+    with pytest.raises(ValueError, match="edges"):
+        pitch_eval.reliability([0.5], [1], edges=(0.5, 0.2))
+
+
+def test_note_excerpts_and_reference():
+    clean = pitch_eval.note_excerpts("Clarinet", math.inf, 2, seed=0)
+    noisy = pitch_eval.note_excerpts("Clarinet", 0.0, 2, seed=0)
+    again = pitch_eval.note_excerpts("Clarinet", 0.0, 2, seed=0)
+    assert [e.midi for e in noisy] == [e.midi for e in again] and np.array_equal(noisy[0].y, again[0].y)
+    e = noisy[0]
+    assert e.y.shape == e.clean.shape == (int(1.6 * 16000),) and e.background in pitch_eval.BENCHMARK_BACKGROUNDS
+    # the SNR over the excerpt is the one asked for (mix_at_snr; its peak limiter did not act here)
+    assert np.max(np.abs(e.y)) < 0.99
+    noise = e.y.astype(float) - e.clean
+    assert 10 * np.log10(np.mean(e.clean.astype(float) ** 2) / np.mean(noise**2)) == pytest.approx(0.0, abs=0.01)
+    assert np.array_equal(clean[0].y, clean[0].clean) and clean[0].background == "none"
+    t = np.arange(80) * 0.02
+    ref, scored = pitch_eval.note_reference(e, t)
+    assert set(np.unique(ref)) == {0.0, pitch.midi_to_hz(e.midi)}
+    assert not ref[t < 0.3].any() and ref[(t > 0.4) & (t < 0.9)].all()
+    assert scored[t < 0.2].all() and scored[t > 1.4].all() and not scored[(t > 0.25) & (t < 0.3)].any()
+    with pytest.raises(ValueError, match="instrument"):
+        pitch_eval.note_excerpts("Piano", 0.0)
+    with pytest.raises((ValueError, TypeError), match="snr_db"):
+        pitch_eval.note_excerpts("Clarinet", float("nan"))
