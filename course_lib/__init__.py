@@ -16,11 +16,11 @@ against it.
    examples), ``instruments`` (notes from a SoundFont's recorded samples), ``datasets`` (the
    synthetic sound-scenes data set), ``augment`` (pitch, rooms, noise, devices), ``audioset``
    (ontology, CSV, TFRecord embeddings), ``assets`` (the files in ``data/``), ``pitch_eval``
-   (pitch-tracker evaluation sets in noise: it uses ``augment``), ``melodies`` (the synthetic
-   melodies WaveNet trains on), ``soundscapes`` (strongly labelled scenes of real events over real
+   (pitch-tracker evaluation sets in noise: it uses ``augment``), ``melodies`` (what WaveNet trains
+   on: notes of recorded instruments, and the earlier synthetic melodies), ``soundscapes`` (strongly labelled scenes of real events over real
    backgrounds), ``localization`` (microphone arrays in simulated rooms, GCC-PHAT, direction of arrival)
 4. ``vggish`` (front end, network, postprocessor), ``rawconv`` (Conv1D maths, raw-waveform models),
-   ``crepe`` (pitch as classification), ``wavenet`` (autoregressive generation), ``training``
+   ``crepe`` (pitch as classification), ``fcn_f0`` (FCN-F0, a second pretrained pitch model), ``wavenet`` (autoregressive generation), ``training``
    (small classifiers trained over folds and seeds, cached results), ``seld`` (event detection and
    localization networks, post-processing, metrics)
 5. ``plot``, ``widgets`` (for notebooks), ``book`` (executes notebooks; builds book, slides, student
@@ -41,6 +41,7 @@ LAYERS: dict[str, int] = {
     "spectral": 2, "mel": 2, "pitch": 2,
     "corpora": 3, "instruments": 3, "datasets": 3, "augment": 3, "audioset": 3, "assets": 3, "pitch_eval": 3,
     "melodies": 3, "soundscapes": 3, "localization": 3,
-    "vggish": 4, "rawconv": 4, "crepe": 4, "wavenet": 4, "training": 4, "seld": 4,
+    "vggish": 4, "rawconv": 4, "crepe": 4, "wavenet": 4, "training": 4, "seld": 4, "localization_net": 4,
+    "fcn_f0": 4, "mel_experiment": 4, "augment_experiment": 4,
     "plot": 5, "widgets": 5, "book": 5, "crepe_cli": 5, "wavenet_cli": 5,
 }

@@ -106,8 +106,12 @@ def read_book(path: str | os.PathLike | None = None) -> dict:
 
 
 def _strip_volatile(nb) -> None:
-    """Drop stderr streams from every code cell (see the module docstring)."""
+    """Drop stderr streams from every code cell (see the module docstring), and cell timings.
+
+    Timings (``metadata.execution``, written by executors that record them) change on every run.
+    """
     for cell in nb.cells:
+        cell.metadata.pop("execution", None)
         if cell.cell_type == "code":
             cell.outputs = [o for o in cell.outputs if not (o.output_type == "stream" and o.get("name") == "stderr")]
 

@@ -39,7 +39,6 @@ import re
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
@@ -311,7 +310,7 @@ def load_esc10(sr=None, duration=5.0):
     DataError
         If a file cannot be found, fetched or verified.
 
-    Notebook: 00_introduction, 01_sound_physics, 02_dft_windowing
+    Notebook: 00_introduction, 01_sound_physics, 02_dft_windowing, 03_mel_perception, 04_audioset_vggish, 05_augmentation, 09_detection_localization
     """
     sr = _check_sr(sr)
     n = _check_duration(duration, sr or 44100)
@@ -334,7 +333,7 @@ def esc10_metadata() -> list[dict]:
         Keys ``path`` (mirror layout), ``label``, ``class_name``, ``fold``, ``freesound_id``,
         ``take``, ``licence`` and ``attribution`` (the source recording, its author and URL).
 
-    Notebook: 00_introduction, 01_sound_physics, 02_dft_windowing
+    Notebook: 00_introduction, 01_sound_physics, 02_dft_windowing, 03_mel_perception
     """
     out = []
     for e in _esc10_entries():
@@ -383,7 +382,7 @@ def load_fsdd(sr=None):
     takes : numpy.ndarray of int
         The take 0-49; takes 0-4 of every speaker and digit are the official test split.
 
-    Notebook: (not yet used by a chapter)
+    Notebook: 05_augmentation (via ``fsdd_speaker_split``), 06_raw_waveform (via ``fsdd_examples``)
     """
     sr = _check_sr(sr)
     entries = _fsdd_entries()
@@ -422,7 +421,7 @@ def _stem_map(name: str, suffix: str = ".wav", exclude=()) -> dict[str, fetch.En
 def background_names() -> list[str]:
     """Names of the real ambient recordings: ``birds``, ``boat``, ``city``, ``coffee-shop``, ...
 
-    Notebook: (not yet used by a chapter)
+    Notebook: 05_augmentation
     """
     return sorted(_stem_map("blanket", ".ogg"))
 
@@ -442,7 +441,7 @@ def load_background(name, sr=None):
     numpy.ndarray of float32
         The whole recording (7-130 s), mono, in [-1, 1].
 
-    Notebook: (not yet used by a chapter)
+    Notebook: 05_augmentation, 09_detection_localization
     """
     sr = _check_sr(sr)
     entries = _stem_map("blanket", ".ogg")
@@ -462,7 +461,7 @@ _ROOM_FILES = {
 def room_ir_names() -> list[str]:
     """Names of the measured room impulse responses.
 
-    Notebook: (not yet used by a chapter)
+    Notebook: 05_augmentation
     """
     return list(_ROOM_FILES)
 
@@ -483,7 +482,7 @@ def load_room_ir(name, sr=None):
         The W (omnidirectional) channel of an OpenAIR B-format response, or the mono clap
         response, as recorded (not normalized).
 
-    Notebook: (not yet used by a chapter)
+    Notebook: 05_augmentation, 09_detection_localization
     """
     sr = _check_sr(sr)
     key = _choose(name, list(_ROOM_FILES), "room")
@@ -496,7 +495,7 @@ def load_room_ir(name, sr=None):
 def device_ir_names() -> list[str]:
     """Names of the measured loudspeaker and cabinet responses (``Radio 001``, ``Speaker 001``, ...).
 
-    Notebook: (not yet used by a chapter)
+    Notebook: 05_augmentation
     """
     return sorted(_stem_map("device"))
 
@@ -516,7 +515,7 @@ def load_device_ir(name, sr=None):
     numpy.ndarray of float32
         The response (80-230 ms), its two channels averaged.
 
-    Notebook: (not yet used by a chapter)
+    Notebook: 05_augmentation
     """
     sr = _check_sr(sr)
     entries = _stem_map("device")
@@ -537,7 +536,7 @@ def load_voice(sr=None):
     numpy.ndarray of float32
         Mono samples in [-1, 1].
 
-    Notebook: 01_sound_physics, 02_dft_windowing
+    Notebook: 01_sound_physics, 02_dft_windowing, 03_mel_perception, 05_augmentation, 09_detection_localization
     """
     return audio.load(fetch.file("rir/clap/xmas.wav"), sr=_check_sr(sr))[0]
 
@@ -561,7 +560,7 @@ def load_vocadito(sr=None):
     f0 : numpy.ndarray of float
         Annotated f0 in Hz, 0 where unvoiced.
 
-    Notebook: (not yet used by a chapter)
+    Notebook: 07_crepe
     """
     y, file_sr = audio.load(fetch.file("vocadito/Audio/vocadito_1.wav"), sr=_check_sr(sr))
     table = np.loadtxt(fetch.file("vocadito/Annotations/F0/vocadito_1_f0.csv"), delimiter=",", ndmin=2)
@@ -638,7 +637,7 @@ def librosa_example(key, hq=False) -> str:
     str
         What ``librosa.ex`` returns: the file's path.
 
-    Notebook: 00_introduction, 01_sound_physics, 02_dft_windowing
+    Notebook: 00_introduction, 01_sound_physics, 02_dft_windowing, 03_mel_perception
     """
     folder = librosa_data_dir(key, hq)
     os.environ["LIBROSA_DATA_DIR"] = str(folder)

@@ -470,7 +470,7 @@ def instrument_note(instrument, midi, velocity=100, duration=1.0, sr=16000, rele
     >>> y.shape, y.dtype  # doctest: +SKIP
     ((64000,), dtype('float32'))
 
-    Notebook: 01_sound_physics, 02_dft_windowing
+    Notebook: 01_sound_physics, 02_dft_windowing, 03_mel_perception, 08_wavenet
     """
     program = gm_program(instrument)
     midi = _checks.integer(midi, "midi", 0, 127, "MIDI note number")
@@ -605,7 +605,7 @@ def nsynth_notes(
     OSError
         If the SoundFont file cannot be found, fetched, verified or loaded.
 
-    Notebook: (not yet used by a chapter)
+    Notebook: 08_wavenet (via ``note_dataset``)
     """
     programs = [gm_program(i) for i in _as_sequence(instruments)]
     if not programs:

@@ -414,3 +414,118 @@ def filter_responses(freqs, responses_db, ax=None, title=None, vmin=-40.0, fmax=
     if colorbar:
         ax.figure.colorbar(image, ax=ax, label="dB", pad=0.01)
     return ax
+
+
+# --- chapter 09 (localization) ---
+
+def gcc_phat(lags, cc, ax=None, true_tau=None, tau=None, sr=None, title=None):
+    """Plot a GCC-PHAT correlation against lag in milliseconds (and samples on the top axis).
+
+    Parameters
+    ----------
+    lags : array_like, shape (n,)
+        Lags (s), as :func:`course_lib.localization.gcc_phat` returns them.
+    cc : array_like, shape (n,)
+        The correlation at those lags.
+    ax : matplotlib Axes, optional
+    true_tau, tau : float, optional
+        The true delay and the estimated one (s), drawn as vertical lines.
+    sr : int, optional
+        Sampling rate (Hz); adds a top axis in samples.
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Notebook: 09_detection_localization
+    """
+    lags = _checks.real_array(lags, "lags")
+    cc = _checks.real_array(cc, "cc")
+    if lags.ndim != 1 or lags.shape != cc.shape or lags.size < 2:
+        raise ValueError(f"lags and cc must be 1-D of the same length (>= 2), got shapes {lags.shape} and {cc.shape}")
+    ax = _axes(ax, figsize=(7, 2.6))
+    ax.plot(lags * 1000, cc, lw=1, label="GCC-PHAT")
+    if true_tau is not None:
+        ax.axvline(_checks.number(true_tau, "true_tau", "s") * 1000, color="k", ls="--", lw=1, label="true delay")
+    if tau is not None:
+        ax.axvline(_checks.number(tau, "tau", "s") * 1000, color="C3", ls=":", lw=1.5, label="peak (estimate)")
+    ax.set_xlabel("Lag (ms)")
+    ax.set_ylabel("Correlation")
+    if sr is not None:
+        sr = _checks.sample_rate(sr)
+        top = ax.secondary_xaxis("top", functions=(lambda ms: ms * sr / 1000, lambda n: n * 1000 / sr))
+        top.set_xlabel("Lag (samples)")
+    if title:
+        ax.set_title(title)
+    ax.legend(loc="upper right", fontsize=8)
+    return ax
+
+
+# --- chapter 09 (detection) ---
+
+def sed_events(S_db, sr, hop_length, class_names, reference=(), estimated=(), ax=None, title=None, colorbar=False):
+    """A log-mel spectrogram with sound events drawn over it: one lane per class.
+
+    The height of the picture is split into one lane per class (first class at the bottom).
+    In its lane, a reference event is a filled, translucent box over the lane's upper half and
+    an estimated (detected) event a hatched, outlined box over its lower half, so hits, misses,
+    false alarms and onset errors read at a glance against the sound's energy.
+
+    Parameters
+    ----------
+    S_db : array_like, shape (n_mels, n_frames)
+        Log-mel levels in dB (frame ``m`` centred at ``m · hop_length / sr`` s).
+    sr : int
+        Sample rate (Hz).
+    hop_length : int
+        Hop between frames (samples).
+    class_names : sequence of str
+        One lane per class, in this order from the bottom.
+    reference, estimated : sequences of (onset, offset, label)
+        Events in seconds.
+    ax : matplotlib Axes, optional
+    title : str, optional
+    colorbar : bool
+        Add a colour bar labelled "dB".
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Raises
+    ------
+    ValueError
+        An event whose label is not in ``class_names``, or a bad spectrogram.
+
+    Notebook: 09_detection_localization
+    """
+    from matplotlib.patches import Rectangle
+
+    names = list(class_names)
+    if not names:
+        raise ValueError("class_names must name at least one class")
+    ax = spectrogram(S_db, sr, hop_length, ax=ax, title=title, y_axis="mel", colorbar=colorbar, cmap="Greys")
+    n_bins = np.shape(S_db)[0]
+    lane = n_bins / len(names)
+    colours = [f"C{i}" for i in range(len(names))]
+    for kind, events in (("reference", reference), ("estimated", estimated)):
+        for onset, offset, label in events:
+            if label not in names:
+                raise ValueError(f"{kind}: label {label!r} is not one of class_names {names}")
+            k = names.index(label)
+            bottom = -0.5 + k * lane + (lane / 2 if kind == "reference" else 0.05 * lane)
+            height = lane * (0.45 if kind == "reference" else 0.4)
+            if kind == "reference":
+                patch = Rectangle((onset, bottom), offset - onset, height, facecolor=colours[k], alpha=0.45,
+                                  edgecolor=colours[k], gid="reference")
+            else:
+                patch = Rectangle((onset, bottom), offset - onset, height, facecolor="none", hatch="///",
+                                  edgecolor=colours[k], lw=1.5, gid="estimated")
+            ax.add_patch(patch)
+    for k, name in enumerate(names):
+        ax.axhline(-0.5 + k * lane, color="0.6", lw=0.5)
+        ax.text(0.005, -0.5 + (k + 0.5) * lane, name, transform=ax.get_yaxis_transform(), fontsize=7,
+                color=colours[k], va="center", ha="left", fontweight="bold")
+    ax.set_ylabel("Frequency (Hz, mel scale)\nlanes: classes")
+    return ax

@@ -42,7 +42,7 @@ def mean_ci(values, confidence: float = 0.95) -> tuple[float, float, float]:
     ValueError
         Fewer than 2 values, a value that is not finite, or ``confidence`` outside (0, 1).
 
-    Notebook: 03_mel_perception
+    Notebook: 03_mel_perception, 04_audioset_vggish, 05_augmentation, 06_raw_waveform, 07_crepe, 08_wavenet, 09_detection_localization
     """
     from scipy import stats
 
@@ -75,7 +75,7 @@ def format_ci(values, confidence: float = 0.95, digits: int = 3) -> str:
     -------
     str
 
-    Notebook: 03_mel_perception
+    Notebook: 03_mel_perception, 04_audioset_vggish, 05_augmentation, 09_detection_localization
     """
     digits = _checks.integer(digits, "digits", minimum=0, what="decimals")
     mean, low, high = mean_ci(values, confidence)
@@ -103,7 +103,7 @@ def confusion_matrix(y_true, y_pred, n_classes) -> np.ndarray:
     ValueError
         Lengths differ, or a label is outside ``[0, n_classes)``.
 
-    Notebook: 03_mel_perception
+    Notebook: 03_mel_perception, 04_audioset_vggish, 05_augmentation, 06_raw_waveform
     """
     n_classes = _checks.integer(n_classes, "n_classes", minimum=1, what="classes")
     t = np.asarray(y_true)

@@ -465,7 +465,7 @@ def harmonic_tone(
     f0_track : np.ndarray
         float64 Hz per sample (only when ``return_f0``).
 
-    Notebook: 03_mel_perception, 07_crepe
+    Notebook: 07_crepe
     """
     amplitude = _amplitude(amplitude)
     fade = _checks.number(fade, "fade", "s", minimum=0.0)
@@ -597,7 +597,7 @@ def plucked_melody(midi_notes, durations, *, sr, rng=0, decay=0.996, brightness=
     np.ndarray
         float32, exactly ``round(sum(durations) · sr)`` samples.
 
-    Notebook: (tooling: data/guitar_melody_22050.wav, the melody chapters 02 and 03 load; chapter 08's melodies)
+    Notebook: (tooling: data/guitar_melody_22050.wav and the synthetic melodies of ``course_lib.melodies``)
     """
     sr = _checks.sample_rate(sr)
     notes = np.asarray(midi_notes, dtype=np.float64).ravel()
@@ -664,7 +664,7 @@ def organ_note(f0=246.9417, *, sr=16000, duration=4.0, drawbars=(1.0, 0.7, 0.5, 
     np.ndarray
         float32, shape ``(round(duration · sr),)``.
 
-    Notebook: (tooling: data/organ_electronic_059.wav, the file chapter 01 reads; chapter 08's melodies)
+    Notebook: (tooling: data/organ_electronic_059.wav and the synthetic melodies of ``course_lib.melodies``)
     """
     f0 = _checks.positive(f0, "f0", "Hz")
     tremolo_rate = _checks.number(tremolo_rate, "tremolo_rate", "Hz", minimum=0.0)
@@ -707,7 +707,7 @@ def white_noise(*, sr, duration, rng=None, amplitude=0.5) -> np.ndarray:
     np.ndarray
         float32, shape ``(round(duration · sr),)``.
 
-    Notebook: 07_crepe (via `make_eval_set`)
+    Notebook: (not yet used by a chapter: chapter 07's benchmark uses real backgrounds)
     """
     amplitude = _amplitude(amplitude)
     n = n_samples_for(sr=sr, duration=duration)
@@ -740,7 +740,7 @@ def colored_noise(exponent=1.0, *, sr, duration, rng=None, fmin=20.0, amplitude=
     np.ndarray
         float32, shape ``(round(duration · sr),)``.
 
-    Notebook: 03_mel_perception (via `make_sound_scenes`), 05_augmentation (via `background_noise`)
+    Notebook: (not yet used by a chapter: chapter 05 mixes real backgrounds)
     """
     sr = _checks.sample_rate(sr)
     exponent = _checks.number(exponent, "exponent")
@@ -781,7 +781,7 @@ def pink_noise(*, sr, duration, rng=None, amplitude=0.5) -> np.ndarray:
     np.ndarray
         float32, shape ``(round(duration · sr),)``.
 
-    Notebook: 03_mel_perception (via `make_sound_scenes`)
+    Notebook: (not yet used by a chapter: the synthetic sound scenes of ``course_lib.datasets``; the chapters use ESC-10)
     """
     return colored_noise(1.0, sr=sr, duration=duration, rng=rng, amplitude=amplitude)
 
@@ -805,7 +805,7 @@ def brown_noise(*, sr, duration, rng=None, amplitude=0.5) -> np.ndarray:
     np.ndarray
         float32, shape ``(round(duration · sr),)``.
 
-    Notebook: 03_mel_perception (via `make_sound_scenes`), 05_augmentation (via `background_noise`)
+    Notebook: (not yet used by a chapter: chapter 05 mixes real backgrounds)
     """
     return colored_noise(2.0, sr=sr, duration=duration, rng=rng, amplitude=amplitude)
 
@@ -946,7 +946,7 @@ def babble(*, sr, duration, n_voices=4, rng=None, syllable_rate=4.0, amplitude=0
     np.ndarray
         float32, shape ``(round(duration · sr),)``.
 
-    Notebook: 03_mel_perception (via `make_sound_scenes`), 05_augmentation (via `background_noise`)
+    Notebook: (not yet used by a chapter: chapter 05 mixes real backgrounds)
     """
     sr = _checks.sample_rate(sr)
     n = n_samples_for(sr=sr, duration=duration)
@@ -997,7 +997,7 @@ def siren(*, sr, duration, kind="wail", f_low=650.0, f_high=1500.0, rate=None, m
     np.ndarray
         float32, shape ``(round(duration · sr),)``.
 
-    Notebook: 04_audioset_vggish (via `make_sound_scenes`), 03_mel_perception (via `make_sound_scenes`)
+    Notebook: (not yet used by a chapter: the synthetic sound scenes of ``course_lib.datasets``; the chapters use ESC-10)
     """
     f_low = _checks.positive(f_low, "f_low", "Hz")
     f_high = _checks.positive(f_high, "f_high", "Hz")
@@ -1060,7 +1060,7 @@ def engine_hum(*, sr, duration, rpm=1800.0, cylinders=4, brightness=0.5, rpm_wob
     np.ndarray
         float32, shape ``(round(duration · sr),)``.
 
-    Notebook: 04_audioset_vggish (via `make_sound_scenes`), 03_mel_perception (via `make_sound_scenes`)
+    Notebook: (not yet used by a chapter: the synthetic sound scenes of ``course_lib.datasets``; the chapters use ESC-10)
     """
     rpm = _checks.positive(rpm, "rpm", "rpm")
     cylinders = _checks.integer(cylinders, "cylinders", minimum=1)
@@ -1120,7 +1120,7 @@ def rain(*, sr, duration, density=400.0, brightness=0.5, rng=None, amplitude=0.8
     np.ndarray
         float32, shape ``(round(duration · sr),)``.
 
-    Notebook: 03_mel_perception (via `make_sound_scenes`), 05_augmentation (via `background_noise`)
+    Notebook: (not yet used by a chapter: chapter 05 mixes real backgrounds)
     """
     density = _checks.positive(density, "density", "droplets per second")
     brightness = _checks.number(brightness, "brightness", minimum=0.0, maximum=1.0)
@@ -1182,7 +1182,7 @@ def bird_chirp(*, sr, duration, f_low=2000.0, f_high=6000.0, chirp_rate=8.0, chi
     np.ndarray
         float32, shape ``(round(duration · sr),)``.
 
-    Notebook: 04_audioset_vggish (via `make_sound_scenes`), 03_mel_perception (via `make_sound_scenes`)
+    Notebook: (not yet used by a chapter: the synthetic sound scenes of ``course_lib.datasets``; the chapters use ESC-10)
     """
     sr = _checks.sample_rate(sr)
     f_low = _checks.positive(f_low, "f_low", "Hz")
@@ -1247,7 +1247,7 @@ def bark(*, sr, duration, f0=450.0, n_barks=2, interval=0.3, onset=0.05, bark_du
     np.ndarray
         float32, shape ``(round(duration · sr),)``.
 
-    Notebook: 04_audioset_vggish (via `make_sound_scenes`), 03_mel_perception (via `make_sound_scenes`)
+    Notebook: (not yet used by a chapter: the synthetic sound scenes of ``course_lib.datasets``; the chapters use ESC-10)
     """
     sr = _checks.sample_rate(sr)
     f0 = _checks.positive(f0, "f0", "Hz")
@@ -1316,7 +1316,7 @@ def clock_ticks(*, sr, duration, rate=1.0, f_ring=3000.0, onset=0.1, ring_time=0
     np.ndarray
         float32, shape ``(round(duration · sr),)``.
 
-    Notebook: 04_audioset_vggish (via `make_sound_scenes`), 03_mel_perception (via `make_sound_scenes`)
+    Notebook: (not yet used by a chapter: the synthetic sound scenes of ``course_lib.datasets``; the chapters use ESC-10)
     """
     sr = _checks.sample_rate(sr)
     rate = _checks.positive(rate, "rate", "Hz")
@@ -1378,7 +1378,7 @@ def door_knock(*, sr, duration, n_knocks=3, interval=0.18, f_res=180.0, onset=0.
     np.ndarray
         float32, shape ``(round(duration · sr),)``.
 
-    Notebook: 04_audioset_vggish (via `make_sound_scenes`), 03_mel_perception (via `make_sound_scenes`)
+    Notebook: (not yet used by a chapter: the synthetic sound scenes of ``course_lib.datasets``; the chapters use ESC-10)
     """
     sr = _checks.sample_rate(sr)
     n_knocks = _checks.integer(n_knocks, "n_knocks", minimum=1)
@@ -1434,7 +1434,7 @@ def mains_hum(*, sr, duration, mains=50.0, n_harmonics=8, rng=None, amplitude=0.
     np.ndarray
         float32, shape ``(round(duration · sr),)``.
 
-    Notebook: 03_mel_perception (via `make_sound_scenes`), 05_augmentation (via `background_noise`)
+    Notebook: (not yet used by a chapter: chapter 05 mixes real backgrounds)
     """
     mains = _checks.positive(mains, "mains", "Hz")
     n_harmonics = _checks.integer(n_harmonics, "n_harmonics", minimum=1)
@@ -1582,7 +1582,7 @@ def background_noise(kind, *, sr, duration, rng=None, amplitude=0.5) -> np.ndarr
     TypeError, ValueError
         An unknown ``kind``, a bad ``sr``, ``duration``, ``rng`` or ``amplitude``.
 
-    Notebook: 05_augmentation
+    Notebook: (not yet used by a chapter: chapter 05 mixes real backgrounds)
     """
     kind = _checks.choice(kind, "kind", NOISE_KINDS)
     sr = _checks.sample_rate(sr)

@@ -39,6 +39,7 @@ __all__ = [
     "cross_validate",
     "save_results",
     "load_results",
+    "few_shot_runs",
 ]
 
 
@@ -217,7 +218,7 @@ def fit(build, x_train, y_train, x_test=None, y_test=None, epochs=20, batch_size
         The trained model and per-epoch ``loss``, ``accuracy`` (training) and, with a test set,
         ``test_loss`` and ``test_accuracy``, each a list of floats.
 
-    Notebook: 03_mel_perception
+    Notebook: 03_mel_perception, 06_raw_waveform (via ``fsdd_run``)
     """
     import keras
 
@@ -259,7 +260,7 @@ def fold_split(folds, test_fold):
     ValueError
         ``test_fold`` is not one of the folds.
 
-    Notebook: 03_mel_perception
+    Notebook: 03_mel_perception, 04_audioset_vggish
     """
     folds = np.asarray(folds)
     if test_fold not in set(folds.tolist()):
@@ -378,7 +379,7 @@ def load_results(path) -> tuple[dict, list[dict]]:
     ValueError
         The file is not such a JSON document (the message names it).
 
-    Notebook: 03_mel_perception
+    Notebook: 03_mel_perception, 04_audioset_vggish, 05_augmentation, 06_raw_waveform, 07_crepe, 09_detection_localization
     """
     path = Path(path)
     if not path.is_file():
@@ -388,3 +389,64 @@ def load_results(path) -> tuple[dict, list[dict]]:
         return doc["config"], doc["runs"]
     except (ValueError, KeyError, TypeError) as exc:
         raise ValueError(f"{path}: not a results file written by course_lib.training.save_results ({exc})") from exc
+
+
+def few_shot_runs(features, labels, folds, ks=(1, 2, 4, 8), seeds=(0, 1, 2, 3, 4)) -> list[dict]:
+    """Few labels: a logistic regression trained on k clips per class, tested on a held-out fold.
+
+    For each test fold and seed, the clips of every class in the other folds are shuffled once
+    (``numpy.random.default_rng([seed, fold])``) and the first k of each class are the labelled
+    ones, so the labelled sets are nested (the 2 clips of k = 2 include the clip of k = 1) and two
+    feature sets given the same labels, folds and seeds are trained on the same clips: a paired
+    comparison. The model is scikit-learn's ``StandardScaler`` + ``LogisticRegression`` (L2, C = 1).
+
+    Parameters
+    ----------
+    features : ndarray, shape (n_clips, n_features)
+        One feature vector per clip (an embedding, or mean/std log-mel).
+    labels : 1-D array_like of int
+        Class of each clip.
+    folds : 1-D array_like of int
+        Fold of each clip; each fold is the test set in turn.
+    ks : sequence of int
+        Labelled clips per class.
+    seeds : sequence of int
+        Which clips are labelled.
+
+    Returns
+    -------
+    list of dict
+        One record per (fold, seed, k): ``fold``, ``seed``, ``k``, ``accuracy`` (test fold).
+
+    Raises
+    ------
+    ValueError
+        Lengths that differ, or a k larger than a class's training clips.
+
+    Notebook: 04_audioset_vggish
+    """
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    x = np.asarray(features, dtype=np.float64)
+    y = np.asarray(labels)
+    folds = np.asarray(folds)
+    if x.ndim != 2 or not (len(x) == len(y) == len(folds)):
+        raise ValueError(f"features (n, d), labels and folds must describe the same clips, got shapes {x.shape}, "
+                         f"{y.shape}, {folds.shape}")
+    ks = [_checks.positive_int(k, "ks", what="clips per class") for k in ks]
+    records = []
+    for fold in sorted(set(folds.tolist())):
+        train, test = fold_split(folds, fold)
+        for seed in seeds:
+            gen = np.random.default_rng([int(seed), int(fold)])
+            order = {c: gen.permutation(train[y[train] == c]) for c in sorted(set(y[train].tolist()))}
+            for k in ks:
+                if k > min(len(v) for v in order.values()):
+                    raise ValueError(f"ks must be at most {min(len(v) for v in order.values())} clips per class, got {k}")
+                picked = np.concatenate([order[c][:k] for c in order])
+                model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000)).fit(x[picked], y[picked])
+                records.append(dict(fold=int(fold), seed=int(seed), k=int(k),
+                                    accuracy=float(model.score(x[test], y[test]))))
+    return records

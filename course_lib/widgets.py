@@ -278,3 +278,364 @@ def stft_explorer(y, sr, max_window_ms=200.0):
                                     description="window (ms)", continuous_update=False)
     hop = widgets.IntSlider(value=25, min=10, max=100, step=5, description="hop (%)", continuous_update=False)
     return _explorer([window, hop], redraw)
+
+
+# --- chapter 09 (localization) ---
+
+def doa_explorer(source, sr, mic_positions=None, pair=(0, 2), rt60=None, max_order=10):
+    """Move a source around a microphone array and watch GCC-PHAT's peak and the estimated direction.
+
+    A slider sets the true azimuth; the room (6 × 5 × 3 m, the array in its middle, the source
+    1.5 m away) is simulated by :func:`course_lib.localization.simulate_array`. Left: the GCC-PHAT
+    correlation of one pair, its peak and the true delay (ms); right: the true direction and the
+    GCC-PHAT + least-squares estimate on a compass. The player plays the pair's two channels as
+    a stereo sound (left, right).
+
+    Parameters
+    ----------
+    source : array_like, shape (n_samples,)
+        The sound (0.5–1 s keeps the widget responsive).
+    sr : int
+        Sampling rate (Hz).
+    mic_positions : array_like, shape (2, n_mics), optional
+        Microphones (m); default :func:`course_lib.localization.circular_array` (4 on 5 cm).
+    pair : (int, int), default (0, 2)
+        The two microphones whose correlation is drawn and played.
+    rt60 : float or None
+        Reverberation time (s); None: anechoic.
+    max_order : int, default 10
+        Cap of the image-source order (keeps each redraw under a second).
+
+    Returns
+    -------
+    ipywidgets.VBox
+        Children: the azimuth slider, an Image, an Audio player; ``.update()`` redraws and
+        ``.state["estimate"]`` holds the last estimated azimuth (degrees).
+
+    Notebook: 09_detection_localization
+    """
+    import ipywidgets as widgets
+
+    from . import localization
+
+    source = _checks.audio(source, "source", ndim=1)
+    sr = _checks.sample_rate(sr)
+    mics = localization.circular_array() if mic_positions is None else np.asarray(mic_positions, dtype=np.float64)
+    if mics.ndim != 2 or mics.shape[0] != 2 or mics.shape[1] < 2:
+        raise ValueError(f"mic_positions must be (2, n_mics) in metres, got shape {mics.shape}")
+    if (len(pair) != 2 or not all(_checks.is_integer(k) and 0 <= k < mics.shape[1] for k in pair)
+            or pair[0] == pair[1]):
+        raise ValueError(f"pair must be two different microphone indices in [0, {mics.shape[1]}), got {pair!r}")
+    i, j = pair
+    d = float(np.linalg.norm(mics[:, j] - mics[:, i]))
+    state = {}
+
+    def redraw(azimuth):
+        from . import plot
+
+        x = localization.simulate_array(source, sr, mics, azimuth, rt60=rt60, max_order=max_order)
+        tau, lags, cc = localization.gcc_phat(x[i], x[j], sr, max_tau=1.5 * d / localization.SPEED_OF_SOUND, interp=8)
+        u = np.array([np.cos(np.deg2rad(azimuth)), np.sin(np.deg2rad(azimuth))])
+        true_tau = -float((mics[:, j] - mics[:, i]) @ u) / localization.SPEED_OF_SOUND
+        estimate = localization.gcc_doa(x, sr, mics)
+        state["estimate"] = estimate
+
+        def draw(fig, ax):
+            fig.delaxes(ax)
+            left = fig.add_subplot(1, 2, 1)
+            plot.gcc_phat(lags, cc, ax=left, true_tau=true_tau, tau=tau, sr=sr, title=f"mics {i} and {j} ({100 * d:.0f} cm)")
+            compass = fig.add_subplot(1, 2, 2, projection="polar")
+            compass.plot(np.arctan2(mics[1], mics[0]), np.full(mics.shape[1], 0.15), "ks", ms=4)
+            compass.annotate("", xy=(np.deg2rad(azimuth), 1.0), xytext=(0, 0), arrowprops=dict(color="k", width=1.5))
+            compass.annotate("", xy=(np.deg2rad(estimate), 0.85), xytext=(0, 0), arrowprops=dict(color="C3", width=1))
+            compass.set_rticks([])
+            compass.set_title(f"true {azimuth:.0f}° (black), GCC-PHAT {estimate:.1f}° (red)", fontsize=9)
+
+        stereo = np.stack([x[i], x[j]], axis=1)
+        return _render(draw, figsize=(9, 3.2)), (stereo / max(np.max(np.abs(stereo)), 1e-9) * 0.9, sr)
+
+    slider = widgets.IntSlider(value=60, min=0, max=355, step=5, description="azimuth (°)", continuous_update=False)
+    box = _explorer([slider], redraw, with_audio=True)
+    box.state = state
+    return box
+
+
+# --- chapter 05 ---
+def augmentation_explorer(y, sr, backgrounds, rooms, snr_db=10.0):
+    """Sliders for the SNR and the room over a real clip: see and hear the augmented sound.
+
+    The clip is reverberated with the chosen room's impulse response (:func:`course_lib.augment.reverb`,
+    at the dry clip's RMS level; "dry" skips it), then the chosen background is added at the
+    chosen SNR (:func:`course_lib.augment.add_noise`, the same stretch of background for every
+    setting), and its spectrogram is drawn and played.
+
+    Parameters
+    ----------
+    y : array_like, shape (n_samples,)
+        Mono audio (not silent).
+    sr : int
+        Its sampling rate in Hz (also the rate of every background and impulse response).
+    backgrounds : dict of str to array_like
+        Background recordings by name (at least one).
+    rooms : dict of str to array_like
+        Room impulse responses by name; the slider also offers ``"dry"``.
+    snr_db : float, default 10
+        Starting SNR in dB (the slider spans -5 to 40 dB).
+
+    Returns
+    -------
+    ipywidgets.VBox
+        Children: the background drop-down, the SNR slider, the room slider, an Image with the
+        spectrogram and an Audio player; ``.update()`` redraws, ``.current()`` returns the
+        augmented clip.
+
+    Notebook: 05_augmentation
+    """
+    import ipywidgets as widgets
+
+    from . import augment, plot
+
+    y = np.asarray(_checks.audio(y, "y", ndim=1), dtype=np.float32)
+    sr = _checks.sample_rate(sr)
+    if not backgrounds:
+        raise ValueError("backgrounds must hold at least one recording")
+    if not np.any(y):
+        raise ValueError("y is silent: no SNR can be set")
+    snr_db = _checks.number(snr_db, "snr_db", "dB", minimum=-5.0, maximum=40.0)
+    rooms = {"dry": None, **{str(k): np.asarray(v, dtype=np.float32) for k, v in rooms.items()}}
+    backgrounds = {str(k): np.asarray(v, dtype=np.float32) for k, v in backgrounds.items()}
+    state = {}
+
+    def augmented(background, snr, room):
+        wet = y if rooms[room] is None else augment.reverb(y, rooms[room])
+        return augment.add_noise(wet, backgrounds[background], snr, rng=0)
+
+    def redraw(background, snr, room):
+        out = augmented(background, snr, room)
+        state["clip"] = out
+        S = spectral.amplitude_to_db(np.abs(spectral.stft(out, n_fft=512, hop_length=128)), ref=np.max)
+        title = f"{room}, {background} at {snr:.0f} dB SNR"
+        png = _render(lambda fig, ax: plot.spectrogram(S, sr, 128, ax=ax, n_fft=512, vmin=-70, title=title), figsize=(8, 3.0))
+        return png, (out, sr)
+
+    background = widgets.Dropdown(options=list(backgrounds), description="background")
+    snr = widgets.FloatSlider(value=snr_db, min=-5.0, max=40.0, step=1.0, description="SNR (dB)", continuous_update=False)
+    room = widgets.SelectionSlider(options=list(rooms), value="dry", description="room", continuous_update=False)
+    box = _explorer([background, snr, room], redraw, with_audio=True)
+    box.current = lambda: state["clip"]
+    return box
+
+
+# --- chapter 04 ---
+def multilabel_explorer(scores, targets, class_names, clips=None, sr=None, threshold=0.5):
+    """A mixture explorer: pick a multi-label clip, move the threshold, see which classes it predicts.
+
+    One horizontal bar per class shows the clip's sigmoid output; bars at or above the threshold
+    are the predicted labels (blue), the true labels are starred in the class names, and the title
+    counts the hits, misses and false alarms at that threshold.
+
+    Parameters
+    ----------
+    scores : ndarray, shape (n_clips, n_classes)
+        Sigmoid outputs in [0, 1].
+    targets : ndarray, shape (n_clips, n_classes)
+        Multi-hot true labels (0 or 1).
+    class_names : sequence of str
+        One name per class.
+    clips : ndarray, shape (n_clips, samples), optional
+        The audio, to play the chosen clip (peak-normalised).
+    sr : int, optional
+        Its sampling rate in Hz (required with ``clips``).
+    threshold : float
+        Starting threshold, in [0, 1].
+
+    Returns
+    -------
+    ipywidgets.VBox
+        Children: the clip slider, the threshold slider, an Image (and an Audio player with
+        ``clips``); ``.update()`` redraws.
+
+    Raises
+    ------
+    ValueError
+        Shapes that do not match, or ``clips`` without ``sr``.
+
+    Notebook: 04_audioset_vggish
+    """
+    import ipywidgets as widgets
+
+    scores = _checks.real_array(scores, "scores")
+    targets = _checks.real_array(targets, "targets")
+    names = [str(n) for n in class_names]
+    if scores.ndim != 2 or scores.shape != targets.shape or scores.shape[1] != len(names):
+        raise ValueError(f"scores and targets must both be (n_clips, {len(names)} classes), got shapes "
+                         f"{scores.shape} and {targets.shape}")
+    if clips is not None:
+        if sr is None:
+            raise ValueError("sr must be given with clips (the sampling rate of the audio, in Hz)")
+        sr = _checks.sample_rate(sr)
+        clips = _checks.audio(clips, "clips", ndim=2)
+        if len(clips) != len(scores):
+            raise ValueError(f"clips must hold one clip per row of scores ({len(scores)}), got {len(clips)}")
+    threshold = _checks.number(threshold, "threshold", minimum=0.0, maximum=1.0)
+
+    def redraw(index, thr):
+        s, t = scores[index], targets[index] > 0.5
+        predicted = s >= thr
+        hits, misses, false_alarms = int(np.sum(predicted & t)), int(np.sum(~predicted & t)), int(np.sum(predicted & ~t))
+
+        def draw(fig, ax):
+            rows = np.arange(len(names))
+            ax.barh(rows, s, color=np.where(predicted, "C0", "0.75"))
+            ax.axvline(thr, color="C3", linestyle="--", linewidth=1, label=f"threshold {thr:.2f}")
+            ax.set_yticks(rows, [f"★ {n}" if tt else n for n, tt in zip(names, t)], fontsize=8)
+            ax.invert_yaxis()
+            ax.set_xlim(0, 1)
+            ax.set_xlabel("sigmoid output (probability)")
+            ax.set_title(f"clip {index}: {hits} hit(s), {misses} miss(es), {false_alarms} false alarm(s)  (★ = true label)",
+                         fontsize=9)
+            ax.legend(loc="lower right", fontsize=8)
+
+        sound = None
+        if clips is not None:
+            y = clips[index]
+            sound = (y / max(float(np.abs(y).max()), 1e-9) * 0.9, sr)
+        return _render(draw, figsize=(7, 3.2)), sound
+
+    pick = widgets.IntSlider(value=0, min=0, max=len(scores) - 1, description="clip", continuous_update=False)
+    thr = widgets.FloatSlider(value=threshold, min=0.0, max=1.0, step=0.05, description="threshold",
+                              continuous_update=False)
+    return _explorer([pick, thr], redraw, with_audio=clips is not None)
+
+
+# --- chapter 03 ---
+def filterbank_explorer(sr=16000, n_fft=512):
+    """Controls for a mel filterbank: number of bands, frequency range, mel formula and normalisation.
+
+    The picture shows every triangle against frequency, with the filters that hold one FFT bin or
+    none (:func:`course_lib.mel.filter_bin_counts`) drawn in red and counted in the title.
+
+    Parameters
+    ----------
+    sr : int, default 16000
+        Sampling rate (Hz); the range slider goes up to ``sr / 2``.
+    n_fft : int, default 512
+        FFT size (samples): the bins are ``sr / n_fft`` Hz apart.
+
+    Returns
+    -------
+    ipywidgets.VBox
+        Children: the ``n_mels`` slider, the ``fmin–fmax (Hz)`` range slider, the ``scale``
+        toggle (``"slaney"``/``"htk"``), the ``norm`` drop-down (``"slaney"``/``"none"``) and an
+        Image with the plot; ``.update()`` redraws and ``.counts`` holds the bins per filter drawn last.
+
+    Notebook: 03_mel_perception
+    """
+    import ipywidgets as widgets
+
+    from . import mel
+
+    sr = _checks.sample_rate(sr)
+    n_fft = _checks.integer(n_fft, "n_fft", minimum=16, what="samples")
+    nyquist = sr // 2
+    state = {}
+
+    def redraw(n_mels, f_range, scale, norm):
+        fmin, fmax = (float(f) for f in f_range)
+        if fmax <= fmin:
+            fmax = min(float(nyquist), fmin + 100.0)
+        htk = scale == "htk"
+        weights = mel.mel_filterbank(sr, n_fft, n_mels=n_mels, fmin=fmin, fmax=fmax, htk=htk,
+                                     norm=None if norm == "none" else norm)
+        counts = mel.filter_bin_counts(sr, n_fft, n_mels=n_mels, fmin=fmin, fmax=fmax, htk=htk)
+        state["counts"] = counts
+        if "box" in state:
+            state["box"].counts = counts
+        freqs = np.arange(weights.shape[1]) * sr / n_fft
+
+        def draw(fig, ax):
+            for row, c in zip(weights, counts):
+                ax.plot(freqs, row, lw=0.8, color="C3" if c <= 1 else "C0")
+            ax.set_xlim(0, nyquist)
+            ax.set_xlabel("Frequency (Hz)")
+            ax.set_ylabel("Weight" + (" (area 1 in Hz)" if norm == "slaney" else " (peak 1)"))
+            ax.set_title(f"{n_mels} {scale} mel bands, {fmin:.0f}–{fmax:.0f} Hz, n_fft {n_fft} "
+                         f"(bins {sr / n_fft:.1f} Hz apart): {int(np.sum(counts == 0))} empty, "
+                         f"{int(np.sum(counts == 1))} with one bin", fontsize=9)
+
+        return _render(draw, figsize=(8, 3.0)), None
+
+    n_mels = widgets.IntSlider(value=40, min=4, max=256, step=4, description="n_mels", continuous_update=False)
+    f_range = widgets.IntRangeSlider(value=(0, nyquist), min=0, max=nyquist, step=50,
+                                     description="fmin–fmax (Hz)", continuous_update=False,
+                                     style={"description_width": "initial"})
+    scale = widgets.ToggleButtons(options=["slaney", "htk"], value="slaney", description="scale")
+    norm = widgets.Dropdown(options=["slaney", "none"], value="slaney", description="norm")
+    box = _explorer([n_mels, f_range, scale, norm], redraw)
+    box.counts, state["box"] = state["counts"], box
+    return box
+
+
+# --- chapter 09 (detection) ---
+
+def detection_explorer(scores, reference, class_names, S_db, sr, hop_length, collar=0.2):
+    """Threshold and median-filter sliders over one soundscape's frame scores: the events and the F1s change.
+
+    Each move post-processes the scores (:func:`course_lib.seld.scores_to_events`), redraws the
+    detected events against the reference over the spectrogram (:func:`course_lib.plot.sed_events`)
+    and prints this soundscape's event-based F1 (collar ``collar``) and segment-based F1 (1 s),
+    computed by ``sed_scores_eval`` (:func:`course_lib.seld.event_f1`, :func:`course_lib.seld.segment_f1`).
+
+    Parameters
+    ----------
+    scores : array_like, shape (frames, n_classes)
+        Frame scores in [0, 1].
+    reference : sequence of (onset, offset, label)
+        Reference events (s).
+    class_names : sequence of str
+    S_db : array_like, shape (n_mels, frames)
+        The log-mel spectrogram drawn underneath (dB).
+    sr, hop_length : int
+        Sample rate (Hz) and hop (samples) of the frames.
+    collar : float
+        Onset collar of the event-based F1 (s).
+
+    Returns
+    -------
+    ipywidgets.VBox
+        Children: the threshold slider, the median-filter slider, an HTML line with the scores and
+        an Image with the plot; ``.update()`` redraws, ``.metrics`` holds the last F1s.
+
+    Notebook: 09_detection_localization
+    """
+    import ipywidgets as widgets
+
+    from . import plot, seld
+
+    s = np.asarray(scores, dtype=np.float64)
+    names = list(class_names)
+    if s.ndim != 2 or s.shape[1] != len(names):
+        raise ValueError(f"scores must be (frames, {len(names)} classes), got shape {s.shape}")
+    collar = _checks.number(collar, "collar", "s", minimum=0.0)
+    reference = list(reference)
+    text = widgets.HTML()
+
+    def redraw(threshold, median_frames):
+        events = seld.scores_to_events(s, names, threshold, median_frames, sr, hop_length)
+        ef = seld.event_f1([s], [reference], names, threshold, median_frames, collar)
+        sf = seld.segment_f1([s], [reference], names, threshold, median_frames)
+        box.metrics = dict(event_f1=ef, segment_f1=sf, n_events=len(events))
+        text.value = (f"<b>{len(events)}</b> events detected &nbsp; event-based F1 ({collar * 1000:.0f} ms collar) "
+                      f"<b>{ef:.2f}</b> &nbsp; segment-based F1 (1 s) <b>{sf:.2f}</b>")
+        title = f"threshold {threshold:.2f}, median filter {median_frames} frames ({median_frames * hop_length / sr:.2f} s)"
+        return _render(lambda fig, ax: plot.sed_events(S_db, sr, hop_length, names, reference, events, ax=ax, title=title),
+                       figsize=(9, 3.4)), None
+
+    threshold = widgets.FloatSlider(value=0.5, min=0.05, max=0.95, step=0.05, description="threshold",
+                                    continuous_update=False)
+    median = widgets.IntSlider(value=7, min=1, max=31, step=2, description="median (frames)", continuous_update=False)
+    box = widgets.VBox()
+    inner = _explorer([threshold, median], redraw)
+    box.children = [threshold, median, text, inner.image]
+    box.update, box.image = inner.update, inner.image
+    return box

@@ -145,3 +145,37 @@ def test_plots_check_their_arguments():
         plot.spectrogram(np.zeros((4, 4)), 8000, 0)
     with pytest.raises(TypeError, match="every"):
         plot.filterbank(np.zeros((4, 257)), 16000, 512, every=1.5)
+
+
+# --- chapter 09 (localization) ---
+
+def test_gcc_phat_plot_draws_lags_in_ms_with_the_delays():
+    lags = np.arange(-5, 6) / 16000
+    cc = np.exp(-np.arange(-5, 6) ** 2)
+    ax = plot.gcc_phat(lags, cc, true_tau=2 / 16000, tau=1 / 16000, sr=16000, title="t")
+    np.testing.assert_allclose(ax.lines[0].get_xdata(), lags * 1000)
+    assert ax.get_xlabel() == "Lag (ms)" and len(ax.lines) == 3
+    assert ax.lines[1].get_xdata()[0] == pytest.approx(0.125)
+    with pytest.raises(ValueError, match="lags and cc"):
+        plot.gcc_phat(lags[:-1], cc)
+
+
+# --- chapter 09 (detection) ---
+
+def test_sed_events_draws_reference_and_estimated_boxes_in_class_lanes():
+    S = np.zeros((64, 157))
+    names = ["dog", "cat"]
+    ref = [(1.0, 2.0, "cat"), (3.0, 3.5, "dog")]
+    est = [(1.1, 2.2, "cat")]
+    ax = plot.sed_events(S, 16000, 1024, names, reference=ref, estimated=est, title="t")
+    boxes = {p.get_gid(): [] for p in ax.patches}
+    for p in ax.patches:
+        boxes[p.get_gid()].append((p.get_x(), p.get_y(), p.get_width(), p.get_height()))
+    # lanes of 32 bands: "dog" from -0.5, "cat" from 31.5; reference in the upper half, estimate lower
+    np.testing.assert_allclose(sorted(boxes["reference"]), [(1.0, 47.5, 1.0, 14.4), (3.0, 15.5, 0.5, 14.4)])
+    np.testing.assert_allclose(boxes["estimated"], [(1.1, 31.5 + 1.6, 1.1, 12.8)])
+    assert ax.get_xlabel() == "Time (s)" and "Frequency (Hz" in ax.get_ylabel()
+    assert [t.get_text() for t in ax.texts] == names
+    with pytest.raises(ValueError, match="label 'bird'"):
+        plot.sed_events(S, 16000, 1024, names, reference=[(0.0, 1.0, "bird")])
+    plt.close("all")

@@ -81,3 +81,116 @@ def test_stft_explorer_redraws_on_change_and_displays_nothing_itself(capsys):
     window.value = 64
     assert image.value != before
     assert plt.get_fignums() == [] and capsys.readouterr().out == ""
+
+
+# --- chapter 09 (localization) ---
+
+def test_doa_explorer_follows_the_source_around_the_array():
+    y = synth.white_noise(sr=16000, duration=0.25, rng=3)
+    w = widgets.doa_explorer(y, 16000)
+    slider, image, player = w.children
+    assert abs(w.state["estimate"] - 60) < 2 and image.value[:4] == b"\x89PNG" and player.value[:4] == b"RIFF"
+    before = image.value
+    slider.value = 200
+    assert abs(w.state["estimate"] - 200) < 2 and image.value != before
+    with pytest.raises(ValueError, match="pair"):
+        widgets.doa_explorer(y, 16000, pair=(0, 0))
+
+
+# --- chapter 05 ---
+def test_augmentation_explorer_mixes_at_the_slider_snr_and_reverberates():
+    from course_lib import augment
+
+    sr = 8000
+    y = synth.sine(440, sr=sr, duration=0.5, amplitude=0.2)  # quiet: no mixture reaches the peak limit
+    noise = synth.white_noise(sr=sr, duration=1.0, rng=0)
+    ir = np.zeros(400, np.float32)
+    ir[0], ir[300] = 1.0, 0.7
+    w = widgets.augmentation_explorer(y, sr, {"hiss": noise}, {"echo room": ir}, snr_db=10)
+    background, snr, room, image, player = w.children
+    assert image.value[:4] == b"\x89PNG" and player.value[:4] == b"RIFF"
+    assert abs(augment.measure_snr_db(y, w.current() - y) - 10) < 0.01
+    snr.value = 25
+    assert abs(augment.measure_snr_db(y, w.current() - y) - 25) < 0.01
+    first_png = image.value
+    room.value = "echo room"
+    wet = augment.reverb(y, ir)
+    assert abs(augment.measure_snr_db(wet, w.current() - wet) - 25) < 0.01
+    assert image.value != first_png
+    with pytest.raises(ValueError, match="backgrounds"):
+        widgets.augmentation_explorer(y, sr, {}, {})
+    with pytest.raises(ValueError, match="snr_db"):
+        widgets.augmentation_explorer(y, sr, {"hiss": noise}, {}, snr_db=90)
+
+
+# --- chapter 03 ---
+def test_filterbank_explorer_counts_thin_filters_and_redraws(capsys):
+    import matplotlib.pyplot as plt
+
+    from course_lib import mel
+
+    w = widgets.filterbank_explorer(sr=16000, n_fft=512)
+    n_mels, f_range, scale, norm, image = w.children
+    assert (n_mels.value, tuple(f_range.value), scale.value, norm.value) == (40, (0, 8000), "slaney", "slaney")
+    np.testing.assert_array_equal(w.counts, mel.filter_bin_counts(16000, 512, 40))
+    assert np.all(w.counts >= 2)
+    before = image.value
+    n_mels.value = 128                       # 128 bands on 257 bins: the lowest filters hold one bin
+    assert image.value != before and image.value[:4] == b"\x89PNG"
+    np.testing.assert_array_equal(w.counts, mel.filter_bin_counts(16000, 512, 128))
+    assert np.sum(w.counts <= 1) > 0
+    scale.value = "htk"
+    np.testing.assert_array_equal(w.counts, mel.filter_bin_counts(16000, 512, 128, htk=True))
+    f_range.value = (125, 7500)
+    norm.value = "none"
+    np.testing.assert_array_equal(w.counts, mel.filter_bin_counts(16000, 512, 128, fmin=125, fmax=7500, htk=True))
+    assert plt.get_fignums() == [] and capsys.readouterr().out == ""
+    with pytest.raises(ValueError, match="n_fft"):
+        widgets.filterbank_explorer(n_fft=8)
+
+
+# --- chapter 09 (detection) ---
+
+def test_detection_explorer_redraws_events_and_scores_on_change():
+    from course_lib import seld
+
+    names = ["dog", "cry"]
+    scores = np.zeros((157, 2))
+    scores[20:40, 0] = 0.8  # one confident dog, 1.25-2.5 s
+    scores[60:62, 0] = 0.6  # a two-frame blip a median filter removes
+    scores[79:94, 1] = 0.7  # a cry, 5.02-5.98 s
+    reference = [(1.25, 2.5, "dog"), (5.0, 6.0, "cry")]
+    S = np.random.default_rng(0).normal(-40, 5, (64, 157))
+    w = widgets.detection_explorer(scores, reference, names, S, 16000, 1024)
+    threshold, median, text, image = w.children
+    assert image.value[:4] == b"\x89PNG" and w.metrics == dict(event_f1=1.0, segment_f1=1.0, n_events=2)
+    before = image.value
+    median.value = 1  # the blip survives: a false dog (dog F1 2/3, cry F1 1)
+    assert w.metrics["n_events"] == 3 and w.metrics["event_f1"] == pytest.approx(5 / 6) and image.value != before
+    threshold.value = 0.9  # nothing passes
+    assert w.metrics["n_events"] == 0 and "<b>0</b> events" in text.value
+    assert seld.event_f1([scores], [reference], names, 0.5, 7) == 1.0
+    with pytest.raises(ValueError, match="scores"):
+        widgets.detection_explorer(scores[:, :1], reference, names, S, 16000, 1024)
+
+
+# --- chapter 04 ---
+def test_multilabel_explorer_redraws_on_clip_and_threshold_and_checks_shapes():
+    scores = np.array([[0.9, 0.4, 0.1], [0.2, 0.8, 0.6]])
+    targets = np.array([[1, 1, 0], [0, 1, 0]])
+    clips = np.random.default_rng(0).normal(0, 0.1, (2, 800))
+    w = widgets.multilabel_explorer(scores, targets, ["a", "b", "c"], clips=clips, sr=8000)
+    pick, threshold, image, player = w.children
+    assert image.value[:4] == b"\x89PNG" and player.value[:4] == b"RIFF"
+    first = image.value
+    threshold.value = 0.3
+    assert image.value != first
+    second, sound = image.value, player.value
+    pick.value = 1
+    assert image.value != second and player.value != sound
+    with pytest.raises(ValueError, match="scores and targets"):
+        widgets.multilabel_explorer(scores, targets[:, :2], ["a", "b", "c"])
+    with pytest.raises(ValueError, match="sr must be given"):
+        widgets.multilabel_explorer(scores, targets, ["a", "b", "c"], clips=clips)
+    with pytest.raises(ValueError, match="threshold"):
+        widgets.multilabel_explorer(scores, targets, ["a", "b", "c"], threshold=1.5)
