@@ -14,15 +14,19 @@ against it.
 2. ``spectral`` (DFT, windows, STFT, dB), ``mel`` (mel scales, filterbanks), ``pitch`` (Hz, MIDI, cents)
 3. ``corpora`` (real recordings: ESC-10, FSDD, backgrounds, measured responses, librosa's
    examples), ``instruments`` (notes from a SoundFont's recorded samples), ``datasets`` (the
-   synthetic sound-scenes data set), ``augment`` (pitch, rooms, noise, devices), ``audioset``
-   (ontology, CSV, TFRecord embeddings), ``assets`` (the files in ``data/``), ``pitch_eval``
-   (pitch-tracker evaluation sets in noise: it uses ``augment``), ``melodies`` (what WaveNet trains
-   on: notes of recorded instruments, and the earlier synthetic melodies), ``soundscapes`` (strongly labelled scenes of real events over real
-   backgrounds), ``localization`` (microphone arrays in simulated rooms, GCC-PHAT, direction of arrival)
+   synthetic sound-scenes data set, FSDD speaker splits, tf.data pipelines of augmented views),
+   ``augment`` (pitch, rooms, noise, devices, SpecAugment, mixup), ``audioset`` (ontology, CSV,
+   TFRecord embeddings), ``assets`` (the files in ``data/``), ``pitch_eval`` (pitch-tracker
+   evaluation sets and scores), ``melodies`` (what WaveNet trains on: notes of recorded
+   instruments, and the earlier synthetic melodies), ``soundscapes`` (strongly labelled scenes of
+   real events over real backgrounds), ``localization`` (microphone arrays in simulated rooms,
+   GCC-PHAT, direction of arrival)
 4. ``vggish`` (front end, network, postprocessor), ``rawconv`` (Conv1D maths, raw-waveform models),
-   ``crepe`` (pitch as classification), ``fcn_f0`` (FCN-F0, a second pretrained pitch model), ``wavenet`` (autoregressive generation), ``training``
-   (small classifiers trained over folds and seeds, cached results), ``seld`` (event detection and
-   localization networks, post-processing, metrics)
+   ``crepe`` (pitch as classification), ``fcn_f0`` (FCN-F0, a second pretrained pitch model),
+   ``wavenet`` (autoregressive generation), ``training`` (small classifiers trained over folds and
+   seeds, cached results), ``seld`` (event detection: CRNN, post-processing, metrics),
+   ``localization_net`` (a network that predicts the direction of arrival), ``mel_experiment``
+   and ``augment_experiment`` (two cached experiments and the commands that remake them)
 5. ``plot``, ``widgets`` (for notebooks), ``book`` (executes notebooks; builds book, slides, student
    edition), ``crepe_cli`` and ``wavenet_cli`` (the command lines)
 

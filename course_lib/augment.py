@@ -41,6 +41,7 @@ __all__ = [
     "measure_snr_db",
     "reverb",
     "room_impulse_response",
+    "sabine_absorption",
     "pra_delay_offset",
     "measure_rt60",
     "direct_to_reverberant_ratio",
@@ -404,6 +405,44 @@ def _point(p, name: str, room_dim=None) -> np.ndarray:
     return arr
 
 
+def sabine_absorption(rt60, room_dim) -> tuple[float, int]:
+    """The wall absorption and image-source order that give a shoebox room a reverberation time.
+
+    Sabine's formula inverted by pyroomacoustics (``pra.inverse_sabine``), with the cases it
+    cannot meet refused: a room too small or too dead for ``rt60`` (absorption outside (0, 1)).
+
+    Parameters
+    ----------
+    rt60 : float
+        Reverberation time (s), > 0.
+    room_dim : array_like of 2 or 3 floats
+        The room's size (m).
+
+    Returns
+    -------
+    (absorption, max_order) : (float, int)
+        Energy absorption of every wall, and the reflection order pyroomacoustics suggests.
+
+    Raises
+    ------
+    ValueError
+        ``rt60`` not positive, or no absorption in (0, 1) gives it in this room (the message names both).
+
+    Notebook: 05_augmentation (via ``room_impulse_response``), 09_detection_localization (via ``simulate_array``)
+    """
+    import pyroomacoustics as pra
+
+    rt60 = _checks.positive(rt60, "rt60", "s")
+    dims = [float(d) for d in np.asarray(room_dim, dtype=float).ravel()]
+    try:
+        absorption, order = pra.inverse_sabine(rt60, dims)
+    except ValueError as err:
+        raise ValueError(f"a {dims} m room cannot have rt60={rt60} s: {err}") from err
+    if not 0.0 < absorption < 1.0:
+        raise ValueError(f"a {dims} m room cannot have rt60={rt60} s (absorption {absorption:.3g})")
+    return float(absorption), int(order)
+
+
 def room_impulse_response(room_dim, source, mic, sr=16000, rt60=0.5, max_order=None, compensate_delay=True):
     """Impulse response from a source to a microphone in a shoebox room (pyroomacoustics).
 
@@ -450,13 +489,7 @@ def room_impulse_response(room_dim, source, mic, sr=16000, rt60=0.5, max_order=N
     source = _point(source, "source", room_dim)
     mic = _point(mic, "mic", room_dim)
     sr = _checks.sample_rate(sr)
-    rt60 = _checks.positive(rt60, "rt60", "s")
-    try:
-        e_absorption, order = pra.inverse_sabine(rt60, room_dim.tolist())
-    except ValueError as err:
-        raise ValueError(f"a {room_dim.tolist()} m room cannot have rt60={rt60} s: {err}") from err
-    if not 0.0 < e_absorption < 1.0:
-        raise ValueError(f"a {room_dim.tolist()} m room cannot have rt60={rt60} s (absorption {e_absorption:.3g})")
+    e_absorption, order = sabine_absorption(rt60, room_dim)
     if max_order is not None:
         order = _checks.integer(max_order, "max_order", minimum=0)
     room = pra.ShoeBox(room_dim.tolist(), fs=sr, materials=pra.Material(float(e_absorption)), max_order=int(order))

@@ -1,9 +1,9 @@
 """Data sets for training: the synthetic "sound scenes", FSDD split by speaker, a pipeline of augmented views.
 
-The chapters that train models (``03_mel_perception``'s "how many mel filters?"
-experiment, ``04_audioset_vggish``'s classifier)
-need labelled audio that needs no download, is the same on every machine and is made in
-a second. :func:`make_sound_scenes` synthesizes it with :mod:`course_lib.synth`: eight
+The synthetic sound scenes were the course's first training set (labelled audio that needs no
+download, is the same on every machine and is made in a second); the chapters now train on
+real recordings (ESC-10, FSDD) and the scenes serve the tests and ``data/quiz_siren.wav``.
+:func:`make_sound_scenes` synthesizes them with :mod:`course_lib.synth`: eight
 AudioSet-like classes (siren, engine, rain, bird, dog bark, clock tick, door knock,
 speech), each clip a randomly varied event (pitch, timing, rate, loudness) over a random
 background (pink or brown noise from :func:`course_lib.synth.background_noise`, or mains hum
@@ -14,8 +14,8 @@ and ``tf.data`` pipelines. Randomness comes from ``rng`` (an int seed, a Generat
 Real speech for chapter ``05_augmentation``: :func:`fsdd_speaker_split` gives the Free Spoken
 Digit Dataset's recordings as equal-length clips (:func:`fix_length_centred`), training speakers
 apart from test speakers, and :func:`augmented_views_dataset` is the ``tf.data`` pipeline that
-draws a fresh augmented view of every clip in every epoch (chapter 05 no longer uses the
-synthetic sound scenes).
+draws, in every epoch, one of each clip's precomputed augmented views (or the clip itself) and
+applies on-the-fly transforms such as SpecAugment.
 
 Layer 3: imports :mod:`course_lib._checks`, :mod:`course_lib.synth`, :mod:`course_lib.augment`
 and :mod:`course_lib.corpora`.

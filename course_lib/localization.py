@@ -28,7 +28,7 @@ import itertools
 
 import numpy as np
 
-from . import _checks
+from . import _checks, augment
 
 __all__ = ["SPEED_OF_SOUND", "DOA_METHODS", "circular_array", "simulate_array", "add_diffuse_noise", "gcc_phat",
            "pair_angle", "array_tdoas", "doa_least_squares", "gcc_doa", "pra_doa", "angular_error", "random_scene",
@@ -157,13 +157,7 @@ def simulate_array(source, sr, mic_positions, azimuth, room_dim=(6.0, 5.0, 3.0),
     if rt60 is None or rt60 == 0:
         absorption, order = 1.0, 0
     else:
-        rt60 = _checks.positive(rt60, "rt60", "s")
-        try:
-            absorption, order = pra.inverse_sabine(rt60, dims.tolist())
-        except ValueError as err:
-            raise ValueError(f"a {dims.tolist()} m room cannot have rt60={rt60} s: {err}") from err
-        if not 0.0 < absorption < 1.0:
-            raise ValueError(f"a {dims.tolist()} m room cannot have rt60={rt60} s (absorption {absorption:.3g})")
+        absorption, order = augment.sabine_absorption(rt60, dims)
     if max_order is not None:
         order = min(order, _checks.integer(max_order, "max_order", minimum=0)) if rt60 else 0
     room = pra.ShoeBox(dims.tolist(), fs=sr, materials=pra.Material(float(absorption)), max_order=int(order))

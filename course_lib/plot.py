@@ -3,9 +3,10 @@
 Waveforms (seconds vs amplitude), magnitude spectra (Hz vs dB), spectrograms (seconds vs Hz or
 mel bands, colour in dB), filterbanks (Hz vs weight), the magnitude responses of a network's
 first-layer filters (Hz vs filter, colour in dB), CREPE's salience (seconds vs pitch in Hz) and a
-compact table of a Keras model's layers (:func:`layer_table`). Every plotting function draws on
-an ``ax`` it is given (or a new one) and returns it, so notebooks can compose figures. Used by
-chapters 00–08 and by :mod:`course_lib.crepe_cli` (the salience PNG). Layer 5.
+compact table of a Keras model's layers (:func:`layer_table`), a GCC-PHAT curve (lag in ms and
+samples, :func:`gcc_phat`) and reference vs detected events over a spectrogram
+(:func:`sed_events`). Every plotting function draws on an ``ax`` it is given (or a new one) and
+returns it, so notebooks can compose figures. Used by chapters 00–09 and by :mod:`course_lib.crepe_cli` (the salience PNG). Layer 5.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from . import _checks, crepe
 from . import mel as _mel
 
 __all__ = ["waveform", "spectrum", "spectrogram", "filterbank", "layer_table", "SALIENCE_HZ_TICKS", "salience",
-           "filter_responses"]
+           "filter_responses", "gcc_phat", "sed_events"]
 
 
 def _matrix(values, name: str, layout: str) -> np.ndarray:

@@ -7,8 +7,9 @@ tones with glides and vibrato whose true f0 is known sample by sample (``03_mel_
 raised-cosine fades, coloured noises and speech-like babble, the environmental-sound generators
 (siren, engine, rain, bird, dog bark, clock, door knock) behind the synthetic "sound scenes" of
 :mod:`course_lib.datasets`, and the named background noises of :func:`background_noise` (white,
-pink, brown, rain, traffic, babble, hum, wind, café) that :mod:`course_lib.augment` mixes in
-(``05_augmentation``).
+pink, brown, rain, traffic, babble, hum, wind, café). Since the chapters moved to real recordings
+(ESC-10, FSDD, real backgrounds), the generators of environmental sounds and noises serve the
+course's tests and ``data/`` files, not a chapter.
 
 Conventions, the same for every generator: ``sr`` (Hz) and ``duration`` (seconds) are keyword
 arguments (``sine(440, sr=16000, duration=1.0)``); frequencies are in Hz; the result is a 1-D
@@ -963,7 +964,7 @@ def babble(*, sr, duration, n_voices=4, rng=None, syllable_rate=4.0, amplitude=0
 
 
 # ---------------------------------------------------------------------------------------
-# environmental sounds (the sound-scenes data set, chapters 01, 03–06)
+# environmental sounds (the synthetic sound-scenes data set of course_lib.datasets)
 # ---------------------------------------------------------------------------------------
 def siren(*, sr, duration, kind="wail", f_low=650.0, f_high=1500.0, rate=None, mod_phase=0.0, n_harmonics=6, amplitude=0.8) -> np.ndarray:
     """Emergency siren: a harmonic tone whose pitch wails, yelps or alternates hi–lo.

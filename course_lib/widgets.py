@@ -6,12 +6,21 @@
   showing and playing the alias it becomes above Nyquist (chapter 01).
 - :func:`stft_explorer` — sliders for the STFT window length and hop, showing the
   time–frequency trade-off (chapter 02).
+- :func:`filterbank_explorer` — n_mels, fmin/fmax, HTK or Slaney, norm: the mel filterbank and its
+  single-bin filters (chapter 03).
+- :func:`multilabel_explorer` — a mixture's sigmoid scores against a threshold (chapter 04).
+- :func:`augmentation_explorer` — background, SNR and room over a real clip, heard (chapter 05).
+- :func:`detection_explorer` — threshold and median filter turning frame scores into events,
+  with their F1 (chapter 09).
+- :func:`doa_explorer` — move a source around a microphone array and watch GCC-PHAT and the
+  estimated direction (chapter 09).
 
 Each returns the widget; the pieces a test needs (drop-downs, button, output) are attributes of
 the returned object. The DSP they show lives in the lower layers (the alias of a frequency is
 :func:`course_lib.spectral.alias_frequency`). Notebooks only; no other course_lib module imports
 this one. Layer 5: imports :mod:`course_lib._checks`, :mod:`course_lib.spectral`,
-:mod:`course_lib.synth` and :mod:`course_lib.plot`.
+:mod:`course_lib.synth`, and inside the explorers :mod:`course_lib.plot`, :mod:`course_lib.mel`,
+:mod:`course_lib.augment`, :mod:`course_lib.localization` and :mod:`course_lib.seld`.
 """
 
 from __future__ import annotations
@@ -20,7 +29,8 @@ import numpy as np
 
 from . import _checks, spectral, synth
 
-__all__ = ["SoundQuiz", "sound_quiz", "aliasing_explorer", "stft_explorer"]
+__all__ = ["SoundQuiz", "sound_quiz", "aliasing_explorer", "stft_explorer", "filterbank_explorer", "multilabel_explorer",
+           "augmentation_explorer", "detection_explorer", "doa_explorer"]
 
 
 def _audio_widget(y, sr):

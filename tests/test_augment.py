@@ -451,3 +451,15 @@ def test_mixup_mixes_examples_and_labels_with_the_same_weights():
         augment.mixup(x, y[:-1], 4)
     with pytest.raises(ValueError, match="alpha"):
         augment.mixup(x, y, 4, alpha=0)
+
+
+def test_sabine_absorption_is_pyroomacoustics_inverse_and_refuses_impossible_rooms():
+    import pyroomacoustics as pra
+
+    absorption, order = augment.sabine_absorption(0.5, [6.0, 5.0, 3.0])
+    assert (absorption, order) == pytest.approx(pra.inverse_sabine(0.5, [6.0, 5.0, 3.0]))
+    assert 0 < absorption < 1 and isinstance(order, int)
+    with pytest.raises(ValueError, match="rt60"):
+        augment.sabine_absorption(0.0, [6.0, 5.0, 3.0])
+    with pytest.raises(ValueError, match=r"cannot have rt60=0.01 s"):  # a big room cannot be that dead
+        augment.sabine_absorption(0.01, [20.0, 15.0, 8.0])
