@@ -30,7 +30,7 @@ import sys
 
 import numpy as np
 
-from . import _checks, crepe, fcn_f0, pitch, pitch_eval, plot
+from . import _checks, assets, crepe, fcn_f0, pitch, pitch_eval, plot
 from . import audio as _audio
 from .errors import AudioError
 
@@ -198,8 +198,9 @@ TRACKERS = ("CREPE tiny", "CREPE small", "FCN-F0", "pYIN")
 #: SNRs of the benchmark, dB over the whole excerpt (inf: no background).
 BENCHMARK_SNRS = (math.inf, 20.0, 10.0, 0.0, -5.0)
 #: Where the cached results live (relative to the repository root).
-BENCHMARK_FILE = os.path.join("data", "pitch_benchmark.json")
-HEADS_FILE = os.path.join("data", "crepe_heads.json")
+#: The cached results, files of the course's ``data/`` folder (:func:`course_lib.assets.path`).
+BENCHMARK_FILE = "pitch_benchmark.json"
+HEADS_FILE = "crepe_heads.json"
 _STEP_MS = 20  # one frame every 20 ms for every tracker
 _CONF_EDGES = tuple(np.round(np.linspace(0.0, 1.0, 11), 1))
 
@@ -281,12 +282,13 @@ def benchmark_excerpt(excerpt, trackers=TRACKERS, step_size=_STEP_MS):
     return records, frames
 
 
-def run_benchmark(out=BENCHMARK_FILE, n=5, seed=0, snrs=BENCHMARK_SNRS, instruments=None, trackers=TRACKERS):
+def run_benchmark(out=None, n=5, seed=0, snrs=BENCHMARK_SNRS, instruments=None, trackers=TRACKERS):
     """Run the whole benchmark (instruments × SNRs × ``n`` excerpts × trackers) and cache it as JSON.
 
     Parameters
     ----------
-    out : str or os.PathLike
+    out : str or os.PathLike, optional
+        Default: :data:`BENCHMARK_FILE` in the course's ``data/`` folder.
         The JSON file (:func:`course_lib.training.save_results`' format: ``config`` and ``runs``,
         one run per tracker and excerpt); ``config["reliability"]`` holds, per tracker, the frame
         counts and correct counts per confidence bin (edges 0, 0.1, …, 1).
@@ -332,7 +334,7 @@ def run_benchmark(out=BENCHMARK_FILE, n=5, seed=0, snrs=BENCHMARK_SNRS, instrume
               "backgrounds": list(pitch_eval.BENCHMARK_BACKGROUNDS), "trackers": list(trackers), "step_ms": _STEP_MS,
               "confidence_edges": list(_CONF_EDGES), "reliability": reliability,
               "versions": {"librosa": librosa.__version__, "mir_eval": mir_eval.__version__}}
-    training.save_results(out, runs, config)
+    training.save_results(assets.data_dir() / BENCHMARK_FILE if out is None else out, runs, config)
     return runs
 
 
@@ -462,12 +464,13 @@ def loss_curve(losses, every=25) -> list:
     return [float(np.mean(losses[i : i + every])) for i in range(0, len(losses), every)]
 
 
-def run_heads(out=HEADS_FILE, settings=None):
+def run_heads(out=None, settings=None):
     """Train both heads with every seed of :data:`HEAD_SETTINGS` and cache the results as JSON.
 
     Parameters
     ----------
-    out : str or os.PathLike
+    out : str or os.PathLike, optional
+        The JSON file (default: :data:`HEADS_FILE` in the course's ``data/`` folder).
     settings : dict, optional
 
     Returns
@@ -497,7 +500,7 @@ def run_heads(out=HEADS_FILE, settings=None):
                          "scores": head_scores(cents, ft, kind),
                          "errors": [round(float(e), 1) for e in head_errors(cents, ft)]})
             print(f"{head} seed {seed}: RPA {runs[-1]['scores']['all']['rpa']:.3f}", flush=True)
-    training.save_results(out, runs, {**{k: list(v) if isinstance(v, tuple) else v for k, v in s.items()},
+    training.save_results(assets.data_dir() / HEADS_FILE if out is None else out, runs, {**{k: list(v) if isinstance(v, tuple) else v for k, v in s.items()},
                                       "test_kind": kind.tolist(), "keras": keras.__version__})
     return runs
 
@@ -548,7 +551,7 @@ def main(argv=None) -> int:
     if argv and argv[0] in ("benchmark", "heads"):
         sub = argparse.ArgumentParser(prog=f"python -m course_lib.crepe_cli {argv[0]}",
                                       description="remake chapter 07's cached " + ("tracker benchmark" if argv[0] == "benchmark" else "heads experiment"))
-        sub.add_argument("--out", default=BENCHMARK_FILE if argv[0] == "benchmark" else HEADS_FILE, help="the JSON file to write")
+        sub.add_argument("--out", default=None, help="the JSON file to write (default: its name in the course's data/ folder)")
         extra = sub.parse_args(argv[1:])
         (run_benchmark if argv[0] == "benchmark" else run_heads)(extra.out)
         return 0

@@ -10,7 +10,7 @@ import matplotlib.image
 import numpy as np
 import pytest
 
-from course_lib import audio, crepe, crepe_cli, pitch, synth
+from course_lib import assets, audio, crepe, crepe_cli, pitch, synth
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -138,7 +138,7 @@ def test_train_head_losses_are_per_batch():
 def test_cached_benchmark_is_complete():
     from course_lib import pitch_eval, training
 
-    config, runs = training.load_results(os.path.join(ROOT, crepe_cli.BENCHMARK_FILE))
+    config, runs = training.load_results(assets.path(crepe_cli.BENCHMARK_FILE))
     cells = {(r["tracker"], r["instrument"], str(r["snr_db"])) for r in runs}
     assert len(cells) == len(crepe_cli.TRACKERS) * len(pitch_eval.BENCHMARK_INSTRUMENTS) * len(crepe_cli.BENCHMARK_SNRS)
     assert len(runs) == len(cells) * config["n_per_cell"] and config["n_per_cell"] >= 5
