@@ -65,7 +65,7 @@ $(VENV)/.python-%:
 	touch $@
 
 lab: setup data-real
-	LIBROSA_DATA_DIR="$$($(BIN)/python -m course_lib.corpora librosa-dir)" \
+	LIBROSA_DATA_DIR="$$($(BIN)/python -m course_lib.datasets.corpora librosa-dir)" \
 	$(BIN)/jupyter lab --ServerApp.root_dir=. notebooks/00_introduction.ipynb $(ROOT_ARGS) $(LAB_ARGS)
 
 test: setup data-real
@@ -83,27 +83,27 @@ bench: setup data-real
 	$(BIN)/python -m benchmarks.raw_vs_rnn
 
 execute: setup data-real
-	$(BIN)/python -m course_lib.book execute
+	$(BIN)/python -m course_lib.tools.book execute
 
 student: setup
-	$(BIN)/python -m course_lib.book student
+	$(BIN)/python -m course_lib.tools.book student
 
 $(NODE_STAMP): package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund
 	touch $(NODE_STAMP)
 
 book: setup $(NODE_STAMP)
-	$(BIN)/python -m course_lib.book book
+	$(BIN)/python -m course_lib.tools.book book
 
 slides: setup $(NODE_STAMP)
-	$(BIN)/python -m course_lib.book slides
+	$(BIN)/python -m course_lib.tools.book slides
 
 data: setup
-	$(BIN)/python -m course_lib.assets build
+	$(BIN)/python -m course_lib.datasets.assets build
 
 # Every real set, verified; what is already in the cache or the mirror is not fetched again.
 data-real: setup $(NODE_DEP)
-	$(BIN)/python -m course_lib.corpora fetch
+	$(BIN)/python -m course_lib.datasets.corpora fetch
 
 clean:
 	rm -rf _build .pytest_cache .hypothesis

@@ -303,7 +303,7 @@ def test_rise_is_installed_for_live_slides():
 def test_make_book_and_slides_run_the_builders():
     out = subprocess.run(["make", "-n", "-o", ".venv/.installed", "book", "slides"], cwd=ROOT, capture_output=True,
                          text=True, check=True).stdout
-    assert "-m course_lib.book book" in out and "-m course_lib.book slides" in out
+    assert "-m course_lib.tools.book book" in out and "-m course_lib.tools.book slides" in out
     assert "node_modules" in (ROOT / ".gitignore").read_text().split() or "node_modules/" in (ROOT / ".gitignore").read_text()
 
 

@@ -206,7 +206,7 @@ def test_registries_are_what_the_mirror_gives(tmp_path):
 
 def test_the_data_cards_are_current():
     assert (ROOT / "DATA.md").read_text(encoding="utf-8") == corpora.data_cards() + "\n", \
-        "DATA.md is stale: run `python -m course_lib.corpora cards`"
+        "DATA.md is stale: run `python -m course_lib.datasets.corpora cards`"
 
 
 def test_every_set_is_described_and_credited():

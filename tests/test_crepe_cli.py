@@ -74,7 +74,7 @@ def test_command_line_names_bad_files(tmp_path):
         crepe_cli.main([str(empty), "-q"])
     with pytest.raises(SystemExit):
         crepe_cli.main([str(bad), "--step-size", "0"])
-    result = subprocess.run([sys.executable, "-m", "course_lib.crepe_cli", str(bad)], capture_output=True, text=True, cwd=ROOT)
+    result = subprocess.run([sys.executable, "-m", "course_lib.tools.crepe_cli", str(bad)], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 1
     assert "broken.wav" in result.stderr and "Traceback" not in result.stderr
     assert crepe.SAMPLE_RATE == 16000

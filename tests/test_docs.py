@@ -18,7 +18,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "course_lib"
-MODULES = sorted(p.stem for p in PACKAGE.glob("*.py") if not p.stem.startswith("_"))
+#: Every module with public code, as a path below course_lib ("dsp/audio", "errors", ...).
+MODULES = sorted(p.relative_to(PACKAGE).with_suffix("").as_posix() for p in PACKAGE.rglob("*.py")
+                 if not p.stem.startswith("_"))
 NOTEBOOK_LINE = re.compile(r"^\s*Notebook:\s*(.+?)\s*$", re.M)
 
 

@@ -171,7 +171,7 @@ def test_nothing_anywhere_names_the_set_the_file_the_url_and_the_command(offline
     with pytest.raises(DataError) as info:
         fetch.file(e, progress=False)
     message = str(info.value)
-    for part in ("esc10", "esc10/001 - Dog bark/x.ogg", url, "python -m course_lib.corpora fetch esc10", "make data-real",
+    for part in ("esc10", "esc10/001 - Dog bark/x.ogg", url, "python -m course_lib.datasets.corpora fetch esc10", "make data-real",
                  fetch.MIRROR_ENV):
         assert part in message
     assert isinstance(info.value, OSError)

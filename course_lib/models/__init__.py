@@ -1,0 +1,8 @@
+"""Models: definition, weights, inference and decoding of the course's networks.
+
+``vggish``, ``rawconv`` (Conv1D maths, raw-waveform and log-mel classifiers), ``crepe``,
+``fcn_f0``, ``wavenet``, ``seld`` (the detection CRNN and its post-processing),
+``localization_net`` (the direction-of-arrival network), ``training`` (fitting the small
+networks: seeds, determinism, folds), ``compute`` (the device TensorFlow runs on).
+Layer 4: imports the core, ``dsp``, ``evaluation`` and ``datasets``.
+"""

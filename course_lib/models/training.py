@@ -1,0 +1,452 @@
+"""Training and evaluating small Keras classifiers over folds and seeds, with cached results.
+
+The chapters that train a classifier on real recordings (ESC-10 with its 5 official folds, FSDD
+with unseen speakers) share one protocol, so that their numbers can be compared:
+
+- :func:`log_mel_batch` turns clips into log-mel "images" ``(n, frames, bands, 1)`` with librosa
+  (the seed's settings by default: n_fft 2048, hop 512, 64 bands up to 4 kHz);
+- :func:`small_cnn` is the small convolutional network they train (a few thousand to a few tens
+  of thousands of parameters, 3×3 convolutions, batch normalisation, global average pooling);
+- :func:`fit` trains one model deterministically (``keras.utils.set_random_seed`` and TensorFlow's
+  op determinism, so the same seed gives the same weights on the same machine and library
+  versions), standardising the features with statistics of the training set only;
+- :func:`cross_validate` runs the folds × seeds grid and returns one record per run (accuracy,
+  predictions, per-epoch history);
+- :func:`save_results` / :func:`load_results` keep those records as JSON in ``data/`` (a
+  notebook reads the cache, re-runs one fold live and asserts that both agree, so a stale cache
+  fails the tests).
+
+Summaries (mean and confidence interval, confusion matrix) are in :mod:`course_lib.stats`.
+TensorFlow/Keras are imported only inside the functions that need them.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from .. import _checks
+
+__all__ = [
+    "log_mel_batch",
+    "standardize",
+    "small_cnn",
+    "set_seed",
+    "fit",
+    "fold_split",
+    "cross_validate",
+    "save_results",
+    "load_results",
+    "few_shot_runs",
+]
+
+
+def log_mel_batch(clips, sr, n_fft=2048, hop_length=512, n_mels=64, fmin=0.0, fmax=4000.0, htk=False,
+                  norm="slaney") -> np.ndarray:
+    """Log-mel spectrograms (dB) of equal-length clips, as a batch of one-channel images.
+
+    Parameters
+    ----------
+    clips : sequence of 1-D arrays, or 2-D array (n, samples)
+        Mono clips of the same length.
+    sr : int
+        Sample rate (Hz).
+    n_fft, hop_length : int
+        Frame and hop (samples); the seed's 2048 and 512.
+    n_mels : int
+        Mel bands.
+    fmin, fmax : float
+        Band edges of the filterbank (Hz).
+    htk : bool
+        HTK's mel formula instead of Slaney's.
+    norm : "slaney" or None
+        Filter normalisation (librosa's ``norm``).
+
+    Returns
+    -------
+    ndarray of float32, shape (n, frames, n_mels, 1)
+        ``10·log10(mel power + 1e-10)`` in dB, time first as Keras (and VGGish) expect it
+        (librosa returns ``(bands, frames)``; this is its transpose).
+
+    Raises
+    ------
+    ValueError
+        Clips of different lengths, or an empty batch.
+
+    Notebook: 03_mel_perception
+    """
+    import librosa
+
+    sr = _checks.sample_rate(sr)
+    if isinstance(clips, np.ndarray):
+        arr = clips
+    else:
+        lengths = {np.shape(c) for c in clips}
+        if len(lengths) > 1:
+            raise ValueError(f"clips must all have the same length (cut or pad them first), got shapes {sorted(lengths)}")
+        arr = np.asarray([np.asarray(c, dtype=np.float32) for c in clips])
+    if arr.ndim != 2 or arr.shape[0] == 0:
+        raise ValueError(f"clips must be a non-empty batch of equal-length mono clips, got shape {np.shape(arr)}")
+    n_mels = _checks.positive_int(n_mels, "n_mels", what="bands")
+    mel = librosa.feature.melspectrogram(y=arr.astype(np.float32), sr=sr, n_fft=n_fft, hop_length=hop_length,
+                                         n_mels=n_mels, fmin=fmin, fmax=fmax, htk=htk, norm=norm, power=2.0)
+    db = 10.0 * np.log10(mel + 1e-10)
+    return np.ascontiguousarray(np.swapaxes(db, 1, 2)[..., None], dtype=np.float32)
+
+
+def standardize(x_train, *others):
+    """Standardise features with the training set's mean and standard deviation (one number each).
+
+    Parameters
+    ----------
+    x_train : ndarray
+        Training features; its mean and standard deviation are used for every array.
+    *others : ndarray
+        More arrays (validation, test) scaled the same way.
+
+    Returns
+    -------
+    tuple of ndarray (float32)
+        ``x_train`` and each of ``others``, as ``(x - mean) / std``.
+
+    Notebook: 03_mel_perception
+    """
+    x_train = np.asarray(x_train, dtype=np.float32)
+    mean, std = float(x_train.mean()), float(x_train.std()) or 1.0
+    return tuple(((np.asarray(x, dtype=np.float32) - mean) / std).astype(np.float32) for x in (x_train, *others))
+
+
+def small_cnn(input_shape, n_classes, filters=(16, 32, 64), dropout=0.3, name="small_cnn"):
+    """A small convolutional classifier of log-mel images.
+
+    One block per entry of ``filters``: a 3×3 'same' convolution without bias, batch
+    normalisation, ReLU and 2×2 max pooling; then global average pooling (so any number of
+    frames and bands fits), dropout and a softmax layer. With the default filters it has about
+    25 k parameters.
+
+    Parameters
+    ----------
+    input_shape : tuple of 3 ints
+        ``(frames, bands, channels)``.
+    n_classes : int
+        Classes of the softmax output (at least 2).
+    filters : sequence of int
+        Filters per block.
+    dropout : float
+        Dropout rate before the output layer, in [0, 1).
+    name : str
+        The model's name.
+
+    Returns
+    -------
+    keras.Model
+        Uncompiled; outputs class probabilities.
+
+    Notebook: 03_mel_perception
+    """
+    import keras
+    from keras import layers
+
+    n_classes = _checks.integer(n_classes, "n_classes", minimum=2, what="classes")
+    filters = [_checks.positive_int(f, f"filters[{i}]", what="filters") for i, f in enumerate(filters)]
+    dropout = _checks.number(dropout, "dropout", minimum=0.0, maximum=0.99)
+    inputs = keras.Input(shape=tuple(input_shape), name="log_mel")
+    x = inputs
+    for i, f in enumerate(filters, start=1):
+        x = layers.Conv2D(f, 3, padding="same", use_bias=False, name=f"conv{i}")(x)
+        x = layers.BatchNormalization(name=f"bn{i}")(x)
+        x = layers.Activation("relu", name=f"relu{i}")(x)
+        x = layers.MaxPooling2D(2, padding="same", name=f"pool{i}")(x)
+    x = layers.GlobalAveragePooling2D(name="global_pool")(x)
+    x = layers.Dropout(dropout, name="dropout")(x)
+    outputs = layers.Dense(n_classes, activation="softmax", name="classes")(x)
+    return keras.Model(inputs, outputs, name=name)
+
+
+def set_seed(seed) -> int:
+    """Make Keras training repeatable: seed Python, NumPy and Keras, and ask TensorFlow for deterministic ops.
+
+    Parameters
+    ----------
+    seed : int
+        The seed (>= 0).
+
+    Returns
+    -------
+    int
+        ``seed``.
+
+    Notebook: 03_mel_perception
+    """
+    import keras
+    import tensorflow as tf
+
+    seed = _checks.integer(seed, "seed", minimum=0, what="seed")
+    keras.utils.set_random_seed(seed)
+    tf.config.experimental.enable_op_determinism()
+    return seed
+
+
+def fit(build, x_train, y_train, x_test=None, y_test=None, epochs=20, batch_size=32, seed=0, learning_rate=1e-3,
+        dataset=None):
+    """Train a freshly built model with Adam and sparse cross-entropy; evaluate it on a test set.
+
+    Parameters
+    ----------
+    build : callable
+        ``build()`` returns an uncompiled Keras model (called after seeding, so its initial weights
+        depend on ``seed`` only).
+    x_train, y_train : ndarray
+        Training features and integer labels (features already standardised).
+    x_test, y_test : ndarray, optional
+        Test features and labels; when given, accuracy and loss are recorded after each epoch.
+    epochs, batch_size : int
+        Passes over the training set, and examples per step.
+    seed : int
+        Seeds the weights, the shuffling and dropout (:func:`set_seed`).
+    learning_rate : float
+        Adam's step size.
+    dataset : tf.data.Dataset, optional
+        Use this pipeline (batched ``(x, y)`` pairs, e.g. with per-epoch augmentation) instead
+        of ``x_train``/``y_train`` arrays; ``x_train`` then only gives the input shape.
+
+    Returns
+    -------
+    (model, history) : (keras.Model, dict)
+        The trained model and per-epoch ``loss``, ``accuracy`` (training) and, with a test set,
+        ``test_loss`` and ``test_accuracy``, each a list of floats.
+
+    Notebook: 03_mel_perception, 06_raw_waveform (via ``fsdd_run``)
+    """
+    import keras
+
+    epochs = _checks.positive_int(epochs, "epochs", what="epochs")
+    batch_size = _checks.positive_int(batch_size, "batch_size", what="examples")
+    set_seed(seed)
+    model = build()
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    kwargs = dict(epochs=epochs, verbose=0)
+    if x_test is not None:
+        kwargs["validation_data"] = (np.asarray(x_test), np.asarray(y_test))
+    if dataset is not None:
+        h = model.fit(dataset, **kwargs)
+    else:
+        h = model.fit(np.asarray(x_train), np.asarray(y_train), batch_size=batch_size, shuffle=True, **kwargs)
+    names = {"loss": "loss", "accuracy": "accuracy", "val_loss": "test_loss", "val_accuracy": "test_accuracy"}
+    history = {names[k]: [float(v) for v in vals] for k, vals in h.history.items() if k in names}
+    return model, history
+
+
+def fold_split(folds, test_fold):
+    """Indices of the training and test examples of one cross-validation fold.
+
+    Parameters
+    ----------
+    folds : 1-D array_like of int
+        The fold of each example (ESC-10: 1 to 5).
+    test_fold : int
+        The fold held out for testing.
+
+    Returns
+    -------
+    (train, test) : two ndarrays of int
+        Indices of the examples in other folds, and in ``test_fold``.
+
+    Raises
+    ------
+    ValueError
+        ``test_fold`` is not one of the folds.
+
+    Notebook: 03_mel_perception, 04_audioset_vggish
+    """
+    folds = np.asarray(folds)
+    if test_fold not in set(folds.tolist()):
+        raise ValueError(f"test_fold must be one of the folds {sorted(set(folds.tolist()))}, got {test_fold!r}")
+    return np.flatnonzero(folds != test_fold), np.flatnonzero(folds == test_fold)
+
+
+def cross_validate(build, x, y, folds, test_folds=None, seeds=(0,), epochs=20, batch_size=32, learning_rate=1e-3,
+                   progress=False) -> list[dict]:
+    """Train and test one model per (test fold, seed): the folds × seeds grid of an experiment.
+
+    Each run standardises with its own training folds (:func:`standardize`), trains with
+    :func:`fit` and predicts the held-out fold.
+
+    Parameters
+    ----------
+    build : callable
+        ``build()`` returns an uncompiled Keras model.
+    x : ndarray
+        Features of every example (first axis: examples).
+    y : 1-D ndarray of int
+        Labels.
+    folds : 1-D array_like of int
+        The fold of each example.
+    test_folds : sequence of int, optional
+        Folds to hold out in turn (default: every fold).
+    seeds : sequence of int
+        Seeds per fold.
+    epochs, batch_size : int
+        As in :func:`fit`.
+    learning_rate : float
+        As in :func:`fit`.
+    progress : bool
+        Print one line per run.
+
+    Returns
+    -------
+    list of dict
+        One record per run: ``fold``, ``seed``, ``accuracy`` (test), ``y_true``, ``y_pred`` (lists
+        of int) and ``history`` (from :func:`fit`).
+
+    Notebook: 03_mel_perception
+    """
+    y = np.asarray(y)
+    folds = np.asarray(folds)
+    if len(x) != len(y) or len(y) != len(folds):
+        raise ValueError(f"x, y and folds must describe the same examples, got lengths {len(x)}, {len(y)}, {len(folds)}")
+    test_folds = sorted(set(folds.tolist())) if test_folds is None else list(test_folds)
+    records = []
+    for fold in test_folds:
+        train, test = fold_split(folds, fold)
+        x_train, x_test = standardize(x[train], x[test])
+        for seed in seeds:
+            model, history = fit(build, x_train, y[train], x_test, y[test], epochs=epochs, batch_size=batch_size,
+                                 seed=seed, learning_rate=learning_rate)
+            y_pred = model.predict(x_test, batch_size=256, verbose=0).argmax(axis=1)
+            acc = float(np.mean(y_pred == y[test]))
+            records.append(dict(fold=int(fold), seed=int(seed), accuracy=acc, y_true=y[test].tolist(),
+                                y_pred=y_pred.tolist(), history=history))
+            if progress:
+                print(f"fold {fold} seed {seed}: accuracy {acc:.3f}", flush=True)
+    return records
+
+
+def save_results(path, records, config) -> Path:
+    """Write an experiment's runs and its settings as JSON (floats rounded to 6 decimals).
+
+    Parameters
+    ----------
+    path : str or Path
+        The JSON file (its folder must exist).
+    records : list of dict
+        Runs, e.g. from :func:`cross_validate` (JSON-serialisable values).
+    config : dict
+        The settings that made them (features, model, epochs, seeds, library versions).
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Notebook: (tooling, the commands that remake the cached experiments in data/)
+    """
+    def rounded(v):
+        if isinstance(v, float):
+            return round(v, 6)
+        if isinstance(v, dict):
+            return {k: rounded(w) for k, w in v.items()}
+        if isinstance(v, (list, tuple)):
+            return [rounded(w) for w in v]
+        if isinstance(v, np.generic):
+            return rounded(v.item())
+        return v
+
+    path = Path(path)
+    path.write_text(json.dumps({"config": rounded(config), "runs": rounded(records)}, indent=1) + "\n")
+    return path
+
+
+def load_results(path) -> tuple[dict, list[dict]]:
+    """Read what :func:`save_results` wrote.
+
+    Parameters
+    ----------
+    path : str or Path
+        The JSON file.
+
+    Returns
+    -------
+    (config, runs) : (dict, list of dict)
+
+    Raises
+    ------
+    FileNotFoundError
+        No such file (the message names it).
+    ValueError
+        The file is not such a JSON document (the message names it).
+
+    Notebook: 03_mel_perception, 04_audioset_vggish, 05_augmentation, 06_raw_waveform, 07_crepe, 09_detection_localization
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no cached results here; remake them with the command in data/README.md")
+    try:
+        doc = json.loads(path.read_text())
+        return doc["config"], doc["runs"]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ValueError(f"{path}: not a results file written by course_lib.training.save_results ({exc})") from exc
+
+
+def few_shot_runs(features, labels, folds, ks=(1, 2, 4, 8), seeds=(0, 1, 2, 3, 4)) -> list[dict]:
+    """Few labels: a logistic regression trained on k clips per class, tested on a held-out fold.
+
+    For each test fold and seed, the clips of every class in the other folds are shuffled once
+    (``numpy.random.default_rng([seed, fold])``) and the first k of each class are the labelled
+    ones, so the labelled sets are nested (the 2 clips of k = 2 include the clip of k = 1) and two
+    feature sets given the same labels, folds and seeds are trained on the same clips: a paired
+    comparison. The model is scikit-learn's ``StandardScaler`` + ``LogisticRegression`` (L2, C = 1).
+
+    Parameters
+    ----------
+    features : ndarray, shape (n_clips, n_features)
+        One feature vector per clip (an embedding, or mean/std log-mel).
+    labels : 1-D array_like of int
+        Class of each clip.
+    folds : 1-D array_like of int
+        Fold of each clip; each fold is the test set in turn.
+    ks : sequence of int
+        Labelled clips per class.
+    seeds : sequence of int
+        Which clips are labelled.
+
+    Returns
+    -------
+    list of dict
+        One record per (fold, seed, k): ``fold``, ``seed``, ``k``, ``accuracy`` (test fold).
+
+    Raises
+    ------
+    ValueError
+        Lengths that differ, or a k larger than a class's training clips.
+
+    Notebook: 04_audioset_vggish
+    """
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    x = np.asarray(features, dtype=np.float64)
+    y = np.asarray(labels)
+    folds = np.asarray(folds)
+    if x.ndim != 2 or not (len(x) == len(y) == len(folds)):
+        raise ValueError(f"features (n, d), labels and folds must describe the same clips, got shapes {x.shape}, "
+                         f"{y.shape}, {folds.shape}")
+    ks = [_checks.positive_int(k, "ks", what="clips per class") for k in ks]
+    records = []
+    for fold in sorted(set(folds.tolist())):
+        train, test = fold_split(folds, fold)
+        for seed in seeds:
+            gen = np.random.default_rng([int(seed), int(fold)])
+            order = {c: gen.permutation(train[y[train] == c]) for c in sorted(set(y[train].tolist()))}
+            for k in ks:
+                if k > min(len(v) for v in order.values()):
+                    raise ValueError(f"ks must be at most {min(len(v) for v in order.values())} clips per class, got {k}")
+                picked = np.concatenate([order[c][:k] for c in order])
+                model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000)).fit(x[picked], y[picked])
+                records.append(dict(fold=int(fold), seed=int(seed), k=int(k),
+                                    accuracy=float(model.score(x[test], y[test]))))
+    return records

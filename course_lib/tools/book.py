@@ -1,0 +1,820 @@
+"""The course as a whole: the chapter list from ``book.yml``, executing notebooks, the book, the slides, the student edition.
+
+``book.yml`` at the repository root is the single source of the chapter order and titles; this
+module reads it and
+
+- runs every chapter's notebook top to bottom, storing fresh, deterministic outputs
+  (``make execute``). Stored notebooks keep no stderr: TensorFlow and warnings write
+  machine-dependent lines there, and nbval compares stdout and rich outputs only;
+- writes the student edition (``make student``): every solution between ``### BEGIN SOLUTION``
+  and ``### END SOLUTION`` replaced by a stub that raises ``NotImplementedError``, outputs
+  cleared, and a first cell that turns that error into a one-line "not solved yet" message
+  instead of a traceback;
+- builds the book (``make book``): a Jupyter Book 1 (Sphinx, sphinx-book-theme, MyST-NB) site
+  in ``_build/book`` from the notebooks' stored outputs (nothing is executed). ``_config.yml``
+  and ``_toc.yml`` are generated from ``book.yml`` into ``_build/book_src`` together with the
+  intro, a slides-and-Binder page and the resources page; each chapter page links its deck and
+  its Binder session;
+- builds the slides (``make slides``): one reveal.js deck per chapter,
+  ``_build/slides/NN_topic.slides.html``, from the cells' slide metadata, with speaker notes.
+
+Book and slides load nothing from outside at view time: MathJax 3, require.js, jQuery,
+reveal.js 5 and the widget renderer (``@jupyter-widgets/html-manager``) come from npm
+(``package-lock.json``, installed into ``node_modules`` by ``npm ci`` when missing) and are
+copied next to the pages; the theme's fonts come with its pip package. Chapters of ``book.yml``
+whose notebook does not exist yet are skipped with a note.
+
+Used by the Makefile and the tests; the student notebooks call :func:`student_mode`.
+
+Usage::
+
+    python -m course_lib.tools.book execute                 # every chapter that exists, in book order
+    python -m course_lib.tools.book execute notebooks/02_dft_windowing.ipynb
+    python -m course_lib.tools.book student                 # -> _build/student/notebooks/*.ipynb
+    python -m course_lib.tools.book book                    # -> _build/book/index.html
+    python -m course_lib.tools.book slides                  # -> _build/slides/NN_topic.slides.html
+    python -m course_lib.tools.book list
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["Chapter", "repo_root", "read_book", "execute_notebook", "student_notebook", "student_mode",
+           "write_student_edition", "split_chapters", "binder_url", "node_modules", "copy_vendor",
+           "book_notebook", "write_book_sources", "build_book", "slides_notebook", "build_slides", "ensure_built",
+           "main"]
+
+BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
+STUB = 'raise NotImplementedError("exercise not solved yet: write your solution here")'
+NOT_SOLVED = "✘ Not solved yet"
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """One chapter of ``book.yml``: its notebook path (relative to the repo root) and title."""
+
+    file: str
+    title: str
+
+    @property
+    def number(self) -> str:
+        """Two-digit chapter number taken from the file name (``"03"``)."""
+        return Path(self.file).name[:2]
+
+
+def repo_root() -> Path:
+    """The repository root: the folder holding ``book.yml`` above this package."""
+    here = Path(__file__).resolve().parents[2]
+    if not (here / "book.yml").exists():
+        raise FileNotFoundError(f"book.yml not found in {here}; course_lib.book works from a checkout of the course")
+    return here
+
+
+def read_book(path: str | os.PathLike | None = None) -> dict:
+    """Parse ``book.yml`` and check it: returns the mapping with ``chapters`` as :class:`Chapter` objects.
+
+    Raises
+    ------
+    ValueError
+        If the file lacks a title or chapters, or a chapter lacks ``file``/``title``.
+
+    Notebook: (tooling, used by ``make execute`` and the tests)
+    """
+    import yaml
+
+    path = Path(path) if path is not None else repo_root() / "book.yml"
+    with open(path, encoding="utf-8") as fh:
+        book = yaml.safe_load(fh)
+    if not isinstance(book, dict) or "title" not in book or not book.get("chapters"):
+        raise ValueError(f"{path}: needs a 'title' and a non-empty 'chapters' list")
+    chapters = []
+    for i, entry in enumerate(book["chapters"]):
+        if not isinstance(entry, dict) or "file" not in entry or "title" not in entry:
+            raise ValueError(f"{path}: chapter {i} needs 'file' and 'title', got {entry!r}")
+        chapters.append(Chapter(file=entry["file"], title=entry["title"]))
+    book["chapters"] = chapters
+    return book
+
+
+def _strip_volatile(nb) -> None:
+    """Drop stderr streams from every code cell (see the module docstring), and cell timings.
+
+    Timings (``metadata.execution``, written by executors that record them) change on every run.
+    """
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.outputs if not (o.output_type == "stream" and o.get("name") == "stderr")]
+
+
+#: Environment the course's kernels run with (set where not already set): a fixed hash seed,
+#: TensorFlow's C++ info logs off, and oneDNN's reordered floating-point sums off, so that stored
+#: outputs are the same on every run. The Makefile, the tests and Binder's ``start`` set the same.
+KERNEL_ENV = {"PYTHONHASHSEED": "0", "TF_CPP_MIN_LOG_LEVEL": "2", "TF_ENABLE_ONEDNN_OPTS": "0"}
+
+
+def execute_notebook(path: str | os.PathLike, timeout: int = 600) -> float:
+    """Run a notebook top to bottom in its own folder and store its outputs in place.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The notebook; it runs with its folder as the working directory, in a kernel started with
+        :data:`KERNEL_ENV`, and is written back with stderr and volatile metadata stripped.
+    timeout : int
+        Seconds one cell may run before the execution fails.
+
+    Returns
+    -------
+    float
+        Wall-clock seconds the execution took.
+
+    Notebook: (tooling, used by ``make execute``)
+    """
+    import nbformat
+    from nbclient import NotebookClient
+
+    path = Path(path)
+    nb = nbformat.read(path, as_version=4)
+    for key, value in KERNEL_ENV.items():  # the kernel inherits them
+        os.environ.setdefault(key, value)
+    # store_widget_state (nbclient's default, spelled out): the book and the slides render the
+    # widgets from the state saved in the notebook's metadata.
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False, store_widget_state=True,
+                            resources={"metadata": {"path": str(path.parent)}})
+    start = time.perf_counter()
+    client.execute()
+    elapsed = time.perf_counter() - start
+    _strip_volatile(nb)
+    nbformat.write(nb, path)
+    return elapsed
+
+
+def _stub_solutions(source: str) -> str:
+    """Replace each ``### BEGIN SOLUTION`` … ``### END SOLUTION`` block by a stub at its indentation."""
+    out, inside = [], False
+    for line in source.splitlines():
+        stripped = line.strip()
+        if stripped == BEGIN:
+            if inside:
+                raise ValueError(f"nested {BEGIN!r} in cell:\n{source}")
+            inside = True
+            indent = line[: len(line) - len(line.lstrip())]
+            out.append(f"{indent}# YOUR CODE HERE")
+            out.append(f"{indent}{STUB}")
+        elif stripped == END:
+            if not inside:
+                raise ValueError(f"{END!r} without {BEGIN!r} in cell:\n{source}")
+            inside = False
+        elif not inside:
+            out.append(line)
+    if inside:
+        raise ValueError(f"{BEGIN!r} without {END!r} in cell:\n{source}")
+    return "\n".join(out)
+
+
+def student_notebook(nb):
+    """The student edition of a notebook (a new object; ``nb`` is unchanged).
+
+    Solutions become stubs, every output and execution count is cleared, and a first code cell
+    calls :func:`student_mode` so that check cells report "not solved yet" in one line.
+
+    Notebook: (tooling, ``make student``)
+    """
+    import copy
+
+    import nbformat
+
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            if BEGIN in cell.source:
+                cell.source = _stub_solutions(cell.source)
+            cell.outputs, cell.execution_count = [], None
+    setup = nbformat.v4.new_code_cell(
+        "# Student edition: unsolved exercises say so in one line instead of a traceback.\n"
+        "from course_lib.book import student_mode\n\nstudent_mode()"
+    )
+    setup.metadata["slideshow"] = {"slide_type": "skip"}
+    nb.cells.insert(1, setup)
+    nb.metadata.pop("widgets", None)
+    return nb
+
+
+def student_mode() -> None:
+    """Show ``NotImplementedError`` (an exercise stub) as one friendly line, not a traceback.
+
+    Call it in a notebook (the student edition's first code cell does). The cell still counts
+    as failed, so "Run all" stops at the first unsolved exercise.
+
+    Notebook: (every chapter's student edition)
+    """
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is None:
+        return
+
+    def handler(shell, etype, value, tb, tb_offset=None):
+        print(f"{NOT_SOLVED}: {value}. Write your solution in the exercise cell, run it, then run this check again.")
+        return []
+
+    shell.set_custom_exc((NotImplementedError,), handler)
+
+
+def write_student_edition(out_dir: str | os.PathLike | None = None) -> list[Path]:
+    """Write the student edition of every existing chapter to ``out_dir/notebooks/``.
+
+    Returns the paths written. Default ``out_dir``: ``_build/student`` in the repository.
+
+    Notebook: (tooling, ``make student``)
+    """
+    import nbformat
+
+    root = repo_root()
+    out = Path(out_dir) if out_dir is not None else root / "_build" / "student"
+    (out / "notebooks").mkdir(parents=True, exist_ok=True)
+    written = []
+    for ch in read_book()["chapters"]:
+        src = root / ch.file
+        if src.exists():
+            dest = out / "notebooks" / src.name
+            nbformat.write(student_notebook(nbformat.read(src, as_version=4)), dest)
+            written.append(dest)
+    return written
+
+
+# --- The book and the slides ---------------------------------------------------------------------
+
+BINDER = "https://mybinder.org/v2/gh/{repository}/HEAD?urlpath=lab/tree/{path}"
+REPOSITORY = "deep-learning-for-sounds/course"  # GitHub owner/name, as in the README's Binder badge
+BOOK_SRC, BOOK_OUT, SLIDES_OUT = "_build/book_src", "_build/book", "_build/slides"
+SLIDES_SUFFIX = ".slides.html"
+MATHJAX_SCRIPT = "mathjax/tex-chtml.js"
+# Browser assets: the name they get in _build (under the book's _static/vendor and the slides'
+# vendor folder) and where npm puts them, relative to node_modules.
+VENDOR = {
+    "mathjax": "mathjax/es5",
+    "require.js": "requirejs/require.js",
+    "jquery.min.js": "jquery/dist/jquery.min.js",
+    "html-manager": "@jupyter-widgets/html-manager/dist",
+    "reveal.js": "reveal.js",
+}
+_VENDOR_IGNORE = {
+    # MathJax: the CommonHTML components and what they load lazily; not the SVG/node builds.
+    "mathjax": shutil.ignore_patterns("*.map", "node-main.js", "*svg*", "*-full*", "mml-chtml.js"),
+    # The widget renderer for require.js pages and its icon fonts; not the other bundles.
+    "html-manager": shutil.ignore_patterns("*.map", "embed.js", "libembed-amd.js"),
+    # reveal.js: the built files and the speaker-notes plugin; not the sources or demos.
+    "reveal.js": lambda folder, names: [
+        n for n in names
+        if n.startswith(".") or n.endswith((".map", ".esm.js", ".html", ".md", ".json"))
+        or n in {"css", "js", "test", "examples"}
+        or (Path(folder).name == "plugin" and n != "notes")
+        # the white theme only: its font ships with reveal.js, other themes import Google Fonts
+        or (Path(folder).name == "theme" and n.endswith(".css") and n != "white.css")
+        or (Path(folder).name == "fonts" and n != "source-sans-pro")],
+}
+
+
+def split_chapters(book: dict | None = None) -> tuple[list[Chapter], list[Chapter]]:
+    """The chapters of ``book.yml`` whose notebook exists, and those not written yet.
+
+    Parameters
+    ----------
+    book : dict, optional
+        A parsed ``book.yml`` (:func:`read_book`); default: the repository's.
+
+    Returns
+    -------
+    (present, missing) : tuple of lists of Chapter
+        Both in book order.
+
+    Notebook: (tooling, ``make book`` and ``make slides``)
+    """
+    root = repo_root()
+    chapters = (book or read_book())["chapters"]
+    present = [ch for ch in chapters if (root / ch.file).exists()]
+    return present, [ch for ch in chapters if ch not in present]
+
+
+def binder_url(chapter: Chapter, repository: str = REPOSITORY) -> str:
+    """The Binder link that opens ``chapter``'s notebook in JupyterLab.
+
+    Parameters
+    ----------
+    chapter : Chapter
+        A chapter of ``book.yml``.
+    repository : str
+        The course's repository on GitHub, ``owner/name``.
+
+    Returns
+    -------
+    str
+        The mybinder.org URL.
+
+    Notebook: (tooling, the book's chapter pages and the README badge)
+    """
+    return BINDER.format(repository=repository, path=chapter.file)
+
+
+def node_modules(install: bool = True) -> Path:
+    """The repository's ``node_modules``, installed with ``npm ci`` from ``package-lock.json`` if needed.
+
+    Parameters
+    ----------
+    install : bool
+        Run ``npm ci`` when ``node_modules`` is missing or older than ``package-lock.json``;
+        with False, raise instead.
+
+    Raises
+    ------
+    RuntimeError
+        If the modules are missing and cannot be installed (no ``npm`` on the PATH).
+
+    Notebook: (tooling, ``make book`` and ``make slides``)
+    """
+    root = repo_root()
+    modules, lock = root / "node_modules", root / "package-lock.json"
+    stamp = modules / ".package-lock.json"  # npm's own record of what it installed
+    if stamp.exists() and stamp.stat().st_mtime >= lock.stat().st_mtime:
+        return modules
+    npm = shutil.which("npm")
+    if not install or npm is None:
+        raise RuntimeError(f"{modules} is missing or older than package-lock.json; install it with `npm ci` "
+                           "(Debian/Ubuntu: `sudo apt-get install npm`)")
+    print("installing the browser assets: npm ci", flush=True)
+    subprocess.run([npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund"], cwd=root, check=True)
+    stamp.touch()
+    return modules
+
+
+def copy_vendor(dest: str | os.PathLike, names=tuple(VENDOR)) -> Path:
+    """Copy the browser assets named in :data:`VENDOR` from ``node_modules`` into ``dest``.
+
+    Parameters
+    ----------
+    dest : str or os.PathLike
+        The folder to copy into (created; files already there are overwritten).
+    names : iterable of str
+        Keys of :data:`VENDOR` to copy (default: all).
+
+    Returns
+    -------
+    pathlib.Path
+        ``dest``.
+
+    Notebook: (tooling, ``make book`` and ``make slides``)
+    """
+    modules, dest = node_modules(), Path(dest)
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        src = modules / VENDOR[name]
+        if not src.exists():
+            raise FileNotFoundError(f"{src} is missing: run `npm ci` (package.json lists the browser assets)")
+        if src.is_dir():
+            shutil.copytree(src, dest / name, ignore=_VENDOR_IGNORE.get(name), dirs_exist_ok=True)
+        else:
+            shutil.copy2(src, dest / name)
+    return dest
+
+
+def _write(path: Path, data: str | bytes) -> bool:
+    """Write ``data`` to ``path`` unless it already holds exactly that (keeps Sphinx builds incremental)."""
+    data = data.encode("utf-8") if isinstance(data, str) else data
+    if path.exists() and path.read_bytes() == data:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return True
+
+
+def _links_html(chapter: Chapter, slides_href: str, repository: str) -> str:
+    """The row of links under a chapter's title: its deck and its Binder session."""
+    stem = Path(chapter.file).stem
+    return (
+        '<div class="course-links">\n'
+        f'<a class="course-link-slides" href="{slides_href}/{stem}{SLIDES_SUFFIX}">▶ Slides</a>\n'
+        f'<a class="course-link-binder" href="{binder_url(chapter, repository)}">Run it on Binder</a>\n'
+        "</div>"
+    )
+
+
+def book_notebook(nb, chapter: Chapter, slides_href: str = "../../slides", repository: str = REPOSITORY):
+    """The book's copy of a chapter notebook: the links to its slides and Binder under the title.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        The chapter's notebook (unchanged; a copy is returned).
+    chapter : Chapter
+        Its entry in ``book.yml``.
+    slides_href : str
+        The slides folder relative to the chapter's page (``_build/book/notebooks/NN.html`` ->
+        ``_build/slides``).
+    repository : str
+        GitHub ``owner/name`` for the Binder link.
+
+    Notebook: (tooling, ``make book``)
+    """
+    import copy
+
+    import nbformat
+
+    nb = copy.deepcopy(nb)
+    links = nbformat.v4.new_markdown_cell(_links_html(chapter, slides_href, repository))
+    links.metadata["slideshow"] = {"slide_type": "skip"}
+    links["id"] = "course-links"  # fixed, so that an unchanged chapter is not rebuilt
+    nb.cells.insert(1 if nb.cells and nb.cells[0].cell_type == "markdown" else 0, links)
+    return nb
+
+
+def _intro_page(book: dict, present: list[Chapter], missing: list[Chapter], repository: str) -> str:
+    """``index.md``: book/intro.md with the title, the description and the chapter list filled in."""
+    rows = []
+    for ch in book["chapters"]:
+        if ch in present:
+            rows.append(f"- [{ch.number} · {ch.title}]({ch.file})")
+        else:
+            rows.append(f"- {ch.number} · {ch.title} *(coming)*")
+    text = (repo_root() / "book" / "intro.md").read_text(encoding="utf-8")
+    for key, value in (("title", book["title"]), ("description", str(book.get("description", "")).strip()),
+                       ("chapters", "\n".join(rows))):
+        text = text.replace("{{ " + key + " }}", value)
+    return text
+
+
+def _slides_page(present: list[Chapter], repository: str) -> str:
+    """``slides.md``: every chapter's deck and Binder link, and how to present live."""
+    lines = ["# Slides and Binder", "",
+             "Every chapter is also a reveal.js deck made from the notebook's slide metadata, with the "
+             "instructor's speaker notes (press `S` in a deck to open them; `F` goes full screen, `Esc` "
+             "shows the overview). Binder runs the notebook itself in JupyterLab in your browser.", "",
+             "To present live with running code, open the notebook in JupyterLab (`make lab`) and start "
+             "the slideshow with the RISE extension (`Alt`+`R`: *Render as Reveal Slideshow*).", "",
+             "| Chapter | Slides | Binder |", "|---|---|---|"]
+    for ch in present:
+        stem = Path(ch.file).stem
+        lines.append(f"| [{ch.number} · {ch.title}]({ch.file}) "
+                     f'| <a href="../slides/{stem}{SLIDES_SUFFIX}">slides</a> '
+                     f'| <a href="{binder_url(ch, repository)}">launch</a> |')
+    return "\n".join(lines) + "\n"
+
+
+def _resources_page(book: dict) -> str:
+    """``resources.md``: the talk's reading list from ``book.yml``'s ``resources``."""
+    res = book.get("resources") or {}
+    lines = [f"# {res.get('title', 'Resources')}", "",
+             "The reading list of the talk *Deep Learning para sonidos*, where this course started; "
+             "each one goes much further than the course does.", ""]
+    lines += [f"- {item}" for item in res.get("items", [])]
+    return "\n".join(lines) + "\n"
+
+
+def _credits_page() -> str:
+    """``credits.md``: the data cards of the real recordings and every file's attribution (``DATA.md``)."""
+    from ..datasets import corpora
+
+    text = corpora.data_cards().replace("[data/README.md](data/README.md)", "`data/README.md` in the repository")
+    return text.replace("# The real recordings of the course: data cards and credits", "# Credits: the real recordings", 1) + "\n"
+
+
+def _book_config(book: dict, repository: str) -> dict:
+    """``_config.yml`` for Jupyter Book 1: stored outputs only, local MathJax and widget renderer."""
+    return {
+        "title": book["title"],
+        "author": book.get("author", ""),
+        "copyright": str(time.gmtime().tm_year),
+        "only_build_toc_files": True,
+        "exclude_patterns": ["_build", "**.ipynb_checkpoints"],
+        "execute": {"execute_notebooks": "off"},
+        "parse": {"myst_enable_extensions": ["amsmath", "colon_fence", "dollarmath", "linkify", "substitution"],
+                  "myst_url_schemes": ["mailto", "http", "https"]},
+        "html": {"use_repository_button": True, "use_issues_button": False, "use_edit_page_button": False,
+                 "use_multitoc_numbering": False, "home_page_in_navbar": True,
+                 "favicon": "_static/favicon.svg",
+                 "extra_footer": "Code MIT, data CC0. Built from the notebooks' stored outputs."},
+        "launch_buttons": {"notebook_interface": "jupyterlab", "binderhub_url": "https://mybinder.org", "thebe": False},
+        "repository": {"url": f"https://github.com/{repository}", "path_to_book": "", "branch": "HEAD"},
+        "latex": {"use_jupyterbook_latex": False},
+        "sphinx": {"config": {
+            # Jupyter Book's extensions without thebe and intersphinx: they add scripts
+            # from CDNs (or fetch inventories) and the book uses none of them.
+            "extensions": ["sphinx_togglebutton", "sphinx_copybutton", "myst_nb", "jupyter_book",
+                           "sphinx_comments", "sphinx_external_toc", "sphinx_design", "sphinx_book_theme"],
+            "mathjax_path": f"vendor/{MATHJAX_SCRIPT}",  # relative to _static
+            "html_show_sourcelink": False,
+            "nb_ipywidgets_js": {"vendor/require.js": {}, "vendor/html-manager/embed-amd.js": {}},
+            "suppress_warnings": ["mystnb.unknown_mime_type", "myst.header"],
+        }},
+    }
+
+
+def _toc(present: list[Chapter]) -> dict:
+    """``_toc.yml``: the intro, the chapters in book order, slides and Binder, credits, resources last."""
+    return {"format": "jb-book", "root": "index", "parts": [
+        {"caption": "Chapters", "chapters": [{"file": str(Path(ch.file).with_suffix(""))} for ch in present]},
+        {"caption": "Around the course", "chapters": [{"file": "slides"}, {"file": "credits"}, {"file": "resources"}]},
+    ]}
+
+
+def write_book_sources(src: str | os.PathLike | None = None, repository: str = REPOSITORY) -> list[Chapter]:
+    """Write the book's sources from ``book.yml``: ``_config.yml``, ``_toc.yml``, the pages, the notebooks.
+
+    Files whose content did not change are left alone, so Sphinx rebuilds only what changed;
+    files of chapters no longer present are removed.
+
+    Parameters
+    ----------
+    src : str or os.PathLike, optional
+        The folder of the sources; default ``_build/book_src``.
+    repository : str
+        The course's repository on GitHub (``owner/name``), for the Binder and repository links.
+
+    Returns
+    -------
+    list of Chapter
+        The chapters in the book (those whose notebook exists), in order.
+
+    Notebook: (tooling, ``make book``)
+    """
+    import nbformat
+    import yaml
+
+    root = repo_root()
+    src = Path(src) if src is not None else root / BOOK_SRC
+    book = read_book()
+    present, missing = split_chapters(book)
+    for ch in missing:
+        print(f"note: {ch.file} does not exist yet; chapter {ch.number} is left out of the book", flush=True)
+    wanted = {
+        "_config.yml": yaml.safe_dump(_book_config(book, repository), sort_keys=False, allow_unicode=True),
+        "_toc.yml": yaml.safe_dump(_toc(present), sort_keys=False),
+        "index.md": _intro_page(book, present, missing, repository),
+        "slides.md": _slides_page(present, repository),
+        "credits.md": _credits_page(),
+        "resources.md": _resources_page(book),
+    }
+    for path in sorted((root / "book" / "static").iterdir()):  # the stylesheet, the favicon, the MathJax shim
+        wanted[f"_static/{path.name}"] = path.read_bytes()
+    for ch in present:
+        nb = book_notebook(nbformat.read(root / ch.file, as_version=4), ch, repository=repository)
+        wanted[ch.file] = nbformat.writes(nb)
+    for name, text in wanted.items():
+        _write(src / name, text)
+    for path in [p for p in src.rglob("*") if p.is_file()]:
+        if path.relative_to(src).as_posix() not in wanted:
+            path.unlink()
+    return present
+
+
+def build_book(out: str | os.PathLike | None = None, jobs: int = 1, quiet: bool = True) -> dict:
+    """Build the book (HTML) from the stored notebooks into ``out`` (default ``_build/book``).
+
+    Generates the sources (:func:`write_book_sources`), runs Jupyter Book's Sphinx build without
+    executing anything, and copies MathJax, require.js and the widget renderer into
+    ``out/_static/vendor``.
+
+    Parameters
+    ----------
+    out : path, optional
+        Output folder; the doctrees go next to it (``<out>_doctrees``).
+    jobs : int
+        Sphinx processes.
+    quiet : bool
+        Print warnings only, not Sphinx's progress.
+
+    Returns
+    -------
+    dict
+        ``chapters`` (the chapter files in the book), ``seconds`` (wall-clock build time), ``out``.
+
+    Raises
+    ------
+    RuntimeError
+        If Sphinx fails.
+
+    Notebook: (tooling, ``make book``)
+    """
+    from jupyter_book.sphinx import build_sphinx
+
+    root = repo_root()
+    out = Path(out) if out is not None else root / BOOK_OUT
+    src = out.parent / (out.name + "_src") if out != root / BOOK_OUT else root / BOOK_SRC
+    start = time.perf_counter()
+    present = write_book_sources(src)
+    result = build_sphinx(src, out, path_config=src / "_config.yml", noconfig=True, quiet=quiet,
+                          confoverrides={"latex_individualpages": False}, doctreedir=out.parent / (out.name + "_doctrees"), jobs=jobs)
+    if result != 0:
+        raise RuntimeError(f"the book did not build (Sphinx returned {result!r})")
+    copy_vendor(out / "_static" / "vendor", ("mathjax", "require.js", "html-manager"))
+    for path in (root / "book" / "static").iterdir():  # Sphinx 7.4 keeps stale copies on incremental builds
+        shutil.copy2(path, out / "_static" / path.name)
+    seconds = time.perf_counter() - start
+    report = {"chapters": [ch.file for ch in present], "seconds": round(seconds, 1), "out": str(out)}
+    (out / ".course-book.json").write_text(json.dumps(report, indent=1))
+    return report
+
+
+def slides_notebook(nb, chapter: Chapter):
+    """The deck's copy of a chapter notebook: titled ``NN · title`` for the browser tab.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        The chapter's notebook (not modified).
+    chapter : Chapter
+        Its entry in ``book.yml``.
+
+    Returns
+    -------
+    nbformat.NotebookNode
+        A copy with the title in its metadata.
+
+    Notebook: (tooling, ``make slides``)
+    """
+    import copy
+
+    nb = copy.deepcopy(nb)
+    nb.metadata["title"] = f"{chapter.number} · {chapter.title}"
+    return nb
+
+
+def build_slides(out: str | os.PathLike | None = None) -> dict:
+    """Write one reveal.js deck per chapter, ``NN_topic.slides.html``, into ``out`` (default ``_build/slides``).
+
+    nbconvert's slides exporter reads the cells' ``slideshow`` metadata (slide, subslide,
+    fragment, skip, notes: the speaker notes) from the stored notebooks, through the course's
+    template (``book/templates/course_reveal``: MathJax 3, nothing fetched from outside).
+    reveal.js 5, MathJax, require.js, jQuery and the widget renderer are copied into
+    ``out/vendor``, with the favicon and the MathJax 2 shim the widget renderer needs
+    (``book/static``).
+
+    Returns
+    -------
+    dict
+        ``chapters`` (the chapter files), ``decks`` (paths written), ``seconds`` (wall-clock time),
+        ``out``.
+
+    Notebook: (tooling, ``make slides``)
+    """
+    import nbformat
+    from nbconvert import SlidesExporter
+    from traitlets.config import Config
+
+    root = repo_root()
+    out = Path(out) if out is not None else root / SLIDES_OUT
+    start = time.perf_counter()
+    present, missing = split_chapters()
+    for ch in missing:
+        print(f"note: {ch.file} does not exist yet; no slides for chapter {ch.number}", flush=True)
+    copy_vendor(out / "vendor")
+    for name in ("favicon.svg", "mathjax2-compat.js"):
+        shutil.copy2(root / "book" / "static" / name, out / "vendor" / name)
+    course = {"favicon_url": "vendor/favicon.svg", "mathjax_compat_url": "vendor/mathjax2-compat.js"}
+    c = Config()
+    c.TemplateExporter.extra_template_basedirs = [str(root / "book" / "templates")]
+    c.SlidesExporter.template_name = "course_reveal"
+    c.SlidesExporter.reveal_url_prefix = "vendor/reveal.js"
+    c.SlidesExporter.reveal_theme = "white"  # its fonts ship with reveal.js (others import Google Fonts)
+    c.SlidesExporter.reveal_scroll = True
+    c.SlidesExporter.reveal_number = "c/t"
+    c.SlidesExporter.mathjax_url = f"vendor/{MATHJAX_SCRIPT}"
+    c.SlidesExporter.require_js_url = "vendor/require.js"
+    c.SlidesExporter.jquery_url = "vendor/jquery.min.js"
+    c.SlidesExporter.widget_renderer_url = "vendor/html-manager/embed-amd.js"
+    c.SlidesExporter.jupyter_widgets_base_url = "vendor/"
+    c.SlidesExporter.font_awesome_url = ""
+    exporter = SlidesExporter(config=c)
+    decks = []
+    for ch in present:
+        nb = slides_notebook(nbformat.read(root / ch.file, as_version=4), ch)
+        body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": Path(ch.file).stem}, "course": course})
+        deck = out / (Path(ch.file).stem + SLIDES_SUFFIX)
+        deck.write_text(body, encoding="utf-8")
+        decks.append(deck)
+    report = {"chapters": [ch.file for ch in present], "decks": [str(d) for d in decks],
+              "seconds": round(time.perf_counter() - start, 1), "out": str(out)}
+    (out / ".course-slides.json").write_text(json.dumps(report, indent=1))
+    return report
+
+
+def _site_inputs() -> list[Path]:
+    """Everything the book and the slides are made from (their builds are stale if one is newer)."""
+    root = repo_root()
+    present, _ = split_chapters()
+    inputs = [root / "book.yml", root / "package-lock.json", Path(__file__).resolve()]
+    inputs += [root / ch.file for ch in present]
+    inputs += [p for p in (root / "book").rglob("*") if p.is_file()]
+    inputs += [root / "DATA.md", Path(__file__).resolve().parents[1] / "datasets" / "corpora.py"]  # the credits page
+    return inputs
+
+
+def ensure_built(force: bool = False) -> dict:
+    """Build the book and the slides unless both are newer than everything they are made from.
+
+    Concurrent callers (parallel test workers) wait on a lock file, so the site is built once.
+
+    Parameters
+    ----------
+    force : bool
+        Build even if the outputs look up to date.
+
+    Returns
+    -------
+    dict
+        ``book`` and ``slides``: the reports of :func:`build_book` and :func:`build_slides`, or
+        of the builds found up to date.
+
+    Notebook: (tooling, the tests of the book and the browser test)
+    """
+    root = repo_root()
+    (root / "_build").mkdir(exist_ok=True)
+    stamps = {"book": root / BOOK_OUT / ".course-book.json", "slides": root / SLIDES_OUT / ".course-slides.json"}
+    with open(root / "_build" / ".site.lock", "w") as lock:
+        try:
+            import fcntl
+
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        except ImportError:  # pragma: no cover - not POSIX: no concurrent test workers to guard against
+            pass
+        newest = max(p.stat().st_mtime for p in _site_inputs() if p.exists())
+        present = [ch.file for ch in split_chapters()[0]]
+        reports = {}
+        for name, stamp in stamps.items():
+            report = json.loads(stamp.read_text()) if stamp.exists() else None
+            if force or report is None or stamp.stat().st_mtime < newest or report.get("chapters") != present:
+                # In a fresh interpreter: Sphinx keeps global state (weak references to extension
+                # objects) that breaks when it runs inside a long-lived process such as a test worker.
+                done = subprocess.run([sys.executable, "-m", "course_lib.tools.book", name], cwd=root,
+                                      capture_output=True, text=True)
+                if done.returncode != 0 or not stamp.exists():
+                    raise RuntimeError(f"`python -m course_lib.tools.book {name}` failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+                report = json.loads(stamp.read_text())
+            reports[name] = report
+    return reports
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m course_lib.tools.book", description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("execute", help="re-run notebooks in place, refreshing their stored outputs")
+    run.add_argument("notebooks", nargs="*", help="notebook paths (default: every chapter of book.yml that exists)")
+    sub.add_parser("list", help="list the chapters of book.yml and whether each notebook exists")
+    student = sub.add_parser("student", help="write the student edition (solutions stubbed, outputs cleared)")
+    student.add_argument("--out", default=None, help="output folder (default: _build/student)")
+    book_cmd = sub.add_parser("book", help="build the book (HTML) from the stored outputs into _build/book")
+    book_cmd.add_argument("--out", default=None, help="output folder (default: _build/book)")
+    book_cmd.add_argument("-j", "--jobs", type=int, default=1, help="Sphinx processes (default 1)")
+    slides = sub.add_parser("slides", help="write one reveal.js deck per chapter into _build/slides")
+    slides.add_argument("--out", default=None, help="output folder (default: _build/slides)")
+    args = parser.parse_args(argv)
+
+    root = repo_root()
+    chapters = read_book()["chapters"]
+    if args.command == "list":
+        for ch in chapters:
+            state = "" if (root / ch.file).exists() else "  (not written yet)"
+            print(f"{ch.file}  {ch.title}{state}")
+        return 0
+
+    if args.command == "student":
+        written = write_student_edition(args.out)
+        print(f"wrote {len(written)} student notebooks to {written[0].parent if written else args.out}")
+        return 0
+
+    if args.command == "book":
+        report = build_book(args.out, jobs=args.jobs)
+        print(f"book: {len(report['chapters'])} chapters in {report['seconds']:.1f} s -> {Path(report['out']) / 'index.html'}")
+        return 0
+
+    if args.command == "slides":
+        report = build_slides(args.out)
+        print(f"slides: {len(report['decks'])} decks in {report['seconds']:.1f} s -> {report['out']}")
+        return 0
+
+    paths = [Path(p) for p in args.notebooks] or [root / ch.file for ch in chapters if (root / ch.file).exists()]
+    total = 0.0
+    for p in paths:
+        if not p.exists():
+            print(f"error: {p}: no such notebook", file=sys.stderr)
+            return 2
+        print(f"executing {p.name} ...", end=" ", flush=True)
+        seconds = execute_notebook(p)
+        total += seconds
+        print(f"{seconds:.1f} s", flush=True)
+    print(f"{len(paths)} notebooks in {total:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
