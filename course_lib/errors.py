@@ -7,7 +7,11 @@ also the built-in error it refines, so ``except ValueError`` or ``except OSError
 - :class:`AudioError` (a ``ValueError``): a file that cannot be read as audio, or bad audio data;
 - :class:`AudioSetFormatError` (a ``ValueError``): a damaged AudioSet file;
 - :class:`DataError` (an ``OSError``): a real recording that cannot be found, fetched or verified;
-- :class:`WeightsNotFoundError` (a ``FileNotFoundError``): pretrained weights that are not here.
+- :class:`WeightsNotFoundError` (a ``FileNotFoundError``): pretrained weights that are not here;
+- :class:`ResultsNotFoundError` (a ``FileNotFoundError``): a study's saved results or trained
+  weights that are not here (the message names the file and the command that makes it);
+- :class:`StaleResultsError` (a ``ValueError``): saved results whose record (settings, code, data)
+  differs from what the study would run now.
 
 Each module that raises one re-exports it (``course_lib.audio.AudioError`` is this class).
 Layer 0: imports nothing from the course.
@@ -15,7 +19,8 @@ Layer 0: imports nothing from the course.
 
 from __future__ import annotations
 
-__all__ = ["CourseLibError", "AudioError", "AudioSetFormatError", "DataError", "WeightsNotFoundError"]
+__all__ = ["CourseLibError", "AudioError", "AudioSetFormatError", "DataError", "WeightsNotFoundError", "ResultsNotFoundError",
+           "StaleResultsError"]
 
 
 class CourseLibError(Exception):
@@ -46,3 +51,13 @@ class DataError(CourseLibError, OSError):
 
 class WeightsNotFoundError(CourseLibError, FileNotFoundError):
     """Pretrained weights that are not on this machine; the message says where to get them."""
+
+
+class ResultsNotFoundError(CourseLibError, FileNotFoundError):
+    """A study's results or trained weights that are not here; the message names the file and the
+    command that makes it (``python -m course_lib.experiments NAME``)."""
+
+
+class StaleResultsError(CourseLibError, ValueError):
+    """Saved results made by other settings, code or data than the study's own; the message says
+    what differs and the command that remakes them."""

@@ -408,14 +408,14 @@ ASSETS: tuple[Asset, ...] = (
     Asset("wavenet_notes.weights.h5", _trained,
           "WaveNet weights (103,136 parameters, receptive field 1024) trained on real sampled notes (FluidR3 nylon guitar, "
           "trumpet, flute; A minor pentatonic, 8 kHz), conditioned on the instrument",
-          "trained by `python -m course_lib.wavenet_cli train --data notes --out data/wavenet_notes.weights.h5`", trained=True),
+          "trained by `python -m course_lib.experiments wavenet_notes`", trained=True),
     Asset("wavenet_notes.json", _trained,
           "the notes WaveNet's hyperparameters, training settings, per-epoch loss history and check loss",
           "written by the same training command", trained=True),
     Asset("doa_net.weights.h5", _trained,
           "direction-of-arrival MLP (41,538 parameters, GCC-PHAT of 6 mic pairs -> (cos, sin) of the azimuth), seed 0, "
           "trained on 1,200 simulated 4-mic recordings of ESC-10 folds 1-4 over real backgrounds",
-          "trained by `python -m course_lib.localization_net` (writes data/doa_net.weights.h5 and data/doa_results.json)",
+          "trained by `python -m course_lib.experiments doa_network` (writes data/doa_net.weights.h5 and data/doa_results.json)",
           trained=True),
     Asset("doa_results.json", _trained,
           "the direction network's settings and training histories (3 seeds), and every estimate of GCC-PHAT, SRP-PHAT, "
@@ -425,7 +425,7 @@ ASSETS: tuple[Asset, ...] = (
           "chapter 06's experiment on FSDD spoken digits by unseen speakers (3 speaker folds, seed = fold): accuracy and "
           "predictions of the log-mel and raw-waveform Conv1D models (same back end) and a logistic-regression baseline at "
           "10/25/50/100 % of the training takes, and of the SincConv1D model at 100 %, with training histories",
-          "written by `python -m course_lib.rawconv` (writes data/rawconv_fsdd_results.json and "
+          "written by `python -m course_lib.experiments raw_waveform` (writes data/rawconv_fsdd_results.json and "
           "data/rawconv_fsdd_frontends.npz)", trained=True),
     Asset("rawconv_fsdd_frontends.npz", _trained,
           "first layers of that experiment (full training set, per fold): the Conv1D kernels (65 taps x 32) before and "
@@ -435,49 +435,49 @@ ASSETS: tuple[Asset, ...] = (
           "chapter 03's experiment \"how many mel filters?\" on ESC-10's 5 official folds: accuracy, predictions and "
           "training histories of the small CNN on log-mel spectrograms with 8/16/32/64/128 bands (seed 0 per fold), and "
           "of the majority-class and MFCC-statistics logistic-regression baselines",
-          "written by `python -m course_lib.mel_experiment` (writes data/mel_filters_esc10.json)", trained=True),
+          "written by `python -m course_lib.experiments mel_bands` (writes data/mel_filters_esc10.json)", trained=True),
     Asset("pitch_benchmark.json", _trained,
           "chapter 07's pitch-tracker benchmark: CREPE tiny and small, FCN-F0 and pYIN on real instrument notes "
           "(FluidR3 samples) in real backgrounds at 5 SNRs, 5 excerpts per cell, mir_eval scores and confidence reliability",
-          "computed by `python -m course_lib.tools.crepe_cli benchmark`", trained=True),
+          "computed by `python -m course_lib.experiments pitch_benchmark`", trained=True),
     Asset("crepe_heads.json", _trained,
           "chapter 07's regression-vs-classification experiment: the same small CREPE with either head, 3 seeds × 1,500 steps: loss curves, test scores per kind of frame and every test frame's error in cents",
-          "trained by `python -m course_lib.tools.crepe_cli heads`", trained=True),
+          "trained by `python -m course_lib.experiments crepe_heads`", trained=True),
     Asset("augment_ablation.json", _trained,
           "chapter 05's augmentation ablation on FSDD digits (unseen speakers): 7 conditions x 5 seeds, clean and shifted "
           "test accuracy, predictions, per-epoch history and settings",
-          "trained by `python -m course_lib.augment_experiment` (writes data/augment_ablation.json)", trained=True),
+          "trained by `python -m course_lib.experiments augment_ablation` (writes data/augment_ablation.json)", trained=True),
     Asset("seld_results.json", _trained,
           "chapter 09's sound event detection experiment: CRNN and sliding-window baseline, 3 seeds each, trained on 200 "
           "soundscapes of real ESC-10 events over real backgrounds; settings, per-epoch loss and test event F1, segment F1, PSDS",
-          "trained by `python -m course_lib.seld train` (writes data/seld_*)", trained=True),
+          "trained by `python -m course_lib.experiments detection` (writes data/seld_*)", trained=True),
     Asset("seld_crnn_seed0.weights.h5", _trained,
           "chapter 09's sound event detector, seed 0: the CRNN (42,773 parameters)",
-          "trained by `python -m course_lib.seld train`", trained=True),
+          "trained by `python -m course_lib.experiments detection`", trained=True),
     Asset("seld_crnn_seed1.weights.h5", _trained,
           "chapter 09's sound event detector, seed 1: the CRNN (42,773 parameters)",
-          "trained by `python -m course_lib.seld train`", trained=True),
+          "trained by `python -m course_lib.experiments detection`", trained=True),
     Asset("seld_crnn_seed2.weights.h5", _trained,
           "chapter 09's sound event detector, seed 2: the CRNN (42,773 parameters)",
-          "trained by `python -m course_lib.seld train`", trained=True),
+          "trained by `python -m course_lib.experiments detection`", trained=True),
     Asset("seld_baseline_seed0.weights.h5", _trained,
           "chapter 09's sound event detector, seed 0: the sliding-window baseline (training.small_cnn, 1 s windows)",
-          "trained by `python -m course_lib.seld train`", trained=True),
+          "trained by `python -m course_lib.experiments detection`", trained=True),
     Asset("seld_baseline_seed1.weights.h5", _trained,
           "chapter 09's sound event detector, seed 1: the sliding-window baseline (training.small_cnn, 1 s windows)",
-          "trained by `python -m course_lib.seld train`", trained=True),
+          "trained by `python -m course_lib.experiments detection`", trained=True),
     Asset("seld_baseline_seed2.weights.h5", _trained,
           "chapter 09's sound event detector, seed 2: the sliding-window baseline (training.small_cnn, 1 s windows)",
-          "trained by `python -m course_lib.seld train`", trained=True),
+          "trained by `python -m course_lib.experiments detection`", trained=True),
     Asset("vggish_esc10_folds.json", _trained,
           "chapter 04's small VGGish (73,618 parameters, VGGish front end, 2x2 input pooling) on ESC-10's 5 official "
           "folds, seed 0: clip and example accuracy, predictions, clip probabilities and per-epoch history per fold; and "
           "the settings, standardisation and history of the transfer experiment's source model",
-          "trained by `python -m course_lib.vggish remake` (writes data/vggish_esc10_*)", trained=True),
+          "trained by `python -m course_lib.experiments vggish_esc10` (writes data/vggish_esc10_*)", trained=True),
     Asset("vggish_esc10_source.weights.h5", _trained,
           "chapter 04's transfer source model: the small VGGish trained on 5 ESC-10 classes (dog bark, rain, sea waves, "
           "baby cry, clock tick), all folds, seed 0",
-          "trained by `python -m course_lib.vggish remake`", trained=True),
+          "trained by `python -m course_lib.experiments vggish_esc10`", trained=True),
 )
 
 
