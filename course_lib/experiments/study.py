@@ -43,8 +43,8 @@ from ..errors import ResultsNotFoundError, StaleResultsError
 __all__ = ["STUDIES", "COMMAND", "Results", "module", "settings_for", "code_version", "data_version",
            "library_versions", "record_for", "run", "load", "results_path", "check_record", "jsonable"]
 
-#: Every study: its name on the command line and its module in :mod:`course_lib.experiments` (or a
-#: full dotted module path).
+#: Every study: its name on the command line and its module in :mod:`course_lib.experiments` (or,
+#: where there is no such module, a top-level module's name: the tests register a study of their own).
 STUDIES: dict[str, str] = {
     "mel_bands": "mel_bands",                  # 03: how many mel bands, ESC-10's 5 folds
     "vggish_esc10": "vggish_esc10",            # 04: a small VGGish on ESC-10's folds, the transfer source
@@ -86,7 +86,8 @@ def module(name: str):
     if name not in STUDIES:
         raise KeyError(f"no study {name!r}; the studies are {', '.join(sorted(STUDIES))}")
     target = STUDIES[name]
-    return importlib.import_module(target if "." in target else f"{__package__}.{target}")
+    here = f"{__package__}.{target}"
+    return importlib.import_module(here if _is_module(here) else target)
 
 
 def settings_for(name: str, quick: bool = False, **overrides) -> dict:
@@ -167,7 +168,9 @@ def _imports_of(name: str, tree: ast.AST, is_package: bool) -> set[str]:
                 full = f"{base}.{alias.name}"
                 found.add(full if _is_module(full) else base)
         elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("course_lib"):
-            found.add(node.module)
+            for alias in node.names:
+                full = f"{node.module}.{alias.name}"
+                found.add(full if _is_module(full) else node.module)
         elif isinstance(node, ast.Import):
             found.update(a.name for a in node.names if a.name.startswith("course_lib"))
     return {f for f in found if f.startswith("course_lib")}
