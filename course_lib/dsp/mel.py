@@ -8,7 +8,8 @@ equal-loudness contours (:func:`equal_loudness_contour`). Two definitions are in
 ``2595·log10(1 + f/700)`` and Slaney's (Auditory Toolbox, librosa's default) which is exactly
 linear below 1 kHz. The filterbank is a set of triangles evenly spaced on the chosen mel scale,
 the same matrix as ``librosa.filters.mel``. Chapter 03 (``03_mel_perception``) teaches it;
-chapters 04–06 use log-mel spectrograms as model input, one clip or a whole batch at a time.
+chapters 03–09 use log-mel spectrograms as model input, one clip or a whole batch at a time
+(:func:`log_mel_batch`, the one log-mel of every trained study).
 
 Layer 2: imports :mod:`course_lib._checks` and :mod:`course_lib.spectral`.
 """
@@ -27,6 +28,7 @@ __all__ = [
     "mel_filterbank",
     "melspectrogram",
     "log_melspectrogram",
+    "log_mel_batch",
     "filter_bin_counts",
     "hz_to_erb_rate",
     "erb_bandwidth",
@@ -491,3 +493,60 @@ def equal_loudness_contour(phon: float) -> np.ndarray:
     a_f = (4.47e-3 * (10.0 ** (0.025 * phon) - 1.15)
            + (0.4 * 10.0 ** ((_ISO226_TF + _ISO226_LU) / 10.0 - 9.0)) ** _ISO226_ALPHA)
     return 10.0 / _ISO226_ALPHA * np.log10(a_f) - _ISO226_LU + 94.0
+
+
+def log_mel_batch(clips, sr, n_fft=2048, hop_length=512, n_mels=64, fmin=0.0, fmax=4000.0, htk=False,
+                  norm="slaney") -> np.ndarray:
+    """Log-mel spectrograms (dB) of equal-length clips, as a batch of one-channel images.
+
+    Parameters
+    ----------
+    clips : sequence of 1-D arrays, or 2-D array (n, samples)
+        Mono clips of the same length.
+    sr : int
+        Sample rate (Hz).
+    n_fft, hop_length : int
+        Frame and hop (samples); the seed's 2048 and 512.
+    n_mels : int
+        Mel bands.
+    fmin, fmax : float
+        Band edges of the filterbank (Hz).
+    htk : bool
+        HTK's mel formula instead of Slaney's.
+    norm : "slaney" or None
+        Filter normalisation (librosa's ``norm``).
+
+    Returns
+    -------
+    ndarray of float32, shape (n, frames, n_mels, 1)
+        ``10·log10(mel power + 1e-10)`` in dB, time first as Keras (and VGGish) expect it
+        (librosa returns ``(bands, frames)``; this is its transpose).
+
+    Raises
+    ------
+    ValueError
+        Clips of different lengths, or an empty batch.
+
+    The one log-mel every trained study of the course feeds its networks (chapters 03, 05, 06, 09),
+    each with its own settings; VGGish's front end (:func:`course_lib.models.vggish.log_mel`) is
+    VGGish's own definition and stays apart.
+
+    Notebook: 03_mel_perception (via ``training.log_mel_batch``)
+    """
+    import librosa
+
+    sr = _checks.sample_rate(sr)
+    if isinstance(clips, np.ndarray):
+        arr = clips
+    else:
+        lengths = {np.shape(c) for c in clips}
+        if len(lengths) > 1:
+            raise ValueError(f"clips must all have the same length (cut or pad them first), got shapes {sorted(lengths)}")
+        arr = np.asarray([np.asarray(c, dtype=np.float32) for c in clips])
+    if arr.ndim != 2 or arr.shape[0] == 0:
+        raise ValueError(f"clips must be a non-empty batch of equal-length mono clips, got shape {np.shape(arr)}")
+    n_mels = _checks.positive_int(n_mels, "n_mels", what="bands")
+    mel = librosa.feature.melspectrogram(y=arr.astype(np.float32), sr=sr, n_fft=n_fft, hop_length=hop_length,
+                                         n_mels=n_mels, fmin=fmin, fmax=fmax, htk=htk, norm=norm, power=2.0)
+    db = 10.0 * np.log10(mel + 1e-10)
+    return np.ascontiguousarray(np.swapaxes(db, 1, 2)[..., None], dtype=np.float32)

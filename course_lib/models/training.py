@@ -3,7 +3,7 @@
 The chapters that train a classifier on real recordings (ESC-10 with its 5 official folds, FSDD
 with unseen speakers) share one protocol, so that their numbers can be compared:
 
-- :func:`log_mel_batch` turns clips into log-mel "images" ``(n, frames, bands, 1)`` with librosa
+- :func:`log_mel_batch` (from :mod:`course_lib.dsp.mel`) turns clips into log-mel "images" ``(n, frames, bands, 1)`` with librosa
   (the seed's settings by default: n_fft 2048, hop 512, 64 bands up to 4 kHz);
 - :func:`small_cnn` is the small convolutional network they train (a few thousand to a few tens
   of thousands of parameters, 3×3 convolutions, batch normalisation, global average pooling);
@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import _checks
+from ..dsp.mel import log_mel_batch  # the course's one log-mel of a batch, re-exported for the chapters
 
 __all__ = [
     "log_mel_batch",
@@ -41,59 +42,6 @@ __all__ = [
     "load_results",
     "few_shot_runs",
 ]
-
-
-def log_mel_batch(clips, sr, n_fft=2048, hop_length=512, n_mels=64, fmin=0.0, fmax=4000.0, htk=False,
-                  norm="slaney") -> np.ndarray:
-    """Log-mel spectrograms (dB) of equal-length clips, as a batch of one-channel images.
-
-    Parameters
-    ----------
-    clips : sequence of 1-D arrays, or 2-D array (n, samples)
-        Mono clips of the same length.
-    sr : int
-        Sample rate (Hz).
-    n_fft, hop_length : int
-        Frame and hop (samples); the seed's 2048 and 512.
-    n_mels : int
-        Mel bands.
-    fmin, fmax : float
-        Band edges of the filterbank (Hz).
-    htk : bool
-        HTK's mel formula instead of Slaney's.
-    norm : "slaney" or None
-        Filter normalisation (librosa's ``norm``).
-
-    Returns
-    -------
-    ndarray of float32, shape (n, frames, n_mels, 1)
-        ``10·log10(mel power + 1e-10)`` in dB, time first as Keras (and VGGish) expect it
-        (librosa returns ``(bands, frames)``; this is its transpose).
-
-    Raises
-    ------
-    ValueError
-        Clips of different lengths, or an empty batch.
-
-    Notebook: 03_mel_perception
-    """
-    import librosa
-
-    sr = _checks.sample_rate(sr)
-    if isinstance(clips, np.ndarray):
-        arr = clips
-    else:
-        lengths = {np.shape(c) for c in clips}
-        if len(lengths) > 1:
-            raise ValueError(f"clips must all have the same length (cut or pad them first), got shapes {sorted(lengths)}")
-        arr = np.asarray([np.asarray(c, dtype=np.float32) for c in clips])
-    if arr.ndim != 2 or arr.shape[0] == 0:
-        raise ValueError(f"clips must be a non-empty batch of equal-length mono clips, got shape {np.shape(arr)}")
-    n_mels = _checks.positive_int(n_mels, "n_mels", what="bands")
-    mel = librosa.feature.melspectrogram(y=arr.astype(np.float32), sr=sr, n_fft=n_fft, hop_length=hop_length,
-                                         n_mels=n_mels, fmin=fmin, fmax=fmax, htk=htk, norm=norm, power=2.0)
-    db = 10.0 * np.log10(mel + 1e-10)
-    return np.ascontiguousarray(np.swapaxes(db, 1, 2)[..., None], dtype=np.float32)
 
 
 def standardize(x_train, *others):
