@@ -79,7 +79,6 @@ bench: setup data-real
 	$(BIN)/python -m benchmarks.corpora_load
 	$(BIN)/python -m benchmarks.crepe_speed
 	$(BIN)/python -m benchmarks.wavenet_generation
-	$(BIN)/python -m benchmarks.synthesis_speed
 	$(BIN)/python -m benchmarks.raw_vs_rnn
 
 execute: setup data-real

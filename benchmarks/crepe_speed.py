@@ -3,7 +3,7 @@
 Runs ``course_lib.crepe.predict`` (framing, network, weighted-average decoding) with the
 pretrained tiny and small models at several batch sizes, the Viterbi decoding alone,
 ``course_lib.fcn_f0.predict`` (the pretrained FCN-993, frame by frame at 8 kHz), and
-``librosa.pyin`` (via ``course_lib.pitch_eval.pyin``: 50–2000 Hz, 1024-sample frames, 10 ms hop)
+``librosa.pyin`` (via ``course_lib.experiments.pitch_benchmark.pyin``: 50–2000 Hz, 1024-sample frames, 10 ms hop)
 on the same audio -- a harmonic tone with vibrato and a glide, 16 kHz -- and prints one table.
 Every method gets one untimed warm-up run (model building, weight loading, numba compilation);
 the time reported is the best of ``--repeats`` runs. Frames are 10 ms hops, so "x real time" is
@@ -21,7 +21,8 @@ import argparse
 import os
 
 from benchmarks.timing import best_time
-from course_lib import crepe, fcn_f0, pitch_eval, synth
+from course_lib import crepe, fcn_f0, synth
+from course_lib.experiments import pitch_benchmark
 
 
 def main(argv=None):
@@ -51,7 +52,7 @@ def main(argv=None):
         seconds = best_time(lambda: fcn_f0.predict(y, sr), args.repeats)
         rows.append(("FCN-F0 (993)", "batch 256, 8 kHz", n_frames / seconds))
     if not args.no_pyin:
-        seconds = best_time(lambda: pitch_eval.pyin(y, sr), args.repeats)
+        seconds = best_time(lambda: pitch_benchmark.pyin(y, sr), args.repeats)
         rows.append(("librosa.pyin", "50-2000 Hz, 1024", n_frames / seconds))
 
     print(f"{args.duration:g} s of 16 kHz audio = {n_frames} frames (10 ms hop); best of {args.repeats} runs; "

@@ -37,6 +37,7 @@ import time  # noqa: E402
 import numpy as np  # noqa: E402
 
 from course_lib import wavenet  # noqa: E402
+from course_lib.experiments import wavenet_notes  # noqa: E402
 
 SR = 8000
 
@@ -113,10 +114,10 @@ def run(configs, fast_samples=8000, naive_samples=10, repeats=3, condition=None)
         rf = wavenet.receptive_field(W["hp"])
         for dtype in ("float32", "float64"):
             def fast(n, dtype=dtype):
-                return wavenet.generate(W, n, "fast", rng=0, condition=cond, progress=False, dtype=dtype)
+                return wavenet.generate(W, n, method="fast", rng=0, condition=cond, progress=False, dtype=dtype)
 
             def naive(n, dtype=dtype):
-                return wavenet.generate(W, n, "naive", rng=0, condition=cond, progress=False, dtype=dtype)
+                return wavenet.generate(W, n, method="naive", rng=0, condition=cond, progress=False, dtype=dtype)
 
             fw, fc, fast_codes = _rates(fast, fast_samples, repeats)
             nw, nc, naive_codes = _rates(naive, naive_samples, 1)
@@ -143,7 +144,7 @@ def main(argv=None) -> int:
     except ImportError:  # threadpoolctl comes with scikit-learn
         threads = ["?"]
     t0 = time.perf_counter()
-    model, info = wavenet.load_pretrained()
+    model, info = wavenet_notes.load_model()
     shipped = wavenet.numpy_weights(model)
     configs = [("shipped notes model (10 layers)", shipped, 0)]
     if not args.shipped_only:

@@ -55,7 +55,6 @@ ALIASES: dict[str, str] = {
                                     "assets", "melodies", "pitch_eval")},
     **{m: f"models.{m}" for m in ("vggish", "rawconv", "crepe", "fcn_f0", "wavenet", "seld", "localization_net",
                                   "training", "compute")},
-    **{m: f"experiments.{m}" for m in ("mel_experiment", "augment_experiment", "wavenet_cli")},
     **{m: f"teaching.{m}" for m in ("plot", "widgets")},
     **{m: f"tools.{m}" for m in ("book", "crepe_cli")},
 }

@@ -180,6 +180,7 @@ def test_segments_header_counts_and_errors(tmp_path):
 
 
 # ------------------------------------------------------------------------------------- embeddings
+@pytest.mark.slow
 @needs_reference
 @pytest.mark.parametrize("name", sorted(SHARDS))
 def test_every_field_of_the_real_shards_matches_tensorflow(name):

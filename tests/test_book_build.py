@@ -1,8 +1,9 @@
 """make book, make slides and Binder: the built site follows book.yml, keeps every stored output and is offline.
 
-The book and the slides are built once per test session (``course_lib.book.ensure_built``: only
-if missing or older than what they are made from; parallel workers share one build through a
-lock file). Nothing here executes a notebook, except one tiny notebook that checks that
+The book and the slides are built once per test session (the ``built_site`` fixture of the root
+``conftest.py``: only if missing or older than what they are made from, the book afresh so that its
+recorded Sphinx warnings are the whole book's; parallel workers share one build through a lock
+file). Nothing here executes a notebook, except one tiny notebook that checks that
 ``make execute`` stores widget state.
 """
 
@@ -30,12 +31,9 @@ WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 
 
 @pytest.fixture(scope="module")
-def site():
+def site(built_site):
     """The book and the slides, built from the stored outputs if missing or stale."""
-    if shutil.which("npm") is None and not (ROOT / "node_modules" / ".package-lock.json").exists():
-        pytest.skip("the book and the slides need npm to install their browser assets (package-lock.json); "
-                    "Debian/Ubuntu: sudo apt-get install npm")
-    return book.ensure_built()
+    return built_site
 
 
 class _Tags(HTMLParser):
@@ -81,6 +79,7 @@ def test_every_chapter_of_book_yml_is_in_the_book():
     assert MISSING == [], f"book.yml lists chapters whose notebook does not exist: {[ch.file for ch in MISSING]}"
 
 
+@pytest.mark.slow
 def test_config_and_toc_are_generated_from_book_yml(tmp_path, capsys):
     present = book.write_book_sources(tmp_path)
     assert present == PRESENT
@@ -124,8 +123,64 @@ def test_readme_binder_badge_opens_chapter_00_in_jupyterlab():
     assert badge, "README has no Binder badge"
     first = book.read_book()["chapters"][0]
     assert badge.group(1) == book.binder_url(first), "the badge and the book's Binder links disagree"
+    assert book.readme_badge() in readme.splitlines(), \
+        "the README's Binder badge is not made from book.yml's repository: run `python -m course_lib.tools.book badge`"
     path = badge.group(1).split("urlpath=lab/tree/")[1]
     assert (ROOT / unquote(path)).exists() and Path(path).name.startswith("00_")
+
+
+def test_the_repository_address_is_written_in_book_yml_only():
+    """book.yml's ``repository`` is the one place of the address: nothing else in the course spells it."""
+    repository = book.read_book()["repository"]
+    assert repository.url == f"https://github.com/{repository.slug}" and repository.slug.count("/") == 1
+    places = [ROOT / "Makefile", ROOT / "environment.yml", ROOT / "postBuild", ROOT / "start", ROOT / "DATA.md"]
+    places += sorted((ROOT / "course_lib").rglob("*.py")) + sorted((ROOT / "book").rglob("*.*"))
+    places += sorted((ROOT / "notebooks").glob("*.ipynb")) + sorted((ROOT / "benchmarks").glob("*.py"))
+    spelled = [str(p.relative_to(ROOT)) for p in places if p.is_file() and repository.slug in p.read_text(errors="replace")]
+    assert spelled == [], f"the repository's address is written out in {spelled}; take it from book.yml's repository"
+    readme = [line for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines() if repository.slug in line]
+    assert readme == [book.readme_badge()], "the README names the address only in its badge (made from book.yml)"
+
+
+@pytest.mark.slow
+def test_a_fork_changes_every_link_and_the_badge_command_rewrites_the_readme(tmp_path, monkeypatch):
+    fork = book.Repository(url="https://github.com/someone/my-course", branch="spring")
+    chapter = book.read_book()["chapters"][0]
+    assert book.binder_url(chapter, fork) == (
+        f"https://mybinder.org/v2/gh/someone/my-course/spring?urlpath=lab/tree/{chapter.file}")
+    real = book.read_book
+    monkeypatch.setattr(book, "read_book", lambda path=None: {**real(path), "repository": fork})
+    readme = tmp_path / "README.md"
+    readme.write_text("# Course\n\n" + "[![Binder](https://mybinder.org/badge_logo.svg)](https://example.org)\n\ntext\n")
+    assert book.write_readme_badge(readme) is True
+    assert readme.read_text().splitlines()[2] == book.readme_badge() and "someone/my-course/spring" in book.readme_badge()
+    assert book.write_readme_badge(readme) is False, "an up-to-date badge is left alone"
+    book.write_book_sources(tmp_path / "src")
+    config = yaml.safe_load((tmp_path / "src" / "_config.yml").read_text())
+    assert config["repository"] == {"url": fork.url, "path_to_book": "", "branch": "spring"}
+    assert "someone/my-course/spring" in (tmp_path / "src" / "slides.md").read_text()
+    assert "someone/my-course/spring" in (tmp_path / "src" / chapter.file).read_text()
+    (tmp_path / "no-badge.md").write_text("# nothing\n")
+    with pytest.raises(ValueError, match="no Binder badge"):
+        book.write_readme_badge(tmp_path / "no-badge.md")
+
+
+@pytest.mark.parametrize("entry,match", [
+    (None, "needs a 'repository' mapping"),
+    ({"url": "https://gitlab.com/a/b"}, "must be https://github.com/OWNER/NAME"),
+    ({"url": "https://github.com/a/b.git"}, "must be https://github.com/OWNER/NAME"),
+    ({"url": "https://github.com/a/b", "branch": "x y"}, "branch"),
+])
+def test_book_yml_refuses_a_repository_that_binder_cannot_open(tmp_path, entry, match):
+    text = (ROOT / "book.yml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    data.pop("repository")
+    if entry is not None:
+        data["repository"] = entry
+    path = tmp_path / "book.yml"
+    path.write_text(yaml.safe_dump(data))
+    with pytest.raises(ValueError, match=match):
+        book.read_book(path)
 
 
 # --- the built book --------------------------------------------------------------------------------
@@ -148,6 +203,30 @@ def test_book_has_an_intro_and_a_page_per_chapter_in_book_order(site):
     index = (BOOK / "index.html").read_text(encoding="utf-8")
     for ch in MISSING:
         assert f"{ch.number} · {ch.title}" in index, "a chapter not written yet is listed as coming"
+
+
+def test_the_book_builds_without_a_sphinx_warning(site):
+    # The session's build is a fresh one (every page read and written), so its report holds the
+    # warnings of the whole book: broken cross-references, unknown targets, bad markup...
+    assert site["book"].get("fresh"), "the recorded warnings are those of an incremental build"
+    assert site["book"]["warnings"] == [], "Sphinx warned while building the book:\n" + "\n".join(site["book"]["warnings"])
+
+
+def test_sphinx_warnings_are_found_in_coloured_output():
+    out = ("reading sources... [ 50%] credits\n"
+           "\x1b[91m/src/credits.md:: WARNING: 'myst' cross-reference target not found: 'esc10' [myst.xref_missing]\x1b[39;49;00m\n"
+           "/src/x.md:3: ERROR: Unknown directive type.\nbuild succeeded.\n")
+    assert book.sphinx_warnings(out) == [
+        "/src/credits.md:: WARNING: 'myst' cross-reference target not found: 'esc10' [myst.xref_missing]",
+        "/src/x.md:3: ERROR: Unknown directive type."]
+
+
+def test_credits_links_resolve_to_the_data_cards(site):
+    html = (BOOK / "credits.html").read_text(encoding="utf-8")
+    from course_lib import corpora
+
+    for name in corpora.CORPORA:
+        assert f'href="#{name}"' in html and f'id="{name}"' in html, name
 
 
 @pytest.mark.parametrize("stem", STEMS)
@@ -278,6 +357,7 @@ def test_the_book_builds_in_under_three_minutes(site):
 
 # --- widgets, RISE, make, Binder -------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_execute_stores_widget_state(tmp_path):
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -312,6 +392,7 @@ def _repo2docker():
     return str(here) if here.exists() else shutil.which("repo2docker")
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(_repo2docker() is None, reason="repo2docker is not installed (pip install -e '.[test]')")
 def test_binder_configuration_uses_environment_yml_and_postbuild():
     postbuild = ROOT / "postBuild"

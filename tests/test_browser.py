@@ -55,12 +55,8 @@ STEM = Path(CHAPTER.file).stem
 
 
 @pytest.fixture(scope="module")
-def site():
-    """Build the book and the slides if needed and serve ``_build`` on a free local port."""
-    if shutil.which("npm") is None and not (ROOT / "node_modules" / ".package-lock.json").exists():
-        pytest.skip("the book and the slides need npm to install their browser assets (package-lock.json); "
-                    "Debian/Ubuntu: sudo apt-get install npm")
-    book.ensure_built()
+def site(built_site):
+    """Build the book and the slides if needed (the root conftest's ``built_site``) and serve ``_build`` on a free local port."""
 
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args):

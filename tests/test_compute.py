@@ -34,12 +34,12 @@ def test_gpus_are_listed_by_name(monkeypatch):
 #: Every chapter that trains a Keras model live, and the call that trains it.
 TRAINING_CALLS = {
     "03_mel_perception": "training.fit(",
-    "04_audioset_vggish": "vggish.esc10_fold(",
+    "04_audioset_vggish": "vggish_esc10.esc10_fold(",
     "05_augmentation": "ae.run_condition(",
-    "06_raw_waveform": "rawconv.fsdd_run(",
-    "07_crepe": "crepe.train_head(",
+    "06_raw_waveform": "raw_waveform.fsdd_run(",
+    "07_crepe": "crepe_heads.train_head(",
     "08_wavenet": "wavenet.train(",
-    "09_detection_localization": "seld.fit_crnn(",
+    "09_detection_localization": "detection.fit_crnn(",
 }
 
 

@@ -48,6 +48,7 @@ def _audible(y, sr):
 
 
 # ------------------------------------------------------------------------------ ESC-10
+@pytest.mark.slow
 def test_esc10_as_published():
     clips, labels, folds, names = corpora.load_esc10()
     assert names == corpora.ESC10_CLASSES and len(names) == 10
@@ -66,6 +67,7 @@ def test_esc10_as_published():
     assert all(np.array_equal(c, r[:220500]) for c, r in zip(clips, raw) if len(r) >= 220500)
 
 
+@pytest.mark.slow
 def test_esc10_at_16k_is_resampled_and_the_decoded_cache_is_exact():
     clips, labels, folds, _ = corpora.load_esc10(sr=16000)
     assert all(c.shape == (80000,) for c in clips)
@@ -88,6 +90,7 @@ def test_esc10_metadata_carries_each_clips_author_and_licence():
 
 
 # ------------------------------------------------------------------------------ FSDD
+@pytest.mark.slow
 def test_fsdd_as_published():
     clips, digits, speakers, takes = corpora.load_fsdd()
     assert len(clips) == 3000
@@ -103,6 +106,7 @@ def test_fsdd_as_published():
     assert all(set(v) >= {"gender", "accent"} for v in speakers_meta.values())
 
 
+@pytest.mark.slow
 def test_fsdd_resampled():
     clips, *_ = corpora.load_fsdd(sr=16000)
     raw, *_ = corpora.load_fsdd()
@@ -110,6 +114,7 @@ def test_fsdd_resampled():
 
 
 # ------------------------------------------------------------------------------ backgrounds, responses, voices
+@pytest.mark.slow
 def test_backgrounds():
     names = corpora.background_names()
     assert names == ["birds", "boat", "city", "coffee-shop", "fireplace", "rain", "storm", "summer-night", "train",

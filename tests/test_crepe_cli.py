@@ -1,4 +1,4 @@
-"""course_lib.crepe_cli: the original CREPE's command line (CSV, activations, salience PNG) and its
+"""course_lib.tools.crepe_cli: the original CREPE's command line (CSV, activations, salience PNG) and its
 error messages."""
 
 import os
@@ -10,7 +10,7 @@ import matplotlib.image
 import numpy as np
 import pytest
 
-from course_lib import assets, audio, crepe, crepe_cli, pitch, synth
+from course_lib import audio, crepe, crepe_cli, pitch, synth
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -61,6 +61,7 @@ def test_salience_png_is_one_pixel_per_frame_and_bin(tmp_path):
     np.testing.assert_allclose(image[375], as_bytes(cmap((confidence > 0.5).astype(float))), atol=1)  # hard
 
 
+@pytest.mark.slow
 def test_command_line_names_bad_files(tmp_path):
     bad = tmp_path / "broken.wav"
     bad.write_bytes(b"RIFF\x00\x00\x00\x00WAVEjunk")
@@ -80,65 +81,10 @@ def test_command_line_names_bad_files(tmp_path):
     assert crepe.SAMPLE_RATE == 16000
 
 
-# --------------------------------------------------------------------------- chapter 07's cached experiments
-def test_benchmark_runner_writes_scores_and_reliability(tmp_path):
-    import math
+def test_the_study_commands_are_gone():
+    """The benchmark and the heads study are remade by python -m course_lib.experiments now."""
+    from course_lib.errors import AudioError
 
-    from course_lib import training
-
-    out = tmp_path / "bench.json"
-    runs = crepe_cli.run_benchmark(out, n=1, snrs=(math.inf, 0.0), instruments=["Clarinet"], trackers=("CREPE tiny", "pYIN"))
-    config, cached = training.load_results(out)
-    assert len(runs) == len(cached) == 4 and config["snrs_db"] == ["inf", 0.0]
-    clean = [r for r in cached if r["snr_db"] == "inf"]
-    assert {r["tracker"] for r in clean} == {"CREPE tiny", "pYIN"}
-    for r in clean:  # a clean real clarinet note: both trackers are right and hear the silences as silence
-        assert r["rpa"] > 0.9 and r["voicing_recall"] > 0.8 and r["voicing_false_alarm"] < 0.1, r
-    rel = config["reliability"]["CREPE tiny"]
-    assert len(rel["counts"]) == 10 and sum(rel["counts"]) == sum(r["n_voiced"] for r in cached if r["tracker"] == "CREPE tiny")
-    with pytest.raises(ValueError, match="name"):
-        crepe_cli.track("YAAPT", np.zeros(1600), 16000)
-
-
-def test_heads_runner_trains_both_heads(tmp_path):
-    from course_lib import training
-
-    settings = dict(crepe_cli.HEAD_SETTINGS, steps=3, batch_size=16, chunk_steps=2, curve_every=2, n_test=20, seeds=(0, 1))
-    (x, f), (xt, ft, kind) = crepe_cli.head_data(settings)
-    assert x.shape == (48, 1024) and f.shape == (48,) and set(kind) == {"note", "tone", "ambiguous"}
-    (x1, f1), (xt1, _, _) = crepe_cli.head_data(settings, steps=2)  # the first steps alone: the same frames
-    np.testing.assert_array_equal(x1, x[:32])
-    np.testing.assert_array_equal(xt1, xt)
-    runs = crepe_cli.run_heads(tmp_path / "heads.json", settings)
-    assert [(r["head"], r["seed"]) for r in runs] == [("classification", 0), ("regression", 0), ("classification", 1), ("regression", 1)]
-    config, cached = training.load_results(tmp_path / "heads.json")
-    assert config["seeds"] == [0, 1] and set(cached[0]["scores"]) == {"all", "note", "tone", "ambiguous"}
-    assert len(cached[0]["loss_curve"]) == 2 and len(cached[0]["errors"]) == 20 and len(config["test_kind"]) == 20
-    perfect = crepe_cli.head_scores(pitch.hz_to_cents(ft), ft, kind)
-    octave = crepe_cli.head_scores(pitch.hz_to_cents(2 * ft), ft, kind)
-    assert perfect["all"]["rpa"] == 1.0 and octave["all"]["rpa"] == 0.0 and octave["all"]["rca"] == 1.0
-    np.testing.assert_allclose(crepe_cli.head_errors(pitch.hz_to_cents(2 * ft), ft), 1200.0)
-    assert crepe_cli.head_errors([np.nan], [440.0])[0] == 1e4
-    assert crepe_cli.loss_curve([1.0, 3.0, 5.0], every=2) == [2.0, 5.0]
-    with pytest.raises(ValueError, match="every"):
-        crepe_cli.loss_curve([1.0], every=0)
-    with pytest.raises(ValueError, match="steps"):
-        crepe_cli.head_data(settings, steps=0)
-
-
-def test_train_head_losses_are_per_batch():
-    (x, f), _ = crepe_cli.head_data(dict(crepe_cli.HEAD_SETTINGS, steps=4, batch_size=8, chunk_steps=4, n_test=4))
-    _, losses = crepe.train_head("regression", x, f, seed=0, batch_size=8)
-    _, first = crepe.train_head("regression", x[:8], f[:8], seed=0, batch_size=8)
-    _, two = crepe.train_head("regression", x[:16], f[:16], seed=0, batch_size=8)
-    assert len(losses) == 4 and losses[0] == first[0]
-    np.testing.assert_allclose(two, losses[:2], rtol=1e-5)  # a run's first steps are the run's start
-
-
-def test_cached_benchmark_is_complete():
-    from course_lib import pitch_eval, training
-
-    config, runs = training.load_results(assets.path(crepe_cli.BENCHMARK_FILE))
-    cells = {(r["tracker"], r["instrument"], str(r["snr_db"])) for r in runs}
-    assert len(cells) == len(crepe_cli.TRACKERS) * len(pitch_eval.BENCHMARK_INSTRUMENTS) * len(crepe_cli.BENCHMARK_SNRS)
-    assert len(runs) == len(cells) * config["n_per_cell"] and config["n_per_cell"] >= 5
+    with pytest.raises(AudioError, match="cannot read 'benchmark'"):
+        crepe_cli.main(["benchmark", "-q"])  # only a file name now
+    assert not hasattr(crepe_cli, "run_benchmark") and not hasattr(crepe_cli, "run_heads")

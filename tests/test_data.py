@@ -51,21 +51,19 @@ def test_spoken_files_regenerate_with_the_same_espeak():
 
 
 def test_formats_are_what_the_chapters_expect():
-    guitar = sf.info(assets.path("guitar_melody_22050.wav"))
-    assert (guitar.samplerate, guitar.frames, guitar.subtype) == (22050, 110250, "PCM_16")
-    for name in ("speech_en.wav", "speech_es.wav", "quiz_siren.wav"):
-        assert sf.info(assets.path(name)).samplerate == 16000
+    speech = sf.info(assets.path("speech_en.wav"))
+    assert (speech.samplerate, speech.channels, speech.subtype) == (16000, 1, "PCM_16")
 
 
 def test_path_refuses_unknown_names():
-    with pytest.raises(ValueError, match=r"name must be one of \[.*'quiz_siren.wav'.*\], got 'nope.wav'"):
+    with pytest.raises(ValueError, match=r"name must be one of \[.*'speech_en.wav'.*\], got 'nope.wav'"):
         assets.path("nope.wav")
     with pytest.raises(TypeError, match="name must be one of"):
-        assets.path(Path("quiz_siren.wav"))
+        assets.path(Path("speech_en.wav"))
 
 
 # ------------------------------------------------------------------ finding data/ without a checkout
-def _data_folder(folder: Path, names=("quiz_siren.wav",)) -> Path:
+def _data_folder(folder: Path, names=("speech_en.wav",)) -> Path:
     folder.mkdir(parents=True)
     (folder / "checksums.sha256").write_text("")
     for name in names:
@@ -78,7 +76,7 @@ def test_a_checkout_finds_data_beside_the_package(tmp_path, monkeypatch):
     (tmp_path / "repo" / "course_lib").mkdir(parents=True)
     data = _data_folder(tmp_path / "repo" / "data")
     assert assets.data_dir() == data
-    assert assets.path("quiz_siren.wav") == data / "quiz_siren.wav"
+    assert assets.path("speech_en.wav") == data / "speech_en.wav"
 
 
 def test_an_installed_package_finds_the_copy_it_carries(tmp_path, monkeypatch):
@@ -87,7 +85,7 @@ def test_an_installed_package_finds_the_copy_it_carries(tmp_path, monkeypatch):
     monkeypatch.setattr(assets, "_PACKAGE_DIR", package)
     carried = _data_folder(package / "data")
     assert assets.data_dir() == carried
-    assert assets.path("quiz_siren.wav") == carried / "quiz_siren.wav"
+    assert assets.path("speech_en.wav") == carried / "speech_en.wav"
     _data_folder(tmp_path / "site-packages" / "data")  # a stray data/ beside it does not win
     assert assets.data_dir() == carried
 
@@ -97,12 +95,12 @@ def test_without_data_the_error_says_where_it_looked_and_what_to_do(tmp_path, mo
     package.mkdir(parents=True)
     monkeypatch.setattr(assets, "_PACKAGE_DIR", package)
     (tmp_path / "site-packages" / "data").mkdir()  # a folder without checksums.sha256 is not the data
-    for call in (assets.data_dir, lambda: assets.path("quiz_siren.wav")):
+    for call in (assets.data_dir, lambda: assets.path("speech_en.wav")):
         with pytest.raises(FileNotFoundError) as info:
             call()
         message = str(info.value)
         assert str(package / "data") in message and str(tmp_path / "site-packages" / "data") in message
-        assert "make data" in message and assets.REPOSITORY in message and "pip install ." in message
+        assert "make data" in message and "checkout of the course's repository" in message and "pip install ." in message
     with pytest.raises(FileNotFoundError, match="not a checkout"):
         assets.build()
 
@@ -110,7 +108,7 @@ def test_without_data_the_error_says_where_it_looked_and_what_to_do(tmp_path, mo
 def test_a_missing_file_names_the_command_that_makes_it(tmp_path, monkeypatch):
     monkeypatch.setattr(assets, "_PACKAGE_DIR", tmp_path / "course_lib")
     _data_folder(tmp_path / "course_lib" / "data", names=())
-    with pytest.raises(FileNotFoundError, match="quiz_siren.wav is missing; regenerate data/ with `make data`"):
-        assets.path("quiz_siren.wav")
-    with pytest.raises(FileNotFoundError, match=r"wavenet_melodies.weights.h5 is missing; retrain it with .*course_lib.wavenet"):
-        assets.path("wavenet_melodies.weights.h5")
+    with pytest.raises(FileNotFoundError, match="speech_en.wav is missing; regenerate data/ with `make data`"):
+        assets.path("speech_en.wav")
+    with pytest.raises(FileNotFoundError, match=r"wavenet_notes.weights.h5 is missing; retrain it with .*course_lib.experiments"):
+        assets.path("wavenet_notes.weights.h5")

@@ -96,6 +96,7 @@ def test_make_refuses_an_unsupported_python_and_says_what_to_do(tmp_path, versio
     assert not venv.exists(), "nothing is created for an unsupported interpreter"
 
 
+@pytest.mark.slow
 def test_make_picks_a_working_interpreter_and_an_explicit_one_wins(tmp_path):
     import subprocess
 

@@ -27,6 +27,7 @@ def _get(url):
 
 @pytest.mark.skipif(not Path("/usr/bin/make").exists() and not any(
     (Path(p) / "make").exists() for p in os.environ.get("PATH", "").split(os.pathsep)), reason="make is not installed")
+@pytest.mark.slow
 def test_make_lab_serves_the_course(tmp_path):
     port, token = _free_port(), "course-test-token"
     bin_dir = Path(sys.executable).parent

@@ -1,4 +1,6 @@
-"""Tests of course_lib.rawconv: Conv1D arithmetic against Keras, filter responses, the sinc layer."""
+"""Tests of course_lib.rawconv: Conv1D arithmetic against Keras, filter responses, the sinc layer.
+
+Chapter 06's FSDD study (raw waveform vs log-mel) is tested in test_raw_waveform.py."""
 
 import itertools
 import math
@@ -27,6 +29,7 @@ GRID = [
 ]
 
 
+@pytest.mark.slow
 def test_output_length_and_values_match_keras_on_a_grid(keras):
     rng = np.random.default_rng(0)
     checked = 0
@@ -224,6 +227,7 @@ def test_sinc_layer_builds_its_kernels_from_learnable_cutoffs(keras):
         rawconv.SincConv1D(4, 101, SR, padding="causal")
 
 
+@pytest.mark.slow
 def test_sinc_layer_cutoffs_are_learned(keras):
     import tensorflow as tf
 
@@ -324,83 +328,10 @@ def test_filter_bands_tells_band_pass_from_low_pass():
         rawconv.band_edges(freqs, np.full((1, 5), np.nan))
 
 
-# --------------------------------------------------------------------------- the FSDD experiment's pieces
+# --------------------------------------------------------------------------- why not an RNN over samples
 
 
-def test_speaker_folds_keep_each_speaker_in_one_fold():
-    speakers = np.repeat(["f", "a", "c", "b", "e", "d"], 4)
-    folds = rawconv.speaker_folds(speakers, 3)
-    for s in set(speakers):
-        assert len(set(folds[speakers == s])) == 1
-    np.testing.assert_array_equal(np.bincount(folds), [8, 8, 8])
-    assert folds[speakers == "a"][0] == folds[speakers == "b"][0] == 0  # sorted names, two per fold
-    with pytest.raises(ValueError, match="n_folds"):
-        rawconv.speaker_folds(speakers, 4)
-
-
-def test_training_subset_is_stratified_and_nested():
-    takes = np.tile(np.arange(50), 6)  # 6 (speaker, digit) groups of 50 takes
-    train = np.arange(takes.size)[: 4 * 50]
-    sizes = []
-    previous = set()
-    for fraction in (0.1, 0.25, 0.5, 1.0):
-        subset = rawconv.training_subset(train, takes, fraction, seed=2)
-        assert set(subset) <= set(train) and previous <= set(subset)
-        counts = np.bincount(subset // 50)
-        assert np.all(counts == counts[0])  # every group keeps the same share
-        sizes.append(subset.size)
-        previous = set(subset)
-    assert sizes == [20, 48, 100, 200]
-    assert not np.array_equal(rawconv.training_subset(train, takes, 0.1, seed=0), rawconv.training_subset(train, takes, 0.1, seed=1))
-    with pytest.raises(ValueError, match="fraction"):
-        rawconv.training_subset(train, takes, 0.0)
-
-
-def test_epochs_for_gives_small_sets_more_passes():
-    assert [rawconv.epochs_for(f, 10) for f in (0.1, 0.25, 0.5, 1.0)] == [32, 20, 15, 10]
-    with pytest.raises(ValueError, match="fraction"):
-        rawconv.epochs_for(1.5)
-
-
-def test_log_mel_and_raw_models_share_their_back_end(keras):
-    raw = rawconv.fsdd_builder("conv", (6000,), seed=1)()
-    mel_model = rawconv.fsdd_builder("log_mel", (94, 32), seed=1)()
-
-    def back_end(model):
-        return [(l.name, [tuple(w.shape) for w in l.weights]) for l in model.layers if l.name.startswith(("conv", "bn", "classes"))]
-
-    assert back_end(raw) == back_end(mel_model)
-    assert raw.count_params() - mel_model.count_params() == 32 * 65 + 128  # the learned front end and its batch norm
-    # same seed, same back-end weights
-    np.testing.assert_array_equal(raw.get_layer("conv2").get_weights()[0], mel_model.get_layer("conv2").get_weights()[0])
-    assert rawconv.fsdd_builder("sinc", (6000,))().get_layer("frontend").kernel_size == 129
-    with pytest.raises(ValueError, match="frontend"):
-        rawconv.fsdd_builder("mfcc", (6000,))
-    with pytest.raises(ValueError, match="n_mels"):
-        rawconv.log_mel_classifier(94, 0, 10)
-
-
-def test_fsdd_features_and_one_run_on_synthetic_clips(keras):
-    # synthetic stand-ins (noise bursts), only to check the plumbing of one run
-    rng = np.random.default_rng(0)
-    x = (0.1 * rng.standard_normal((40, 2000))).astype("float32")
-    digits = np.tile([0, 1], 20)
-    x[digits == 1, :1000] *= 5
-    folds = np.repeat([0, 1], 20)
-    takes = np.tile(np.repeat(np.arange(10), 2), 2)
-    settings = dict(n_samples=2000, base_epochs=1, block_filters=(4,), first_filters=8)
-    mel_feats = rawconv.fsdd_features(x, "log_mel", dict(settings, n_mels=8))
-    assert mel_feats.shape == (40, 1 + 2000 // 64, 8) and mel_feats.dtype == np.float32
-    np.testing.assert_array_equal(rawconv.fsdd_features(x, "conv"), x)
-    rec, model, initial = rawconv.fsdd_run("conv", x, digits, folds, takes, 1, 0.5, settings)
-    assert rec["n_train"] == 10 and rec["epochs"] == 2 and len(rec["y_pred"]) == 20 and 0 <= rec["accuracy"] <= 1
-    assert initial[0].shape == (65, 1, 8) and not np.array_equal(initial[0], model.get_layer("frontend").get_weights()[0])
-    again, _, _ = rawconv.fsdd_run("conv", x, digits, folds, takes, 1, 0.5, settings)
-    assert again["y_pred"] == rec["y_pred"] and again["history"] == rec["history"]  # deterministic
-    base = rawconv.fsdd_baseline(mel_feats, digits, folds, takes, 1, 0.5)
-    assert base["frontend"] == "baseline" and base["n_train"] == 10 and len(base["y_pred"]) == 20
-
-
+@pytest.mark.slow
 def test_sample_rnn_activation_memory(keras):
     rnn = rawconv.sample_rnn(1000, n_classes=3, units=8)
     sizes = rawconv.activation_floats(rnn)
@@ -411,18 +342,3 @@ def test_sample_rnn_activation_memory(keras):
     assert np.asarray(rnn(np.zeros((2, 1000), "float32"))).shape == (2, 3)
     with pytest.raises(TypeError, match="keras.Model"):
         rawconv.activation_floats("lstm")
-
-
-def test_fsdd_examples_are_fixed_length_and_peak_normalised():
-    from course_lib import corpora
-
-    try:
-        x, digits, speakers, takes = rawconv.fsdd_examples(n_samples=4000)
-    except corpora.DataError as exc:  # no mirror, cache or network here
-        pytest.skip(str(exc))
-    assert x.shape == (3000, 4000) and x.dtype == np.float32
-    np.testing.assert_allclose(np.abs(x).max(axis=1), 1.0, atol=1e-6)  # every recording peaks within its first 0.5 s
-    assert sorted(set(speakers.tolist())) == ["george", "jackson", "lucas", "nicolas", "theo", "yweweler"]
-    assert np.bincount(digits).tolist() == [300] * 10 and takes.max() == 49
-    with pytest.raises(ValueError, match="n_samples"):
-        rawconv.fsdd_examples(0)

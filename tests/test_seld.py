@@ -1,19 +1,23 @@
-"""course_lib.seld: frame targets, post-processing on known scores, metrics on known cases, the CRNN's shapes."""
+"""course_lib.seld: frame targets, post-processing on known scores, the CRNN's shapes; the detection scores
+(course_lib.evaluation.detection) on known cases; the detection study (course_lib.experiments.detection)."""
 
 import numpy as np
 import pytest
 
-from course_lib import seld
+from course_lib import experiments, seld
+from course_lib.errors import ResultsNotFoundError, StaleResultsError
+from course_lib.evaluation import detection as metrics
+from course_lib.experiments import detection
 
 NAMES = ["dog", "cry"]
 DELTA = seld.HOP_LENGTH / seld.SR  # 64 ms
 
 
 def test_frame_boundaries_start_at_zero_and_follow_the_frame_centres():
-    np.testing.assert_allclose(seld.frame_boundaries(3), [0.0, 0.032, 0.096, 0.160])
-    assert seld.frame_boundaries(157)[-1] == pytest.approx(10.016)
+    np.testing.assert_allclose(metrics.frame_boundaries(3), [0.0, 0.032, 0.096, 0.160])
+    assert metrics.frame_boundaries(157)[-1] == pytest.approx(10.016)
     with pytest.raises(ValueError, match="n_frames"):
-        seld.frame_boundaries(0)
+        metrics.frame_boundaries(0)
 
 
 def test_frame_targets_mark_the_frames_whose_centre_is_inside():
@@ -29,18 +33,18 @@ def test_frame_targets_mark_the_frames_whose_centre_is_inside():
 
 def test_median_filter_removes_short_blips_and_commutes_with_the_threshold():
     s = np.array([[0, 0, 0.9, 0, 0, 0.8, 0.9, 0.7, 0, 0.6, 0.9, 0.8]], float).T
-    np.testing.assert_array_equal(seld.median_filter(s, 3)[:, 0], [0, 0, 0, 0, 0, 0.8, 0.8, 0.7, 0.6, 0.6, 0.8, 0.8])
+    np.testing.assert_array_equal(metrics.median_filter(s, 3)[:, 0], [0, 0, 0, 0, 0, 0.8, 0.8, 0.7, 0.6, 0.6, 0.8, 0.8])
     rng = np.random.default_rng(0)
     r = rng.random((200, 3))
     for size in (3, 7, 11):
         for th in (0.3, 0.5, 0.8):
-            np.testing.assert_array_equal(seld.median_filter(r, size) >= th,
-                                          seld.median_filter((r >= th).astype(float), size) >= 0.5)
-    np.testing.assert_array_equal(seld.median_filter(r, 1), r)
+            np.testing.assert_array_equal(metrics.median_filter(r, size) >= th,
+                                          metrics.median_filter((r >= th).astype(float), size) >= 0.5)
+    np.testing.assert_array_equal(metrics.median_filter(r, 1), r)
     with pytest.raises(ValueError, match="odd"):
-        seld.median_filter(r, 4)
+        metrics.median_filter(r, 4)
     with pytest.raises(ValueError, match="scores"):
-        seld.median_filter(np.zeros(5), 3)
+        metrics.median_filter(np.zeros(5), 3)
 
 
 def test_scores_to_events_on_a_known_score_array():
@@ -58,37 +62,37 @@ def test_scores_to_events_on_a_known_score_array():
 
 
 def _aligned_reference():
-    b = seld.frame_boundaries(157)
+    b = metrics.frame_boundaries(157)
     return [[(b[10], b[30], "dog"), (b[50], b[60], "cry")], [(b[5], b[120], "cry")], [(b[20], b[40], "dog")]]
 
 
 def test_reference_against_itself_scores_one_on_every_metric():
     refs = _aligned_reference()
     scores = [seld.frame_targets(r, NAMES, 157) for r in refs]
-    assert seld.event_f1(scores, refs, NAMES) == pytest.approx(1.0)
-    assert seld.segment_f1(scores, refs, NAMES) == pytest.approx(1.0)
-    assert seld.psds1(scores, refs, NAMES) == pytest.approx(1.0)
-    assert seld.evaluate(scores, refs, NAMES) == dict(event_f1=1.0, segment_f1=1.0, psds1=1.0)
+    assert metrics.event_f1(scores, refs, NAMES) == pytest.approx(1.0)
+    assert metrics.segment_f1(scores, refs, NAMES) == pytest.approx(1.0)
+    assert metrics.psds1(scores, refs, NAMES) == pytest.approx(1.0)
+    assert metrics.evaluate(scores, refs, NAMES) == dict(event_f1=1.0, segment_f1=1.0, psds1=1.0)
 
 
 def test_the_collar_decides_whether_a_late_detection_counts():
     refs = _aligned_reference()
     late = [[(a + 0.32, min(b + 0.32, 10.0), c) for a, b, c in r] for r in refs]  # every detection 320 ms late
     scores = [seld.frame_targets(r, NAMES, 157) for r in late]
-    assert seld.event_f1(scores, refs, NAMES, collar=0.2) == pytest.approx(0.0)
-    assert seld.event_f1(scores, refs, NAMES, collar=0.5) == pytest.approx(1.0)
-    assert 0.5 < seld.segment_f1(scores, refs, NAMES) < 1.0  # segments forgive part of it
+    assert metrics.event_f1(scores, refs, NAMES, collar=0.2) == pytest.approx(0.0)
+    assert metrics.event_f1(scores, refs, NAMES, collar=0.5) == pytest.approx(1.0)
+    assert 0.5 < metrics.segment_f1(scores, refs, NAMES) < 1.0  # segments forgive part of it
     silent = [np.zeros((157, 2)) for _ in refs]
-    assert seld.event_f1(silent, refs, NAMES) == 0.0 and seld.psds1(silent, refs, NAMES) == 0.0
+    assert metrics.event_f1(silent, refs, NAMES) == 0.0 and metrics.psds1(silent, refs, NAMES) == 0.0
 
 
 def test_classes_without_reference_events_are_left_out():
     refs = [[(1.0, 2.0, "dog")]]
     s = seld.frame_targets(refs[0], NAMES, 157)
     s[50:60, 1] = 1.0  # a "cry" no reference has: sed_scores_eval cannot score that class
-    assert seld.event_f1([s], refs, NAMES) == 1.0
+    assert metrics.event_f1([s], refs, NAMES) == 1.0
     with pytest.raises(ValueError, match="nothing to detect"):
-        seld.event_f1([s], [[]], NAMES)
+        metrics.event_f1([s], [[]], NAMES)
 
 
 def test_windows_labels_and_back_to_frames():
@@ -106,6 +110,7 @@ def test_windows_labels_and_back_to_frames():
         seld.windows(np.zeros((1, 10, 4)), size=16)
 
 
+@pytest.mark.slow
 def test_crnn_keeps_every_frame_and_checks_its_pooling():
     model = seld.crnn(n_mels=64, n_classes=5)
     out = model(np.zeros((2, 157, 64, 1), np.float32))
@@ -114,6 +119,10 @@ def test_crnn_keeps_every_frame_and_checks_its_pooling():
     assert 30_000 < model.count_params() < 60_000
     with pytest.raises(ValueError, match="pools"):
         seld.crnn(n_mels=16, pools=(4, 4, 4))
+
+
+def test_seld_keeps_the_frame_timing_and_post_processing_of_the_scores():
+    assert seld.frame_boundaries is metrics.frame_boundaries and seld.median_filter is metrics.median_filter
 
 
 @pytest.mark.slow
@@ -125,15 +134,59 @@ def test_fit_crnn_is_repeatable_and_learns_a_frame_pattern():
         a = int(rng.integers(0, 30))
         x[i, a:a + 10, 16:32] += 3.0  # a loud patch where the event is
         y[i, a:a + 10] = 1.0
-    m1, h1 = seld.fit_crnn(x, y, seed=3, epochs=3, batch_size=8)
-    m2, h2 = seld.fit_crnn(x, y, seed=3, epochs=3, batch_size=8)
+    m1, h1 = detection.fit_crnn(x, y, rng=3, epochs=3, batch_size=8)
+    m2, h2 = detection.fit_crnn(x, y, rng=3, epochs=3, batch_size=8)
     assert h1 == h2 and h1["loss"][-1] < h1["loss"][0]
     with pytest.raises(ValueError, match="x_train"):
-        seld.fit_crnn(x[..., 0], y)
+        detection.fit_crnn(x[..., 0], y)
 
 
 def test_load_models_names_the_missing_file_and_the_command(tmp_path):
-    with pytest.raises(FileNotFoundError, match="python -m course_lib.seld train"):
-        seld.load_models("crnn", seeds=[0], data_dir=tmp_path)
+    with pytest.raises(ResultsNotFoundError, match="seld_results.json.*python -m course_lib.experiments detection"):
+        detection.load_models("crnn", tmp_path)
     with pytest.raises(ValueError, match="kind"):
-        seld.load_models("rnn", data_dir=tmp_path)
+        detection.load_models("rnn", tmp_path)
+
+
+@pytest.mark.slow
+def test_the_quick_study_trains_saves_loads_and_scores(tmp_path):
+    experiments.run("detection", tmp_path, quick=True, progress=False)
+    results = experiments.load("detection", tmp_path, quick=True)
+    assert results.record["settings"]["seeds"] == [0] and results["classes"] == list(seld_classes())
+    assert [(r["model"], r["seed"]) for r in results["runs"]] == [("crnn", 0), ("baseline", 0)]
+    for r in results["runs"]:
+        assert all(0.0 <= r[m] <= 1.0 for m in ("event_f1", "segment_f1", "psds1"))
+        assert all(np.isfinite(v) for v in r["history"]["loss"])
+    crnn, = detection.load_models("crnn", tmp_path, quick=True)
+    baseline, = detection.load_models("baseline", tmp_path, quick=True)
+    sets = detection.build_sets(results.record["settings"])
+    refs = [s.events for s in sets["test"]]
+    s = results.record["settings"]
+    for kind, model in (("crnn", crnn), ("baseline", baseline)):
+        again = metrics.evaluate(seld.predict(kind, model, sets["x_test"]), refs, results["classes"], s["threshold"],
+                                s["median_frames"], collar=s["collar"], segment_length=s["segment_length"])
+        want = next(r for r in results["runs"] if r["model"] == kind)
+        assert again == {m: want[m] for m in again}, "the loaded weights score what the run scored"
+    # the full study's results are refused for a quick load and vice versa
+    with pytest.raises(StaleResultsError, match="quick"):
+        experiments.load("detection", tmp_path)
+
+
+def seld_classes():
+    from course_lib import soundscapes
+
+    return soundscapes.EVENT_CLASSES
+
+
+def test_other_settings_make_the_saved_results_stale(tmp_path, monkeypatch):
+    import json
+
+    from course_lib.experiments import study
+
+    path = tmp_path / detection.FILES[0]
+    path.write_text(json.dumps({"record": study.record_for("detection", study.settings_for("detection")),
+                                "classes": [], "runs": []}))
+    assert experiments.load("detection", tmp_path)["runs"] == []
+    monkeypatch.setitem(detection.SETTINGS, "median_frames", 5)
+    with pytest.raises(StaleResultsError, match=r"settings \['median_frames'\].*python -m course_lib.experiments detection"):
+        experiments.load("detection", tmp_path)

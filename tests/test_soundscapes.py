@@ -46,13 +46,13 @@ def test_audible_intervals_reject_bad_arguments():
 
 def test_prepare_events_cuts_to_the_audible_part():
     clips = [_clip_with_bursts([(1.0, 1.5)]), _clip_with_bursts([(0.2, 0.4)]), np.zeros(3 * SR, np.float32)]
-    events = soundscapes.prepare_events(clips, [0, 1, 0], ["a", "b"], SR, classes=("a",))
+    events = soundscapes.prepare_events(clips, [0, 1, 0], ["a", "b"], sr=SR, classes=("a",))
     assert [e.source for e in events] == [0]  # class b left out, the silent clip dropped
     ev = events[0]
     assert ev.label == "a" and ev.intervals[0, 0] == 0.0
     assert ev.y.size / SR == pytest.approx(0.5, abs=0.07)
     with pytest.raises(ValueError, match="classes"):
-        soundscapes.prepare_events(clips, [0, 1, 0], ["a", "b"], SR, classes=("c",))
+        soundscapes.prepare_events(clips, [0, 1, 0], ["a", "b"], sr=SR, classes=("c",))
 
 
 def _event(label, spans, length, source=-1):
@@ -96,8 +96,8 @@ def test_mix_with_a_room_keeps_onset_and_energy():
     ir = soundscapes.prepare_room_ir(ir, SR, max_duration=0.3)
     assert ir[0] == 1.0 and ir.size == int(0.3 * SR) and ir[-1] == 0.0
     ev = _event("dog", [(0.0, 0.5)], 0.5)
-    dry = soundscapes.mix(background, [ev], [1.0], [6.0], SR)
-    wet = soundscapes.mix(background, [ev], [1.0], [6.0], SR, room_irs=[ir])
+    dry = soundscapes.mix(background, [ev], onsets=[1.0], ebr_db=[6.0], sr=SR)
+    wet = soundscapes.mix(background, [ev], onsets=[1.0], ebr_db=[6.0], sr=SR, room_irs=[ir])
     assert wet.events == dry.events and wet.info[0]["room"]
     assert not np.any(wet.sources[0][:SR])  # nothing before the onset
     assert np.sum(wet.sources[0].astype(float) ** 2) == pytest.approx(np.sum(dry.sources[0].astype(float) ** 2), rel=0.02)
@@ -108,29 +108,29 @@ def test_mix_rejects_what_does_not_fit():
     bg = np.ones(SR, np.float32) * 0.01
     ev = _event("dog", [(0.0, 0.5)], 0.5)
     with pytest.raises(ValueError, match=r"onsets\[0\]"):
-        soundscapes.mix(bg, [ev], [0.8], [0.0], SR)
+        soundscapes.mix(bg, [ev], onsets=[0.8], ebr_db=[0.0], sr=SR)
     with pytest.raises(ValueError, match="same length"):
-        soundscapes.mix(bg, [ev], [0.1, 0.2], [0.0], SR)
+        soundscapes.mix(bg, [ev], onsets=[0.1, 0.2], ebr_db=[0.0], sr=SR)
     with pytest.raises(ValueError, match="background is silent"):
-        soundscapes.mix(np.zeros(SR), [ev], [0.1], [0.0], SR)
+        soundscapes.mix(np.zeros(SR), [ev], onsets=[0.1], ebr_db=[0.0], sr=SR)
 
 
 def test_random_soundscape_respects_polyphony_and_is_repeatable():
     pool = [_event(lab, [(0.0, d)], d, i) for i, (lab, d) in enumerate([("a", 1.5), ("b", 2.0), ("c", 0.7), ("a", 1.0)])]
     bg = (0.01 * np.random.default_rng(3).standard_normal(6 * SR)).astype(np.float32)
     for seed in range(20):
-        s = soundscapes.random_soundscape(pool, bg, SR, n_events=(3, 5), max_polyphony=2, rng=seed)
+        s = soundscapes.random_soundscape(pool, bg, sr=SR, n_events=(3, 5), max_polyphony=2, rng=seed)
         spans = [(i["onset"], i["onset"] + pool[i["source"]].y.size / SR, i["label"])
                  for i in s.info]
         for t in np.arange(0, 6, 0.01):
             active = [lab for a, b, lab in spans if a <= t < b - 1e-3]
             assert len(active) <= 2 and len(set(active)) == len(active)
         assert all(0.0 <= i["ebr_db"] <= 15.0 for i in s.info)
-    one = soundscapes.random_soundscape(pool, bg, SR, rng=7)
-    two = soundscapes.random_soundscape(pool, bg, SR, rng=7)
+    one = soundscapes.random_soundscape(pool, bg, sr=SR, rng=7)
+    two = soundscapes.random_soundscape(pool, bg, sr=SR, rng=7)
     assert one.events == two.events and np.array_equal(one.audio, two.audio)
     with pytest.raises(ValueError, match="pool is empty"):
-        soundscapes.random_soundscape([], bg, SR)
+        soundscapes.random_soundscape([], bg, sr=SR)
 
 
 @pytest.mark.slow
@@ -138,8 +138,8 @@ def test_train_and_test_sets_share_no_clip_and_no_background():
     from course_lib import corpora
 
     _, _, folds, _ = corpora.load_esc10(sr=SR)
-    train = soundscapes.make_set("train", 4, seed=0)
-    test = soundscapes.make_set("test", 4, seed=0)
+    train = soundscapes.make_set("train", 4, rng=0)
+    test = soundscapes.make_set("test", 4, rng=0)
     assert {folds[i["source"]] for s in train for i in s.info} <= set(soundscapes.TRAIN_FOLDS)
     assert {folds[i["source"]] for s in test for i in s.info} <= set(soundscapes.TEST_FOLDS)
     assert not set(soundscapes.TRAIN_BACKGROUNDS) & set(soundscapes.TEST_BACKGROUNDS)
@@ -147,7 +147,7 @@ def test_train_and_test_sets_share_no_clip_and_no_background():
     assert all(s.audio.size == 10 * SR and s.events for s in train + test)
     labels = {e[2] for s in train for e in s.events}
     assert labels <= set(soundscapes.EVENT_CLASSES)
-    again = soundscapes.make_set("test", 4, seed=0)
+    again = soundscapes.make_set("test", 4, rng=0)
     assert [s.events for s in again] == [s.events for s in test]
     with pytest.raises(ValueError, match="split"):
         soundscapes.make_set("valid", 2)

@@ -44,6 +44,7 @@ def test_student_edition_of_every_chapter_hides_solutions_and_outputs(tmp_path):
         assert len(nb.cells) == len(original.cells) + 1
 
 
+@pytest.mark.slow
 def test_student_checks_say_not_solved_yet_without_a_traceback_wall():
     nb = _run(book.student_notebook(nbformat.read(CHAPTER, as_version=4)), allow_errors=True)
     checks = _check_cells(nb)
@@ -55,6 +56,7 @@ def test_student_checks_say_not_solved_yet_without_a_traceback_wall():
             assert o.output_type != "error" or not o.get("traceback"), "a traceback was shown to the student"
 
 
+@pytest.mark.slow
 def test_instructor_checks_pass():
     nb = _run(nbformat.read(CHAPTER, as_version=4), allow_errors=False)
     for cell in _check_cells(nb):

@@ -1,6 +1,4 @@
-"""course_lib.training: log-mel batches, the small CNN, deterministic fits, folds and cached results."""
-
-import json
+"""course_lib.training: log-mel batches, the small CNN, deterministic fits, folds."""
 
 import librosa
 import numpy as np
@@ -67,18 +65,13 @@ def test_fit_is_repeatable_with_a_seed_and_learns_an_easy_task():
 
 
 @pytest.mark.slow
-def test_cross_validate_holds_out_each_fold_once(tmp_path):
+def test_cross_validate_holds_out_each_fold_once():
     x, y, folds = _toy()
     runs = training.cross_validate(_build, x, y, folds, seeds=(0, 1), epochs=3, batch_size=8, learning_rate=1e-2)
     assert [(r["fold"], r["seed"]) for r in runs] == [(f, s) for f in (1, 2, 3) for s in (0, 1)]
     for r in runs:
         assert len(r["y_true"]) == 20 and r["y_true"] == y[folds == r["fold"]].tolist()
         assert r["accuracy"] == np.mean(np.array(r["y_pred"]) == np.array(r["y_true"]))
-    path = training.save_results(tmp_path / "r.json", runs, {"epochs": 3, "lr": 0.01})
-    config, again = training.load_results(path)
-    assert config == {"epochs": 3, "lr": 0.01}
-    assert [r["y_pred"] for r in again] == [r["y_pred"] for r in runs]
-    assert again[0]["accuracy"] == pytest.approx(runs[0]["accuracy"], abs=1e-6)
 
 
 def test_fold_split_and_its_error():
@@ -92,11 +85,3 @@ def test_cross_validate_refuses_mismatched_lengths():
     with pytest.raises(ValueError, match="same examples"):
         training.cross_validate(_build, np.zeros((3, 8, 8, 1)), [0, 1], [1, 2, 3])
 
-
-def test_load_results_names_a_missing_or_foreign_file(tmp_path):
-    with pytest.raises(FileNotFoundError, match="nothing.json"):
-        training.load_results(tmp_path / "nothing.json")
-    bad = tmp_path / "bad.json"
-    bad.write_text(json.dumps({"weights": []}))
-    with pytest.raises(ValueError, match="bad.json"):
-        training.load_results(bad)

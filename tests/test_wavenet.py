@@ -1,12 +1,12 @@
 """course_lib.wavenet (mu-law coding, causality, receptive field, naive = fast generation, training),
-course_lib.melodies (its data set) and course_lib.wavenet_cli (the command that trained the shipped model).
+course_lib.melodies (its data set) and course_lib.experiments.wavenet_notes (the study that trained the
+shipped model).
 
 How fast fast generation is, next to naive generation, is measured by
 ``python -m benchmarks.wavenet_generation``; here only that both give the same codes (no wall-clock
 ratio is asserted)."""
 
 import json
-import shlex
 
 import librosa
 import numpy as np
@@ -15,7 +15,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from course_lib import assets, melodies, wavenet, wavenet_cli
+from course_lib import experiments, melodies, wavenet
+from course_lib.errors import ResultsNotFoundError, StaleResultsError
+from course_lib.experiments import study, wavenet_notes
 
 MU = 255
 
@@ -154,7 +156,7 @@ def small_model():
 
 @pytest.fixture(scope="module")
 def conditioned_model():
-    return wavenet.build_model(rng=2, n_conditions=2, **SMALL)
+    return wavenet.build_model(rng=2, n_conditions=3, **SMALL)
 
 
 def test_receptive_field_formula_and_defaults(small_model):
@@ -228,6 +230,7 @@ def test_numpy_forward_matches_keras(conditioned_model):
 # --------------------------------------------------------------------------- generation
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("conditioned", [False, True])
 def test_fast_and_naive_generation_give_identical_codes(small_model, conditioned_model, conditioned, dtype):
@@ -246,15 +249,16 @@ def test_fast_equals_naive_with_kernel_3_and_temperature():
     model = wavenet.build_model(rng=8, residual_channels=6, dilation_channels=6, skip_channels=8, kernel_size=3, dilations=[1, 2, 4, 8])
     for temperature in (0.0, 0.6):
         for dtype in ("float32", "float64"):
-            a = wavenet.generate(model, 150, "fast", rng=1, temperature=temperature, progress=False, dtype=dtype)
-            b = wavenet.generate(model, 150, "naive", rng=1, temperature=temperature, progress=False, dtype=dtype)
+            a = wavenet.generate(model, 150, method="fast", rng=1, temperature=temperature, progress=False, dtype=dtype)
+            b = wavenet.generate(model, 150, method="naive", rng=1, temperature=temperature, progress=False, dtype=dtype)
             np.testing.assert_array_equal(a, b)
 
 
+@pytest.mark.slow
 def test_fast_equals_naive_on_the_shipped_model_across_chunks():
-    W = wavenet.numpy_weights(wavenet.load_pretrained()[0])
-    fast = wavenet.generate(W, 2100, "fast", rng=3, condition=2, progress=False)  # two chunks of the fast loop
-    naive = wavenet.generate(W, 45, "naive", rng=3, condition=2, progress=False)  # three chunks of the naive loop
+    W = wavenet.numpy_weights(wavenet_notes.load_model()[0])
+    fast = wavenet.generate(W, 2100, method="fast", rng=3, condition=2, progress=False)  # two chunks of the fast loop
+    naive = wavenet.generate(W, 45, method="naive", rng=3, condition=2, progress=False)  # three chunks of the naive loop
     np.testing.assert_array_equal(fast[:45], naive)
     assert len(np.unique(fast)) > 20
 
@@ -298,10 +302,10 @@ def test_generation_bad_arguments(small_model, conditioned_model):
     with pytest.raises(ValueError, match="conditioned"):
         wavenet.generate(conditioned_model, 5, progress=False)
     with pytest.raises(ValueError, match="condition"):
-        wavenet.generate(conditioned_model, 5, condition=2, progress=False)
+        wavenet.generate(conditioned_model, 5, condition=3, progress=False)
     with pytest.raises(ValueError, match="condition"):
         wavenet.generate(conditioned_model, 5, condition="violin", progress=False)
-    np.testing.assert_array_equal(wavenet.generate(conditioned_model, 30, condition="organ", progress=False),
+    np.testing.assert_array_equal(wavenet.generate(conditioned_model, 30, condition="trumpet", progress=False),
                                   wavenet.generate(conditioned_model, 30, condition=1, progress=False))
     with pytest.raises(ValueError, match="temperature"):
         wavenet.generate(small_model, 5, temperature=-1, progress=False)
@@ -319,43 +323,25 @@ def test_generation_shows_a_progress_bar(small_model, capsys):
 # --------------------------------------------------------------------------- data and training
 
 
-def test_melody_dataset_is_deterministic_and_labelled():
-    clips, labels = melodies.melody_dataset(4, n_notes=3, rng=3)
-    clips2, _ = melodies.melody_dataset(4, n_notes=3, rng=np.random.default_rng(3))
-    np.testing.assert_array_equal(labels, [0, 1, 0, 1])
-    for a, b in zip(clips, clips2):
-        np.testing.assert_array_equal(a, b)
-        assert a.dtype == np.float32 and 0.39 < np.max(np.abs(a)) <= 0.8
-        assert 3 * 2000 + 0.02 * 8000 <= a.size <= 3 * 2000 + 0.2 * 8000 + 1
-        assert np.all(a[:100] == 0), "melodies start after a short silence"
-    organ = melodies.melody("organ", notes=[69], note_duration=0.5)
-    spectrum = np.abs(np.fft.rfft(organ))
-    assert abs(np.argmax(spectrum) * 8000 / organ.size - 440) < 3
-    with pytest.raises(ValueError, match="kind"):
-        melodies.melody("violin")
-    with pytest.raises(TypeError, match="n_notes"):
-        melodies.melody("organ", 3.0)
-    with pytest.raises(TypeError, match="n_melodies"):
-        melodies.melody_dataset(4.0)
+def _tone_clips(n, seconds=0.5):
+    """n labelled clips at 8 kHz: pentatonic tones (label i % 2), 20-200 ms of silence first, as a model can learn."""
+    rng = np.random.default_rng(n)
+    clips = []
+    for i in range(n):
+        f = 440 * 2 ** ((melodies.SCALE[i % len(melodies.SCALE)] - 69) / 12)
+        t = np.arange(int(seconds * 8000)) / 8000
+        tone = (0.5 * np.sin(2 * np.pi * f * t) * (1 if i % 2 == 0 else np.sign(np.sin(2 * np.pi * f * t)))).astype(np.float32)
+        clips.append(np.concatenate([np.zeros(int(rng.uniform(160, 1600)), np.float32), tone]))
+    return clips, np.arange(n) % 2
 
 
-def test_melody_notes_come_from_the_scale_and_the_rng():
-    a = melodies.melody("plucked", 6, rng=11)
-    np.testing.assert_array_equal(a, melodies.melody("plucked", 6, rng=11))
-    assert not np.array_equal(a, melodies.melody("plucked", 6, rng=12))
-    assert a.size == 6 * 2000 and a.dtype == np.float32
-    assert abs(np.max(np.abs(a)) - 0.6) < 1e-6
-    # every organ note sounds at a pitch of SCALE (its strongest partial is the fundamental)
-    organ = melodies.melody("organ", 5, note_duration=0.5, rng=4)
-    for note in organ.reshape(5, 4000):
-        f = np.argmax(np.abs(np.fft.rfft(note))) * melodies.SAMPLE_RATE / note.size
-        midi = 69 + 12 * np.log2(f / 440)
-        assert min(abs(midi - m) for m in melodies.SCALE) < 0.1, f"{f:.1f} Hz is not a note of the scale"
+def test_the_data_set_constants():
     assert wavenet.SAMPLE_RATE == melodies.SAMPLE_RATE == 8000 and wavenet.CONDITIONS == melodies.NOTE_CONDITIONS
+    assert melodies.NOTE_PITCHES == melodies.SCALE[:-1] and len(melodies.NOTE_PITCHES) == 10
 
 
 def test_make_examples_shifts_targets_by_one_sample():
-    clips, labels = melodies.melody_dataset(2, n_notes=2, rng=0)
+    clips, labels = _tone_clips(2)
     d = wavenet.make_examples(clips, labels, segment_length=300, n_per_clip=3, history=50)
     assert d["inputs"].shape == d["targets"].shape == (6, 300)
     np.testing.assert_array_equal(d["inputs"][:, 1:], d["targets"][:, :-1])
@@ -376,7 +362,7 @@ def test_make_examples_shifts_targets_by_one_sample():
 
 @pytest.mark.slow
 def test_training_lowers_the_loss_and_save_load_round_trip(tmp_path):
-    clips, labels = melodies.melody_dataset(4, n_notes=2, rng=1)
+    clips, labels = _tone_clips(4)
     model = wavenet.build_model(rng=0, n_conditions=2, **SMALL)
     data = wavenet.make_examples(clips, labels, segment_length=256, n_per_clip=16, history=31)
     val = wavenet.make_examples(clips, labels, segment_length=256, n_per_clip=2, history=31, rng=9)
@@ -393,7 +379,7 @@ def test_training_lowers_the_loss_and_save_load_round_trip(tmp_path):
         np.testing.assert_array_equal(a, b)
     with pytest.raises(ValueError, match="weights.h5"):
         wavenet.save(model, tmp_path / "m.h5")
-    with pytest.raises(wavenet.WeightsNotFoundError, match="python -m course_lib.wavenet_cli train --out"):
+    with pytest.raises(wavenet.WeightsNotFoundError, match="missing.weights.h5.*python -m course_lib.experiments wavenet_notes"):
         wavenet.load(tmp_path / "missing.weights.h5")
     assert issubclass(wavenet.WeightsNotFoundError, FileNotFoundError)
 
@@ -413,64 +399,60 @@ def test_note_dataset_is_real_labelled_and_normalized():
         melodies.note_dataset(peak=0.0)
 
 
-def test_the_shipped_models():
-    path = assets.data_dir() / wavenet.PRETRAINED
-    assert path.stat().st_size < 2_000_000
-    model, info = wavenet.load_pretrained()
+@pytest.mark.slow
+def test_the_shipped_model():
+    model, info = wavenet_notes.load_model()
+    assert info.path(wavenet_notes.FILES[1]).stat().st_size < 2_000_000
     hp = wavenet.hyperparameters_of(model)
     assert hp["n_conditions"] == 3 and info["conditions"] == list(melodies.NOTE_CONDITIONS) and info["sr"] == 8000
     assert wavenet.receptive_field(model) >= 1024
     history = info["history"]
     assert history["val_loss"][-1] < history["val_loss"][0] < np.log(256)
     # the recorded check loss is the loss of these weights on the fixed check batch
-    data = wavenet.check_batch(wavenet.receptive_field(model))
+    data = wavenet_notes.check_batch(wavenet.receptive_field(model))
     assert abs(wavenet.evaluate(model, data) - info["check_loss"]) < 1e-4
-    # the first, synthetic-melody model is still shipped (2 classes) and predicts held-out melodies
-    old, old_info = wavenet.load_pretrained("melodies")
-    assert wavenet.hyperparameters_of(old)["n_conditions"] == 2 and old_info["conditions"] == ["plucked", "organ"]
-    clips, labels = melodies.melody_dataset(2, n_notes=2, rng=12345)
-    data = wavenet.make_examples(clips, labels, segment_length=1024, n_per_clip=1, history=wavenet.receptive_field(old))
-    assert wavenet.evaluate(old, data) < 3.0
-    with pytest.raises(ValueError, match="which"):
-        wavenet.load_pretrained("violin")
+    # the results JSON is also the model's metadata, which wavenet.load reads beside the weights
+    same, meta = wavenet.load(info.path(wavenet_notes.FILES[1]))
+    assert meta["hyperparameters"] == info["hyperparameters"] and meta["record"] == info.record
 
 
-# --------------------------------------------------------------------------- the command line
-
-
-def test_the_command_lines_defaults_are_the_shipped_models_training_settings():
-    info = json.loads((assets.data_dir() / "wavenet_notes.json").read_text())
-    training, hp = info["training"], info["hyperparameters"]
-    assert training["command"] == "python -m course_lib.wavenet_cli train --data notes --out data/" + wavenet.PRETRAINED
-    args = wavenet_cli.parser().parse_args(["train"])
-    assert args.out == "data/" + wavenet.PRETRAINED and args.data == "notes" == training["data"]
-    for name in ("seed", "epochs", "batch_size", "learning_rate", "segment_length", "n_per_clip"):
-        assert getattr(args, name) == training[name], name
-    for name in ("n_layers", "n_stacks", "residual_channels", "skip_channels"):
-        assert getattr(args, name) == hp[name], name
-    assert info["sr"] == melodies.SAMPLE_RATE and info["conditions"] == list(melodies.NOTE_CONDITIONS)
-    assert len(info["history"]["loss"]) == training["epochs"]
-    # the melody model's JSON records the settings the module docstring gives for remaking it
-    old = json.loads((assets.data_dir() / "wavenet_melodies.json").read_text())["training"]
-    words = shlex.split(wavenet_cli.__doc__.split("made by ``")[1].split("``")[0].replace("\n", " "))
-    args = wavenet_cli.parser().parse_args(words)
-    assert args.data == "melodies" and args.out == "data/" + wavenet.PRETRAINED_MELODIES
-    for name in ("seed", "epochs", "batch_size", "learning_rate", "n_melodies", "segment_length", "n_per_clip"):
-        assert getattr(args, name) == old[name], name
+# --------------------------------------------------------------------------- the study
 
 
 @pytest.mark.slow
-def test_the_command_line_trains_saves_and_the_model_loads(tmp_path, capsys):
-    out = tmp_path / "tiny.weights.h5"
-    status = wavenet_cli.main(["train", "--data", "melodies", "--out", str(out), "--epochs", "1", "--n-melodies", "2", "--segment-length", "64",
-                               "--n-per-clip", "1", "--n-layers", "2", "--residual-channels", "4", "--skip-channels", "8",
-                               "--quiet"])
-    assert status == 0
+def test_the_studys_settings_are_the_shipped_models_training_settings():
+    _, info = wavenet_notes.load_model()
+    s, training, hp = info.record["settings"], info["training"], info["hyperparameters"]
+    for name in ("seed", "epochs", "batch_size", "learning_rate", "segment_length", "n_per_clip"):
+        assert s[name] == training[name], name
+    for name in ("n_layers", "n_stacks", "residual_channels", "skip_channels"):
+        assert s[name] == hp[name], name
+    assert len(info["history"]["loss"]) == s["epochs"] and info.record["command"] == "python -m course_lib.experiments wavenet_notes"
+
+
+def test_missing_and_stale_results_name_the_file_and_the_command(tmp_path, monkeypatch):
+    with pytest.raises(ResultsNotFoundError, match="wavenet_notes.json.*python -m course_lib.experiments wavenet_notes"):
+        wavenet_notes.load_model(tmp_path)
+    record = study.record_for("wavenet_notes", study.settings_for("wavenet_notes"))
+    (tmp_path / wavenet_notes.FILES[0]).write_text(json.dumps({"record": record, "history": {}}))
+    with pytest.raises(ResultsNotFoundError, match="wavenet_notes.weights.h5.*python -m course_lib.experiments wavenet_notes"):
+        wavenet_notes.load_model(tmp_path)
+    monkeypatch.setitem(wavenet_notes.SETTINGS, "epochs", 11)
+    with pytest.raises(StaleResultsError, match=r"settings \['epochs'\].*python -m course_lib.experiments wavenet_notes"):
+        wavenet_notes.load_model(tmp_path)
+
+
+@pytest.mark.slow
+def test_the_quick_study_trains_saves_and_the_model_loads(tmp_path, capsys):
+    experiments.run("wavenet_notes", tmp_path, quick=True, progress=True)
     printed = capsys.readouterr().out
-    assert "receptive field 4 samples" in printed and "final loss" in printed
-    model, info = wavenet.load(out)
-    assert info["training"]["command"] == f"python -m course_lib.wavenet_cli train --data melodies --out {out}"
-    assert info["conditions"] == ["plucked", "organ"] and len(info["history"]["val_loss"]) == 1
-    assert wavenet.hyperparameters_of(model)["n_conditions"] == 2
-    with pytest.raises(SystemExit):
-        wavenet_cli.main(["fit"])
+    assert "receptive field 8 samples" in printed and "final loss" in printed
+    model, info = wavenet_notes.load_model(tmp_path, quick=True)
+    s = info.record["settings"]
+    assert info["conditions"] == list(melodies.NOTE_CONDITIONS) and len(info["history"]["val_loss"]) == s["epochs"] == 1
+    assert wavenet.hyperparameters_of(model)["n_conditions"] == 3 and wavenet.receptive_field(model) == 8
+    assert all(0 < v < 2 * np.log(256) for v in info["history"]["loss"] + info["history"]["val_loss"])
+    again = wavenet.evaluate(model, wavenet_notes.check_batch(wavenet.receptive_field(model), s["check_segment_length"]))
+    assert abs(again - info["check_loss"]) < 1e-4, "the loaded weights give the check loss the run recorded"
+    with pytest.raises(StaleResultsError, match="quick"):
+        wavenet_notes.load_model(tmp_path)

@@ -115,7 +115,7 @@ class Soundscape:
         return self.audio.size / self.sr
 
 
-def audible_intervals(y, sr, top_db=30.0, min_gap=0.5, frame_length=1024, hop_length=256) -> np.ndarray:
+def audible_intervals(y, sr, *, top_db=30.0, min_gap=0.5, frame_length=1024, hop_length=256) -> np.ndarray:
     """Where a clip is audible: frames within ``top_db`` dB of its loudest frame, short gaps merged.
 
     ``librosa.effects.split`` marks the frames whose RMS level is at least ``max - top_db`` dB
@@ -169,7 +169,7 @@ def audible_intervals(y, sr, top_db=30.0, min_gap=0.5, frame_length=1024, hop_le
     return np.asarray(merged, dtype=np.float64).reshape(-1, 2) / sr
 
 
-def prepare_events(clips, labels, class_names, sr, classes=EVENT_CLASSES, top_db=30.0, min_gap=0.5,
+def prepare_events(clips, labels, class_names, *, sr, classes=EVENT_CLASSES, top_db=30.0, min_gap=0.5,
                    max_duration=4.0) -> list[Event]:
     """Cut clips of the chosen classes to their audible part (:func:`audible_intervals`).
 
@@ -229,7 +229,7 @@ def prepare_events(clips, labels, class_names, sr, classes=EVENT_CLASSES, top_db
     return events
 
 
-def prepare_room_ir(ir, sr, max_duration=1.0) -> np.ndarray:
+def prepare_room_ir(ir, sr, *, max_duration=1.0) -> np.ndarray:
     """Make a measured impulse response ready for :func:`mix`: start at its direct sound, cut, fade.
 
     Parameters
@@ -263,7 +263,7 @@ def _rms(x) -> float:
     return float(np.sqrt(np.mean(np.square(np.asarray(x, dtype=np.float64))))) if np.size(x) else 0.0
 
 
-def mix(background, events, onsets, ebr_db, sr, room_irs=None) -> Soundscape:
+def mix(background, events, *, onsets, ebr_db, sr, room_irs=None) -> Soundscape:
     """Place events at given onsets and event-to-background ratios over a background.
 
     The event-to-background ratio (EBR) is ``20·log10(rms(event) / rms(background))`` with the
@@ -341,7 +341,7 @@ def mix(background, events, onsets, ebr_db, sr, room_irs=None) -> Soundscape:
                       sources=[scale * s for s in sources], background=(scale * bg).astype(np.float32), info=info)
 
 
-def random_soundscape(pool, background, sr, n_events=(1, 4), ebr_db=(0.0, 15.0), max_polyphony=2, room_irs=(),
+def random_soundscape(pool, background, *, sr, n_events=(1, 4), ebr_db=(0.0, 15.0), max_polyphony=2, room_irs=(),
                       reverb_probability=0.5, rng=None) -> Soundscape:
     """Draw a soundscape: how many events, which, where, how loud, which room (Scaper's recipe).
 
@@ -406,10 +406,10 @@ def random_soundscape(pool, background, sr, n_events=(1, 4), ebr_db=(0.0, 15.0),
     levels = [float(rng.uniform(ebr_lo, ebr_hi)) for _ in chosen]
     irs = [room_irs[int(rng.integers(len(room_irs)))] if len(room_irs) and rng.random() < reverb_probability
            else None for _ in chosen]
-    return mix(background, chosen, onsets, levels, sr, room_irs=irs)
+    return mix(background, chosen, onsets=onsets, ebr_db=levels, sr=sr, room_irs=irs)
 
 
-def make_set(split, n, sr=16000, duration=10.0, seed=0, classes=EVENT_CLASSES, n_events=(1, 4), ebr_db=(0.0, 15.0),
+def make_set(split, n, *, sr=16000, duration=10.0, rng=0, classes=EVENT_CLASSES, n_events=(1, 4), ebr_db=(0.0, 15.0),
              reverb_probability=0.5) -> list[Soundscape]:
     """A training or test set of soundscapes from real ESC-10 events over real backgrounds.
 
@@ -429,8 +429,9 @@ def make_set(split, n, sr=16000, duration=10.0, seed=0, classes=EVENT_CLASSES, n
         Sample rate (Hz).
     duration : float
         Length of each soundscape (s).
-    seed : int
-        Seed of every random choice (the same seed gives the same set).
+    rng : int, numpy.random.Generator or None
+        The randomness of every choice: an int seeds the set's own generator together with the
+        split (the same int gives the same set, and the two splits differ); a Generator is used as is.
     classes : sequence of str
         ESC-10 classes used as events.
     n_events, ebr_db, reverb_probability
@@ -446,10 +447,13 @@ def make_set(split, n, sr=16000, duration=10.0, seed=0, classes=EVENT_CLASSES, n
     n = _checks.positive_int(n, "n", what="soundscapes")
     sr = _checks.sample_rate(sr)
     length = int(round(_checks.positive(duration, "duration", "s") * sr))
-    rng = np.random.default_rng([_checks.integer(seed, "seed", minimum=0), 0 if split == "train" else 1])
+    if _checks.is_integer(rng):
+        rng = np.random.default_rng([_checks.integer(rng, "rng", minimum=0), 0 if split == "train" else 1])
+    else:
+        rng = _checks.rng(rng)
     clips, labels, folds, names = corpora.load_esc10(sr=sr)
     wanted = np.isin(folds, TRAIN_FOLDS if split == "train" else TEST_FOLDS)
-    pool = prepare_events([clips[i] for i in np.flatnonzero(wanted)], np.asarray(labels)[wanted], names, sr,
+    pool = prepare_events([clips[i] for i in np.flatnonzero(wanted)], np.asarray(labels)[wanted], names, sr=sr,
                           classes=classes)
     for ev, i in zip(pool, np.flatnonzero(wanted)[[e.source for e in pool]]):
         ev.source = int(i)
@@ -463,6 +467,6 @@ def make_set(split, n, sr=16000, duration=10.0, seed=0, classes=EVENT_CLASSES, n
         if b.size < length:
             b = np.tile(b, int(np.ceil(length / b.size)))
         start = int(rng.integers(0, b.size - length + 1))
-        out.append(random_soundscape(pool, b[start:start + length], sr, n_events=n_events, ebr_db=ebr_db, room_irs=irs,
+        out.append(random_soundscape(pool, b[start:start + length], sr=sr, n_events=n_events, ebr_db=ebr_db, room_irs=irs,
                                      reverb_probability=reverb_probability, rng=rng))
     return out

@@ -236,7 +236,7 @@ def mix_at_snr(y, noise, snr_db):
     ``10 · log10(mean(y²) / mean((g · noise)²)) = snr_db``, and added. Only if the sum would
     exceed full scale is the whole mixture scaled down to a peak of 0.99, which leaves the SNR
     unchanged. The one place course_lib mixes at an SNR: :func:`add_noise` (a random stretch of a
-    longer noise) and :func:`course_lib.datasets.sound_scene_clip` (a clip's background) use it.
+    longer noise) uses it.
 
     Parameters
     ----------

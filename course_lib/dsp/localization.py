@@ -536,7 +536,7 @@ def random_scene(rng, rt60=None):
         ``room_dim`` (list of 3 floats, m), ``center`` (2 floats, m), ``azimuth`` (degrees),
         ``distance`` (m), ``height`` (m), ``rt60``.
 
-    Notebook: (tooling, the command that remakes data/doa_results.json: course_lib.localization_net)
+    Notebook: (tooling, the study that remakes data/doa_results.json: python -m course_lib.experiments doa_network)
     """
     gen = _checks.rng(rng)
     dims = np.array([gen.uniform(5.0, 8.0), gen.uniform(4.0, 6.0), gen.uniform(2.7, 3.5)])

@@ -1,9 +1,11 @@
-"""Summary statistics of experiments: a mean with its confidence interval, a confusion matrix.
+"""Summary statistics of experiments: a mean with its confidence interval, a confusion matrix, McNemar's test.
 
 Every experiment of the course reports a spread over seeds or folds, not one run. This module
 holds the two numbers-to-conclusions tools the chapters share: :func:`mean_ci` (the mean and its
 Student-t confidence interval, the form DCASE and ISMIR papers report) and
-:func:`confusion_matrix` (rows: true class, columns: predicted class). Used by the chapters that
+:func:`confusion_matrix` (rows: true class, columns: predicted class), and :func:`mcnemar`, the
+exact test of whether two classifiers are equally accurate on the same test items (how a chapter
+checks a live re-run against its cache). Used by the chapters that
 train (``03_mel_perception`` onwards) through :mod:`course_lib.training` and directly.
 """
 
@@ -13,7 +15,7 @@ import numpy as np
 
 from .. import _checks
 
-__all__ = ["mean_ci", "confusion_matrix", "format_ci"]
+__all__ = ["mean_ci", "confusion_matrix", "format_ci", "mcnemar"]
 
 
 def mean_ci(values, confidence: float = 0.95) -> tuple[float, float, float]:
@@ -117,3 +119,43 @@ def confusion_matrix(y_true, y_pred, n_classes) -> np.ndarray:
     m = np.zeros((n_classes, n_classes), dtype=np.int64)
     np.add.at(m, (t, p), 1)
     return m
+
+
+def mcnemar(y_true, pred_a, pred_b) -> tuple[int, int, float]:
+    """McNemar's exact test: are two classifiers equally accurate on the same test items?
+
+    Only the items where exactly one of the two is right carry information: ``b`` (A right, B
+    wrong) and ``c`` (A wrong, B right). If both are equally accurate, each of these ``b + c``
+    discordant items is as likely to fall either way, so ``b`` ~ Binomial(b + c, 1/2). The
+    two-sided p-value is the probability of a split at least as uneven as the one seen
+    (Dietterich 1998 recommends this test for comparing two classifiers on one test set).
+
+    Parameters
+    ----------
+    y_true, pred_a, pred_b : 1-D array_like
+        The labels and the two classifiers' predictions for the same items (same length).
+
+    Returns
+    -------
+    (b, c, p) : (int, int, float)
+        Items only A gets right, items only B gets right, and the two-sided exact p-value
+        (1.0 when there is no discordant item).
+
+    Raises
+    ------
+    ValueError
+        Arrays that are not 1-D or not of the same length.
+
+    Notebook: 03_mel_perception (via ``experiments.live.same_accuracy``)
+    """
+    from scipy.stats import binomtest
+
+    t, a, b_ = (np.asarray(v) for v in (y_true, pred_a, pred_b))
+    if t.ndim != 1 or a.shape != t.shape or b_.shape != t.shape:
+        raise ValueError(f"y_true, pred_a and pred_b must be 1-D of the same length, got shapes {t.shape}, {a.shape}, "
+                         f"{b_.shape}")
+    right_a, right_b = a == t, b_ == t
+    b = int(np.sum(right_a & ~right_b))
+    c = int(np.sum(~right_a & right_b))
+    p = 1.0 if b + c == 0 else float(binomtest(b, b + c, 0.5).pvalue)
+    return b, c, p

@@ -20,14 +20,14 @@ numbers can be compared with it:
 - the bins in Hz and cents (:func:`hz_to_bin`, :func:`cents_to_bin`, :func:`cents_to_frequency`;
   the cents themselves are :mod:`course_lib.pitch`'s);
 - the pieces to train a small CREPE from scratch: Gaussian-blurred targets
-  (:func:`gaussian_targets`), synthetic training frames (:func:`synthetic_frames`, optionally
-  octave-ambiguous) and frames of real sampled-instrument notes (:func:`note_frames`);
-- the talk's "regression or classification?" as an experiment: the same network with a
-  regression head (``build_model(..., head="regression")``), trained by :func:`train_head` and
-  read out by :func:`head_cents`.
+  (:func:`gaussian_targets`) and synthetic training frames (:func:`synthetic_frames`, optionally
+  octave-ambiguous);
+- the talk's "regression or classification?": the same network with a regression head
+  (``build_model(..., head="regression")``), read out by :func:`head_cents` whichever the head.
+  The study that trains both heads is :mod:`course_lib.experiments.crepe_heads`.
 
 The command line ``python -m course_lib.tools.crepe_cli FILE...`` (``FILE.f0.csv`` like the original's,
-and the salience PNG) is :mod:`course_lib.crepe_cli`.
+and the salience PNG) is :mod:`course_lib.tools.crepe_cli`.
 
 One difference is deliberate: audio that is not at 16 kHz is resampled with
 :func:`course_lib.audio.resample` (scipy's polyphase filter) instead of resampy's Kaiser sinc, then
@@ -83,9 +83,7 @@ __all__ = [
     "gaussian_targets",
     "synthetic_frames",
     "first_layer_filters",
-    "note_frames",
     "regression_to_cents",
-    "train_head",
     "head_cents",
 ]
 
@@ -881,7 +879,7 @@ def gaussian_targets(f0, sigma=25.0) -> np.ndarray:
     return y.astype(np.float32)
 
 
-def synthetic_frames(n_frames, fmin=65.0, fmax=1000.0, snr_db=(10.0, 40.0), rng=0, sigma=25.0, max_harmonics=8,
+def synthetic_frames(n_frames, *, fmin=65.0, fmax=1000.0, snr_db=(10.0, 40.0), rng=0, sigma=25.0, max_harmonics=8,
                      octave_ambiguous=0.0):
     """Random harmonic frames with known pitch, for training a CREPE from scratch.
 
@@ -926,7 +924,7 @@ def synthetic_frames(n_frames, fmin=65.0, fmax=1000.0, snr_db=(10.0, 40.0), rng=
     ValueError
         Counts below 1, a pitch range outside CREPE's, a reversed SNR range.
 
-    Notebook: 07_crepe (via `head_data`)
+    Notebook: 07_crepe (via ``crepe_heads.head_data``)
     """
     n = _checks.positive_int(n_frames, "n_frames", what="frames")
     fmin = _checks.number(fmin, "fmin", "Hz", minimum=31.7)
@@ -997,70 +995,8 @@ def first_layer_filters(model) -> np.ndarray:
 
 
 # ============================================================================================
-# regression or classification? the same small network with either head
+# regression or classification? reading out either head (trained in course_lib.experiments.crepe_heads)
 # ============================================================================================
-_NOTES: dict = {}
-
-
-def note_frames(n_frames, instruments=("Cello", "Acoustic Guitar (nylon)", "Clarinet", "Trumpet"),
-                keys=None, snr_db=(10.0, 40.0), rng=0, sigma=25.0):
-    """Frames of real sampled-instrument notes with known pitch, for training and testing.
-
-    Each 1024-sample frame (16 kHz) is cut at a random time 0.1–0.4 s into a 0.6 s note of
-    :func:`course_lib.instruments.instrument_note` (velocity 100) of a random instrument and a
-    random key of its range, with white noise at a uniform SNR in ``snr_db``; z-scored; the
-    targets are :func:`gaussian_targets` of the key's frequency.
-
-    Parameters
-    ----------
-    n_frames : int
-    instruments : sequence of str
-        Instrument names; the keys default to
-        :data:`course_lib.pitch_eval.BENCHMARK_INSTRUMENTS`' ranges.
-    keys : dict, optional
-        ``{instrument: (lowest, highest)}`` MIDI keys.
-    snr_db : (float, float)
-        dB.
-    rng : int or numpy.random.Generator
-    sigma : float
-        Target blur, cents.
-
-    Returns
-    -------
-    frames : np.ndarray of float32, shape (n_frames, 1024)
-    targets : np.ndarray of float32, shape (n_frames, 360)
-    f0 : np.ndarray of float64, shape (n_frames,), Hz
-
-    Notebook: 07_crepe (via `head_data`)
-    """
-    from ..datasets import instruments as _instruments
-    from ..datasets import pitch_eval
-
-    n = _checks.positive_int(n_frames, "n_frames", what="frames")
-    keys = dict(pitch_eval.BENCHMARK_INSTRUMENTS if keys is None else keys)
-    names = list(instruments)
-    if not names:
-        raise ValueError("instruments must name at least one instrument")
-    for name in names:
-        if name not in keys:
-            raise ValueError(f"instruments: no key range for {name!r}; pass keys={{{name!r}: (low, high)}}")
-    rng = _checks.rng(rng)
-    frames = np.empty((n, FRAME_LENGTH), np.float64)
-    f0 = np.empty(n)
-    for i in range(n):
-        name = names[int(rng.integers(len(names)))]
-        lo, hi = keys[name]
-        midi = int(rng.integers(lo, hi + 1))
-        if (name, midi) not in _NOTES:
-            _NOTES[name, midi] = _instruments.instrument_note(name, midi, velocity=100, duration=0.6, sr=SAMPLE_RATE, release=0.0)
-        start = int(rng.integers(int(0.1 * SAMPLE_RATE), int(0.4 * SAMPLE_RATE)))
-        x = _NOTES[name, midi][start : start + FRAME_LENGTH].astype(np.float64)
-        snr = rng.uniform(*snr_db)
-        frames[i] = x + rng.standard_normal(FRAME_LENGTH) * np.sqrt(np.mean(x**2) / 10 ** (snr / 10))
-        f0[i] = pitch.midi_to_hz(midi)
-    return normalize_frames(frames), gaussian_targets(f0, sigma), f0
-
-
 def regression_to_cents(output) -> np.ndarray:
     """Cents above 10 Hz of a regression head's output: ``REGRESSION_CENTER + REGRESSION_SCALE · output``.
 
@@ -1077,71 +1013,14 @@ def regression_to_cents(output) -> np.ndarray:
     return REGRESSION_CENTER + REGRESSION_SCALE * np.asarray(output, dtype=np.float64).reshape(-1)
 
 
-def train_head(head, frames, f0, seed=0, epochs=1, batch_size=32, learning_rate=0.003, multiplier=1):
-    """Train a small CREPE (multiplier 1, no dropout, Conv1D layout) with one of the two heads.
-
-    ``"classification"``: 360 sigmoids, binary cross-entropy on :func:`gaussian_targets`
-    (σ = 25 cents), decoded by :func:`to_local_average_cents`. ``"regression"``: one linear
-    output, mean squared error on ``(cents - REGRESSION_CENTER) / REGRESSION_SCALE``. Same
-    network body, data, order of batches, optimizer (Adam) and seed.
-
-    Parameters
-    ----------
-    head : {"classification", "regression"}
-    frames : np.ndarray, shape (n, 1024)
-        z-scored frames.
-    f0 : np.ndarray, shape (n,)
-        Hz.
-    seed : int
-        Seeds Keras, NumPy and Python (``keras.utils.set_random_seed``): initial weights.
-    epochs, batch_size : int
-    learning_rate : float
-    multiplier : int
-        Capacity multiplier of :func:`build_model`.
-
-    Returns
-    -------
-    model : keras.Model
-    losses : list of float
-        The loss of each batch (recovered from Keras' running mean over the epoch:
-        ``(b + 1) · mean_b - b · mean_{b-1}`` for batch ``b``).
-
-    Notebook: 07_crepe
-    """
-    import keras
-
-    head = _checks.choice(head, "head", HEADS)
-    frames = np.asarray(frames, np.float32)
-    f0 = np.asarray(f0, np.float64)
-    if frames.ndim != 2 or frames.shape[1] != FRAME_LENGTH or f0.shape != (frames.shape[0],):
-        raise ValueError(f"frames must be (n, {FRAME_LENGTH}) and f0 (n,), got {frames.shape} and {f0.shape}")
-    seed = _checks.integer(seed, "seed", 0)
-    keras.utils.set_random_seed(seed)
-    model = build_model(multiplier, dropout=0.0, layout="conv1d", head=head)
-    if head == "classification":
-        target, loss = gaussian_targets(f0), "binary_crossentropy"
-    else:
-        target, loss = ((pitch.hz_to_cents(f0) - REGRESSION_CENTER) / REGRESSION_SCALE).astype(np.float32)[:, None], "mse"
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss=loss)
-    losses, running = [], [0.0]
-
-    def record(batch, logs):  # Keras logs the epoch's running mean; keep each batch's own loss
-        mean = float(logs["loss"])
-        losses.append((batch + 1) * mean - batch * running[0] if batch else mean)
-        running[0] = mean
-
-    log = keras.callbacks.LambdaCallback(on_train_batch_end=record)
-    model.fit(frames, target, batch_size=batch_size, epochs=epochs, shuffle=False, verbose=0, callbacks=[log])
-    return model, losses
-
-
-def head_cents(model, frames, batch_size=256) -> np.ndarray:
+def head_cents(model, frames, *, batch_size=256) -> np.ndarray:
     """Pitch in cents above 10 Hz that a network of either head gives for z-scored frames.
 
     Parameters
     ----------
     model : keras.Model
-        From :func:`train_head` (or :func:`build_model`): 360 outputs are decoded with
+        From :func:`build_model` (trained, e.g. by
+        :func:`course_lib.experiments.crepe_heads.train_head`): 360 outputs are decoded with
         :func:`to_local_average_cents`, one output with :func:`regression_to_cents`.
     frames : np.ndarray, shape (n, 1024)
     batch_size : int

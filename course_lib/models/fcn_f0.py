@@ -220,7 +220,7 @@ def to_local_average_cents(salience) -> np.ndarray:
         return np.sum(w * CENTS_MAPPING[idx], axis=1) / np.sum(w, axis=1)
 
 
-def predict(audio, sr, step_size=10, batch_size=256):
+def predict(audio, sr, *, step_size=10, batch_size=256):
     """Estimate the pitch of some audio with the pretrained FCN-993, frame by frame.
 
     Steps: mono mix, resampling to 8 kHz (:func:`course_lib.audio.resample`; the original uses

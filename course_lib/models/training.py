@@ -1,4 +1,4 @@
-"""Training and evaluating small Keras classifiers over folds and seeds, with cached results.
+"""Training and evaluating small Keras classifiers over folds and seeds.
 
 The chapters that train a classifier on real recordings (ESC-10 with its 5 official folds, FSDD
 with unseen speakers) share one protocol, so that their numbers can be compared:
@@ -8,22 +8,17 @@ with unseen speakers) share one protocol, so that their numbers can be compared:
 - :func:`small_cnn` is the small convolutional network they train (a few thousand to a few tens
   of thousands of parameters, 3×3 convolutions, batch normalisation, global average pooling);
 - :func:`fit` trains one model deterministically (``keras.utils.set_random_seed`` and TensorFlow's
-  op determinism, so the same seed gives the same weights on the same machine and library
-  versions), standardising the features with statistics of the training set only;
+  op determinism, so the same seed gives the same weights on the same machine, number of CPU
+  threads and library versions), standardising the features with statistics of the training set only;
 - :func:`cross_validate` runs the folds × seeds grid and returns one record per run (accuracy,
-  predictions, per-epoch history);
-- :func:`save_results` / :func:`load_results` keep those records as JSON in ``data/`` (a
-  notebook reads the cache, re-runs one fold live and asserts that both agree, so a stale cache
-  fails the tests).
+  predictions, per-epoch history), which a study of :mod:`course_lib.experiments` saves with a
+  record of what made it (a notebook reads them, re-runs one fold live and asserts that both agree).
 
 Summaries (mean and confidence interval, confusion matrix) are in :mod:`course_lib.stats`.
 TensorFlow/Keras are imported only inside the functions that need them.
 """
 
 from __future__ import annotations
-
-import json
-from pathlib import Path
 
 import numpy as np
 
@@ -38,9 +33,6 @@ __all__ = [
     "fit",
     "fold_split",
     "cross_validate",
-    "save_results",
-    "load_results",
-    "few_shot_runs",
 ]
 
 
@@ -270,131 +262,4 @@ def cross_validate(build, x, y, folds, test_folds=None, seeds=(0,), epochs=20, b
                                 y_pred=y_pred.tolist(), history=history))
             if progress:
                 print(f"fold {fold} seed {seed}: accuracy {acc:.3f}", flush=True)
-    return records
-
-
-def save_results(path, records, config) -> Path:
-    """Write an experiment's runs and its settings as JSON (floats rounded to 6 decimals).
-
-    Parameters
-    ----------
-    path : str or Path
-        The JSON file (its folder must exist).
-    records : list of dict
-        Runs, e.g. from :func:`cross_validate` (JSON-serialisable values).
-    config : dict
-        The settings that made them (features, model, epochs, seeds, library versions).
-
-    Returns
-    -------
-    Path
-        ``path``.
-
-    Notebook: (tooling, the commands that remake the cached experiments in data/)
-    """
-    def rounded(v):
-        if isinstance(v, float):
-            return round(v, 6)
-        if isinstance(v, dict):
-            return {k: rounded(w) for k, w in v.items()}
-        if isinstance(v, (list, tuple)):
-            return [rounded(w) for w in v]
-        if isinstance(v, np.generic):
-            return rounded(v.item())
-        return v
-
-    path = Path(path)
-    path.write_text(json.dumps({"config": rounded(config), "runs": rounded(records)}, indent=1) + "\n")
-    return path
-
-
-def load_results(path) -> tuple[dict, list[dict]]:
-    """Read what :func:`save_results` wrote.
-
-    Parameters
-    ----------
-    path : str or Path
-        The JSON file.
-
-    Returns
-    -------
-    (config, runs) : (dict, list of dict)
-
-    Raises
-    ------
-    FileNotFoundError
-        No such file (the message names it).
-    ValueError
-        The file is not such a JSON document (the message names it).
-
-    Notebook: 03_mel_perception, 04_audioset_vggish, 05_augmentation, 06_raw_waveform, 07_crepe, 09_detection_localization
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"{path}: no cached results here; remake them with the command in data/README.md")
-    try:
-        doc = json.loads(path.read_text())
-        return doc["config"], doc["runs"]
-    except (ValueError, KeyError, TypeError) as exc:
-        raise ValueError(f"{path}: not a results file written by course_lib.training.save_results ({exc})") from exc
-
-
-def few_shot_runs(features, labels, folds, ks=(1, 2, 4, 8), seeds=(0, 1, 2, 3, 4)) -> list[dict]:
-    """Few labels: a logistic regression trained on k clips per class, tested on a held-out fold.
-
-    For each test fold and seed, the clips of every class in the other folds are shuffled once
-    (``numpy.random.default_rng([seed, fold])``) and the first k of each class are the labelled
-    ones, so the labelled sets are nested (the 2 clips of k = 2 include the clip of k = 1) and two
-    feature sets given the same labels, folds and seeds are trained on the same clips: a paired
-    comparison. The model is scikit-learn's ``StandardScaler`` + ``LogisticRegression`` (L2, C = 1).
-
-    Parameters
-    ----------
-    features : ndarray, shape (n_clips, n_features)
-        One feature vector per clip (an embedding, or mean/std log-mel).
-    labels : 1-D array_like of int
-        Class of each clip.
-    folds : 1-D array_like of int
-        Fold of each clip; each fold is the test set in turn.
-    ks : sequence of int
-        Labelled clips per class.
-    seeds : sequence of int
-        Which clips are labelled.
-
-    Returns
-    -------
-    list of dict
-        One record per (fold, seed, k): ``fold``, ``seed``, ``k``, ``accuracy`` (test fold).
-
-    Raises
-    ------
-    ValueError
-        Lengths that differ, or a k larger than a class's training clips.
-
-    Notebook: 04_audioset_vggish
-    """
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
-
-    x = np.asarray(features, dtype=np.float64)
-    y = np.asarray(labels)
-    folds = np.asarray(folds)
-    if x.ndim != 2 or not (len(x) == len(y) == len(folds)):
-        raise ValueError(f"features (n, d), labels and folds must describe the same clips, got shapes {x.shape}, "
-                         f"{y.shape}, {folds.shape}")
-    ks = [_checks.positive_int(k, "ks", what="clips per class") for k in ks]
-    records = []
-    for fold in sorted(set(folds.tolist())):
-        train, test = fold_split(folds, fold)
-        for seed in seeds:
-            gen = np.random.default_rng([int(seed), int(fold)])
-            order = {c: gen.permutation(train[y[train] == c]) for c in sorted(set(y[train].tolist()))}
-            for k in ks:
-                if k > min(len(v) for v in order.values()):
-                    raise ValueError(f"ks must be at most {min(len(v) for v in order.values())} clips per class, got {k}")
-                picked = np.concatenate([order[c][:k] for c in order])
-                model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000)).fit(x[picked], y[picked])
-                records.append(dict(fold=int(fold), seed=int(seed), k=int(k),
-                                    accuracy=float(model.score(x[test], y[test]))))
     return records

@@ -19,11 +19,10 @@ original code computes it (``vggish_input.py``, ``mel_features.py``, ``vggish_sl
   (:func:`course_lib.audioset.quantize`; the embedding size, :data:`EMBEDDING_SIZE`, is
   :data:`course_lib.audioset.EMBEDDING_SIZE`);
 - a small VGGish-style network (:func:`small_vggish`) that chapter ``04_audioset_vggish`` trains
-  on ESC-10's five official folds (:func:`esc10_fold`, clip probabilities as the mean of its
-  examples' probabilities, :func:`clip_probabilities`), and :func:`embedding_model` to read its
-  embedding layer; a source model trained on five ESC-10 classes (:func:`train_source_model`)
-  whose frozen embeddings the chapter reuses on the other five. The cached runs in ``data/``
-  (``vggish_esc10_*``) are remade by ``python -m course_lib.vggish remake``.
+  on ESC-10, :func:`embedding_model` to read its embedding layer, and inference on whole clips:
+  their examples (:func:`clip_examples`), a clip's probabilities as the mean of its examples'
+  (:func:`clip_probabilities`) and its embedding (:func:`clip_embeddings`). The chapter's study
+  (five folds, a source model for transfer) is :mod:`course_lib.experiments.vggish_esc10`.
 
 One difference from the original is deliberate: resampling to 16 kHz uses
 :func:`course_lib.audio.resample` (scipy's polyphase filter) where the original uses resampy's
@@ -41,7 +40,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import _checks
-from ..datasets import assets, audioset, fetch
+from ..datasets import audioset, fetch
 from ..dsp import audio
 from ..datasets.audioset import EMBEDDING_SIZE
 from ..errors import WeightsNotFoundError
@@ -77,18 +76,9 @@ __all__ = [
     "Postprocessor",
     "small_vggish",
     "embedding_model",
-    "ESC10_SETTINGS",
-    "SOURCE_CLASSES",
-    "ESC10_RESULTS",
-    "SOURCE_WEIGHTS",
     "clip_examples",
     "clip_probabilities",
-    "esc10_fold",
-    "train_source_model",
-    "load_source_model",
     "clip_embeddings",
-    "remake",
-    "main",
 ]
 
 #: Parameters of the original (vggish_params.py).
@@ -191,7 +181,7 @@ def frame(data: np.ndarray, window_length: int, hop_length: int) -> np.ndarray:
     return np.lib.stride_tricks.as_strided(data, shape=shape, strides=strides, writeable=False)
 
 
-def stft_magnitude(signal: np.ndarray, fft_length: int = FFT_LENGTH, hop_length: int = STFT_HOP_LENGTH,
+def stft_magnitude(signal: np.ndarray, *, fft_length: int = FFT_LENGTH, hop_length: int = STFT_HOP_LENGTH,
                    window_length: int = STFT_WINDOW_LENGTH) -> np.ndarray:
     """``|rfft(frame · periodic Hann, fft_length)|``: the magnitude (not power) spectrogram.
 
@@ -372,7 +362,7 @@ def waveform_to_examples(data, sample_rate) -> np.ndarray:
 # ============================================================================================
 # The network (vggish_slim.py) and its checkpoint
 # ============================================================================================
-def build_vggish(fc1_units: int = 4096, embedding_size: int = EMBEDDING_SIZE, fc2_activation=None, name: str = "vggish"):
+def build_vggish(*, fc1_units: int = 4096, embedding_size: int = EMBEDDING_SIZE, fc2_activation=None, name: str = "vggish"):
     """The VGGish network in Keras 3, randomly initialised.
 
     Input ``[batch, 96, 64, 1]`` log-mel examples. Four blocks of 3×3 convolutions (stride 1,
@@ -458,8 +448,9 @@ def load_checkpoint(model, checkpoint_path) -> None:
 
     Raises
     ------
-    FileNotFoundError
-        No checkpoint at ``checkpoint_path``.
+    WeightsNotFoundError
+        No checkpoint at ``checkpoint_path`` (a ``FileNotFoundError``; the message names the file
+        and where to download it).
     ValueError
         A variable is missing or has another shape than the model's (message names it).
 
@@ -469,7 +460,8 @@ def load_checkpoint(model, checkpoint_path) -> None:
 
     path = str(checkpoint_path)
     if not (Path(path).exists() or Path(path + ".index").exists()):
-        raise FileNotFoundError(f"no TensorFlow checkpoint at {path} (neither the file nor {path}.index exists)")
+        raise WeightsNotFoundError(f"no TensorFlow checkpoint at {path} (neither the file nor {path}.index exists); "
+                                   f"download VGGish's checkpoint from {CHECKPOINT_URL}")
     reader = tf.train.load_checkpoint(path)
     shapes = reader.get_variable_to_shape_map()
     new = {}
@@ -641,7 +633,7 @@ class Postprocessor:
 # ============================================================================================
 # A small VGGish-style network the chapter can train on a CPU
 # ============================================================================================
-def small_vggish(n_classes: int, filters=(8, 16, 32, 64), embedding_size: int = 32, input_shape=(NUM_FRAMES, NUM_BANDS, 1),
+def small_vggish(n_classes: int, *, filters=(8, 16, 32, 64), embedding_size: int = 32, input_shape=(NUM_FRAMES, NUM_BANDS, 1),
                  batch_norm: bool = True, name: str = "small_vggish", input_pool: int = 1):
     """A VGGish-shaped classifier small enough to train in seconds (about 70 k parameters).
 
@@ -744,18 +736,8 @@ def embedding_model(model, layer: str = "embedding"):
 
 
 # ============================================================================================
-# The chapter's experiments on ESC-10 (cached in data/, remade by `python -m course_lib.vggish remake`)
+# Inference on whole clips: a clip's examples, its probabilities, its embedding
 # ============================================================================================
-#: Settings of every small VGGish the chapter trains on ESC-10 (the cache and the live fold).
-ESC10_SETTINGS = {"filters": [8, 16, 32, 64], "embedding_size": 32, "input_pool": 2, "epochs": 12,
-                  "batch_size": 64, "learning_rate": 0.003}
-#: The five ESC-10 classes the transfer experiment's source model learns; it is reused on the other five.
-SOURCE_CLASSES = ("Dog bark", "Rain", "Sea waves", "Baby cry", "Clock tick")
-#: Cached results in data/: the five folds (and the source model's settings), and the source model's weights.
-ESC10_RESULTS = "vggish_esc10_folds.json"
-SOURCE_WEIGHTS = "vggish_esc10_source.weights.h5"
-
-
 def clip_examples(clips, sr) -> np.ndarray:
     """VGGish examples of equal-length clips: :func:`waveform_to_examples` of each, stacked.
 
@@ -805,7 +787,7 @@ def clip_probabilities(model, examples) -> np.ndarray:
     ValueError
         ``examples`` is not 4-D.
 
-    Notebook: 04_audioset_vggish (via ``esc10_fold``)
+    Notebook: 04_audioset_vggish (via ``vggish_esc10.esc10_fold``)
     """
     examples = np.asarray(examples, dtype=np.float32)
     if examples.ndim != 4:
@@ -815,157 +797,7 @@ def clip_probabilities(model, examples) -> np.ndarray:
     return p.reshape(n_clips, n_examples, -1).mean(axis=1)
 
 
-def _settings(settings):
-    out = dict(ESC10_SETTINGS)
-    out.update(settings or {})
-    return out
-
-
-def _train_examples(examples, labels, n_classes, seed, settings, x_test=None, y_test=None):
-    """Train a small VGGish on every example of the given clips (each example takes its clip's label)."""
-    from . import training
-
-    s = _settings(settings)
-    n_clips, n_examples = examples.shape[:2]
-    x = examples.reshape(n_clips * n_examples, *examples.shape[2:], 1)
-    y = np.repeat(np.asarray(labels), n_examples)
-
-    def build():
-        return small_vggish(n_classes, filters=tuple(s["filters"]), embedding_size=s["embedding_size"],
-                            input_pool=s["input_pool"])
-
-    return training.fit(build, x, y, x_test, y_test, epochs=s["epochs"], batch_size=s["batch_size"], seed=seed,
-                        learning_rate=s["learning_rate"])
-
-
-def esc10_fold(examples, labels, folds, test_fold, seed=0, settings=None):
-    """Train a small VGGish on four ESC-10 folds and test it on the fifth, clip by clip.
-
-    The examples are standardised with the training folds' mean and standard deviation
-    (:func:`course_lib.training.standardize`); every example of a training clip is a training
-    example with the clip's label; a test clip's prediction is the argmax of
-    :func:`clip_probabilities`.
-
-    Parameters
-    ----------
-    examples : ndarray, shape (n_clips, n_examples, 96, 64)
-        From :func:`clip_examples` (raw, not standardised).
-    labels : 1-D array_like of int
-        Class of each clip.
-    folds : 1-D array_like of int
-        Official fold of each clip (1 to 5).
-    test_fold : int
-        The fold held out.
-    seed : int
-        Seeds the weights, shuffling and dropout.
-    settings : dict, optional
-        Overrides of :data:`ESC10_SETTINGS`.
-
-    Returns
-    -------
-    (record, model) : (dict, keras.Model)
-        ``record`` holds ``fold``, ``seed``, ``accuracy`` (clips), ``example_accuracy``,
-        ``y_true``, ``y_pred``, ``probabilities`` (rounded to 4 decimals) and ``history`` (per
-        epoch, test metrics on examples).
-
-    Notebook: 04_audioset_vggish
-    """
-    from . import training
-
-    examples = np.asarray(examples, dtype=np.float32)
-    labels = np.asarray(labels)
-    train, test = training.fold_split(folds, test_fold)
-    n_classes = int(labels.max()) + 1
-    x_train, x_test = training.standardize(examples[train], examples[test])
-    n_examples = examples.shape[1]
-    model, history = _train_examples(x_train, labels[train], n_classes, seed, settings,
-                                     x_test.reshape(-1, *examples.shape[2:], 1), np.repeat(labels[test], n_examples))
-    p = clip_probabilities(model, x_test)
-    y_pred = p.argmax(axis=1)
-    record = dict(fold=int(test_fold), seed=int(seed), accuracy=float(np.mean(y_pred == labels[test])),
-                  example_accuracy=history["test_accuracy"][-1], y_true=labels[test].tolist(),
-                  y_pred=y_pred.tolist(), probabilities=np.round(p, 4).tolist(), history=history)
-    return record, model
-
-
-def train_source_model(examples, labels, class_names, source_classes=SOURCE_CLASSES, seed=0, settings=None):
-    """The transfer experiment's source model: a small VGGish trained on some ESC-10 classes only.
-
-    Parameters
-    ----------
-    examples : ndarray, shape (n_clips, n_examples, 96, 64)
-        Every ESC-10 clip's examples (raw); only the source classes' clips are used.
-    labels : 1-D array_like of int
-        Class of each clip (indices into ``class_names``).
-    class_names : sequence of str
-        ESC-10's class names.
-    source_classes : sequence of str
-        The classes the model learns (default :data:`SOURCE_CLASSES`).
-    seed : int
-        Training seed.
-    settings : dict, optional
-        Overrides of :data:`ESC10_SETTINGS`.
-
-    Returns
-    -------
-    (model, info) : (keras.Model, dict)
-        ``info`` holds ``mean`` and ``std`` (the standardisation of the source clips' examples,
-        to apply to any input before :func:`embedding_model`), ``source_classes`` and ``history``.
-
-    Raises
-    ------
-    ValueError
-        A source class that is not in ``class_names``.
-
-    Notebook: 04_audioset_vggish (via ``load_source_model``)
-    """
-    names = list(class_names)
-    unknown = [c for c in source_classes if c not in names]
-    if unknown:
-        raise ValueError(f"source_classes must be names of class_names {names}, got unknown {unknown}")
-    source_idx = [names.index(c) for c in source_classes]
-    labels = np.asarray(labels)
-    keep = np.isin(labels, source_idx)
-    x = np.asarray(examples, dtype=np.float32)[keep]
-    mean, std = float(x.mean()), float(x.std())
-    y = np.searchsorted(source_idx, labels[keep]) if source_idx == sorted(source_idx) else \
-        np.array([source_idx.index(v) for v in labels[keep]])
-    model, history = _train_examples((x - mean) / std, y, len(source_idx), seed, settings)
-    return model, dict(mean=mean, std=std, source_classes=list(source_classes), history=history)
-
-
-def load_source_model(data_dir, info):
-    """Rebuild the cached source model and load its weights from ``data_dir``.
-
-    Parameters
-    ----------
-    data_dir : str or Path
-        Folder holding :data:`SOURCE_WEIGHTS`.
-    info : dict
-        The ``source`` entry of the cached results' config (classes, settings).
-
-    Returns
-    -------
-    keras.Model
-
-    Raises
-    ------
-    FileNotFoundError
-        The weights file is absent (remake it with ``python -m course_lib.vggish remake``).
-
-    Notebook: 04_audioset_vggish
-    """
-    path = Path(data_dir) / SOURCE_WEIGHTS
-    if not path.is_file():
-        raise FileNotFoundError(f"{path}: no cached source model; remake it with python -m course_lib.vggish remake")
-    s = _settings(info.get("settings"))
-    model = small_vggish(len(info["source_classes"]), filters=tuple(s["filters"]), embedding_size=s["embedding_size"],
-                         input_pool=s["input_pool"])
-    model.load_weights(path)
-    return model
-
-
-def clip_embeddings(model, examples, mean=0.0, std=1.0) -> np.ndarray:
+def clip_embeddings(model, examples, *, mean=0.0, std=1.0) -> np.ndarray:
     """A clip's embedding: the mean over its examples of the ``embedding`` layer of ``model``.
 
     Parameters
@@ -984,87 +816,3 @@ def clip_embeddings(model, examples, mean=0.0, std=1.0) -> np.ndarray:
     Notebook: 04_audioset_vggish
     """
     return clip_probabilities(embedding_model(model), (np.asarray(examples, dtype=np.float32) - mean) / std)
-
-
-def remake(data_dir, test_folds=(1, 2, 3, 4, 5), seed=0, progress=True) -> Path:
-    """Remake the chapter's cache: the five ESC-10 folds and the transfer experiment's source model.
-
-    Trains :func:`esc10_fold` for each test fold and :func:`train_source_model`, then writes
-    :data:`ESC10_RESULTS` (with :func:`course_lib.training.save_results`) and
-    :data:`SOURCE_WEIGHTS` into ``data_dir``. About 3 minutes on an idle 2-core CPU.
-
-    Parameters
-    ----------
-    data_dir : str or Path
-        The course's ``data/`` folder.
-    test_folds : sequence of int
-        Folds to hold out in turn.
-    seed : int
-        Training seed of every model.
-    progress : bool
-        Print one line per model.
-
-    Returns
-    -------
-    Path
-        The results JSON.
-
-    Notebook: (tooling, ``python -m course_lib.vggish remake``)
-    """
-    import time
-
-    import keras
-    import tensorflow as tf
-
-    from ..datasets import corpora
-    from . import training
-
-    data_dir = Path(data_dir)
-    clips, labels, folds, class_names = corpora.load_esc10(sr=SAMPLE_RATE)
-    examples = clip_examples(clips, SAMPLE_RATE)
-    runs = []
-    for fold in test_folds:
-        t0 = time.time()
-        record, _ = esc10_fold(examples, labels, folds, fold, seed=seed)
-        runs.append(record)
-        if progress:
-            print(f"fold {fold}: clip accuracy {record['accuracy']:.3f} ({time.time() - t0:.0f} s)", flush=True)
-    t0 = time.time()
-    model, info = train_source_model(examples, labels, class_names, seed=seed)
-    model.save_weights(data_dir / SOURCE_WEIGHTS)
-    if progress:
-        print(f"source model on {', '.join(SOURCE_CLASSES)} ({time.time() - t0:.0f} s)", flush=True)
-    config = dict(settings=dict(ESC10_SETTINGS), seed=seed, sample_rate=SAMPLE_RATE, class_names=list(class_names),
-                  source=dict(seed=seed, settings=dict(ESC10_SETTINGS), source_classes=info["source_classes"],
-                              mean=info["mean"], std=info["std"], history=info["history"]),
-                  versions=dict(tensorflow=tf.__version__, keras=keras.__version__, numpy=np.__version__))
-    return training.save_results(data_dir / ESC10_RESULTS, runs, config)
-
-
-def main(argv=None) -> int:
-    """``python -m course_lib.vggish remake [--data DIR]``: remake the chapter's cached experiments.
-
-    Parameters
-    ----------
-    argv : list of str, optional
-        Command-line arguments (default ``sys.argv[1:]``).
-
-    Returns
-    -------
-    int
-        The exit status.
-
-    Notebook: (tooling, the command that remakes data/vggish_esc10_*)
-    """
-    import argparse
-
-    parser = argparse.ArgumentParser(prog="python -m course_lib.vggish", description=main.__doc__.splitlines()[0])
-    parser.add_argument("command", choices=["remake"])
-    parser.add_argument("--data", default=None, help="the folder to write into (default: the course's data/ folder)")
-    args = parser.parse_args(argv)
-    print(remake(args.data if args.data is not None else assets.data_dir()))
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -8,7 +8,7 @@ chapter ``08_wavenet``: mu-law companding (:func:`mu_law_encode`, :func:`mu_law_
 model (:func:`build_model`, :func:`receptive_field`), the same maths in float64 NumPy
 (:func:`numpy_weights`, :func:`forward`), training examples and training (:func:`make_examples`,
 :func:`train`, :func:`evaluate`), saving and the shipped pretrained model (:func:`save`,
-:func:`load`, :func:`load_pretrained`) and sampling (:func:`generate`): ``"naive"`` recomputes the
+:func:`load`) and sampling (:func:`generate`): ``"naive"`` recomputes the
 whole receptive field for every new sample, ``"fast"`` keeps a queue of past activations per layer
 (Paine et al. 2016, "Fast Wavenet Generation Algorithm"), so each sample costs one step per layer.
 Both run one compiled (numba) step function, in float32 by default or float64, with each layer's
@@ -16,11 +16,11 @@ filter and gate in one matrix and its skip and residual in another, and return i
 the same ``rng``: fast generation of the shipped model runs several times faster than real time at
 8 kHz on one CPU core (``python -m benchmarks.wavenet_generation``).
 
-The data the shipped models learned from are in :mod:`course_lib.melodies` (real sampled notes;
-the first model's synthetic melodies); the command line that trained them is
-:mod:`course_lib.wavenet_cli`. TensorFlow and Keras are imported only inside the functions that
-need them. Layer 4: it imports ``melodies`` (the classes of the shipped models) and ``assets``
-(where their files are).
+The notes the shipped model learned from are in :mod:`course_lib.datasets.melodies`; the study
+that trains it and the loader of the trained model are :mod:`course_lib.experiments.wavenet_notes`
+(``python -m course_lib.experiments wavenet_notes``). TensorFlow and Keras are imported only inside
+the functions that need them. Layer 4: it imports ``melodies`` (the sampling rate and classes of
+the shipped model).
 """
 
 from __future__ import annotations
@@ -37,12 +37,9 @@ from ..errors import WeightsNotFoundError
 
 __all__ = [
     "MU",
-    "PRETRAINED_MELODIES",
     "SAMPLE_RATE",
     "CONDITIONS",
     "DEFAULT_HYPERPARAMETERS",
-    "PRETRAINED",
-    "TRAIN_COMMAND",
     "WeightsNotFoundError",
     "mu_law_encode",
     "mu_law_decode",
@@ -54,24 +51,19 @@ __all__ = [
     "numpy_weights",
     "forward",
     "make_examples",
-    "check_batch",
     "train",
     "evaluate",
     "save",
     "load",
-    "load_pretrained",
     "generate",
 ]
 
 #: Number of mu-law steps: codes run from 0 to MU (256 classes, 8 bits).
 MU = 255
-#: Sampling rate (Hz) of the shipped model: that of the melodies it learned from.
+#: Sampling rate (Hz) of the shipped model: that of the notes it learned from.
 SAMPLE_RATE = melodies.SAMPLE_RATE
 #: Classes of the shipped model's global conditioning (``condition=0`` or ``"guitar"``, ...).
 CONDITIONS = melodies.NOTE_CONDITIONS
-#: Class names a string ``condition`` may take, by the model's number of classes (the notes model
-#: has 3 instruments, the first, synthetic-melody model 2 kinds).
-_CONDITION_NAMES = {len(melodies.NOTE_CONDITIONS): melodies.NOTE_CONDITIONS, len(melodies.CONDITIONS): melodies.CONDITIONS}
 #: Hyperparameters of :func:`build_model` by default: one stack of dilations 1..512 (receptive field
 #: 1024 samples, 128 ms at 8 kHz). Measured on 2 CPU cores, this trains to a lower loss in ten
 #: minutes than two stacks (receptive field 2047), which take twice as long per step.
@@ -85,13 +77,8 @@ DEFAULT_HYPERPARAMETERS = {
     "n_stacks": 1,
     "n_conditions": 0,
 }
-#: File name (in ``data/``) of the shipped weights (trained on real notes); hyperparameters and history
-#: are in ``wavenet_notes.json``.
-PRETRAINED = "wavenet_notes.weights.h5"
-#: The first shipped model, trained on synthetic melodies (``load_pretrained("melodies")``).
-PRETRAINED_MELODIES = "wavenet_melodies.weights.h5"
-#: The command that trains a model like the shipped one (``--out`` names the weights file).
-TRAIN_COMMAND = "python -m course_lib.wavenet_cli train"
+#: The command that makes the shipped model (named when its files are missing).
+_SHIPPED_COMMAND = "python -m course_lib.experiments wavenet_notes"
 _ATTRIBUTE = "wavenet_hyperparameters"
 
 
@@ -460,7 +447,7 @@ def _condition_vectors(W, condition):
     if condition is None:
         raise ValueError(f"this model is conditioned on a class: pass condition=0..{n_cond - 1}")
     if isinstance(condition, str):
-        names = _CONDITION_NAMES.get(n_cond, ())
+        names = CONDITIONS if n_cond == len(CONDITIONS) else ()
         condition = names.index(_checks.choice(condition, "condition", names))
     condition = _checks.integer(condition, "condition", 0, n_cond - 1, "class index, or a name of CONDITIONS")
     return [blk["condition"][condition] for blk in W["layers"]]
@@ -539,18 +526,18 @@ def forward(model_or_weights, codes, condition=None, logits=False):
 # --------------------------------------------------------------------------- training examples
 
 
-def make_examples(clips, labels=None, segment_length=2048, n_per_clip=4, history=2047, rng=0, mu=MU):
+def make_examples(clips, labels=None, *, segment_length=2048, n_per_clip=4, history=2047, rng=0, mu=MU):
     """Cut training examples of mu-law codes out of clips: inputs and next-sample targets.
 
     Each clip is mu-law encoded and preceded by ``history`` samples of silence (so the model
-    also learns how melodies start after silence, as in generation); then ``n_per_clip``
+    also learns how notes start after silence, as in generation); then ``n_per_clip``
     random windows of ``segment_length + 1`` codes are cut: ``inputs = w[:-1]``,
     ``targets = w[1:]``.
 
     Parameters
     ----------
     clips : sequence of 1-D float arrays
-        Mono audio in [-1, 1], e.g. from :func:`course_lib.melodies.melody_dataset`.
+        Mono audio in [-1, 1], e.g. from :func:`course_lib.datasets.melodies.note_dataset`.
     labels : array_like of int, optional
         One class per clip (global conditioning).
     segment_length : int, default 2048
@@ -605,32 +592,6 @@ def make_examples(clips, labels=None, segment_length=2048, n_per_clip=4, history
     return data
 
 
-def check_batch(receptive_field, segment_length=1024):
-    """The fixed batch whose loss the JSON of the shipped notes model records (``check_loss``).
-
-    One window of ``segment_length`` samples from each validation note (velocity 100, never used
-    in training) of :func:`course_lib.melodies.note_dataset`, 30 windows, seed 0: a chapter
-    recomputes the loss of the shipped weights on it with :func:`evaluate` and compares, so
-    weights that no longer match their JSON fail.
-
-    Parameters
-    ----------
-    receptive_field : int
-        Samples of silence put before each note (:func:`receptive_field` of the model).
-    segment_length : int, default 1024
-        Samples per window.
-
-    Returns
-    -------
-    dict
-        As :func:`make_examples`: ``inputs``, ``targets`` (30, segment_length), ``condition`` (30, 1).
-
-    Notebook: 08_wavenet
-    """
-    clips, labels, _ = melodies.note_dataset(velocities=(100,))
-    return make_examples(clips, labels, segment_length, 1, history=receptive_field, rng=0)
-
-
 # --------------------------------------------------------------------------- training
 
 
@@ -675,7 +636,7 @@ def _tqdm_callback(total, disable, desc):
     return TqdmCallback()
 
 
-def train(model, data, epochs=1, batch_size=8, learning_rate=1e-3, validation_data=None, progress=True, rng=0, callbacks=()):
+def train(model, data, *, epochs=1, batch_size=8, learning_rate=1e-3, validation_data=None, progress=True, rng=0, callbacks=()):
     """Train a WaveNet by maximum likelihood: cross-entropy of the next code, Adam.
 
     The loss is computed from the ``logits`` layer (``from_logits=True``), which is the
@@ -790,7 +751,7 @@ def save(model, path, **metadata):
     ValueError
         A file name that does not end in ``.weights.h5``.
 
-    Notebook: (tooling, course_lib.wavenet_cli saves the shipped model with it)
+    Notebook: (tooling, course_lib.experiments.wavenet_notes saves the shipped model with it)
     """
     path = Path(path)
     if not path.name.endswith(".weights.h5"):
@@ -817,46 +778,19 @@ def load(path):
     WeightsNotFoundError
         (a ``FileNotFoundError``) naming the missing file and the command that makes it.
 
-    Notebook: 08_wavenet (via `load_pretrained`)
+    Notebook: 08_wavenet (via ``course_lib.experiments.wavenet_notes.load_model``)
     """
     path = Path(path)
     jp = _json_path(path)
     for p in (path, jp):
         if not p.exists():
-            raise WeightsNotFoundError(f"{p} not found; train it with `{TRAIN_COMMAND} --out {path}`")
+            raise WeightsNotFoundError(f"{p} not found; the shipped model (data/wavenet_notes.*) is made by "
+                                       f"`{_SHIPPED_COMMAND}`")
     info = json.loads(jp.read_text())
     hp = dict(info["hyperparameters"])
     model = build_model(**hp)
     model.load_weights(path)
     return model, info
-
-
-def load_pretrained(which="notes"):
-    """A WaveNet shipped in ``data/``: by default the one trained on real sampled notes.
-
-    Parameters
-    ----------
-    which : {"notes", "melodies"}, default "notes"
-        ``"notes"``: ``wavenet_notes.weights.h5``, trained on the real notes of
-        :func:`course_lib.melodies.note_dataset`, conditioned on the instrument (0 guitar, 1
-        trumpet, 2 flute). ``"melodies"``: the first shipped model, ``wavenet_melodies.weights.h5``,
-        trained on the synthetic melodies of :func:`course_lib.melodies.melody_dataset` (0 plucked,
-        1 organ).
-
-    Returns
-    -------
-    model : keras.Model
-    info : dict
-        Hyperparameters, training history (``history``: ``loss``, ``val_loss`` per epoch),
-        sampling rate, class names, training settings and command, and (notes model) the
-        ``check_loss`` of :func:`course_lib.wavenet_cli.check_batch`.
-
-    Notebook: 08_wavenet
-    """
-    from ..datasets import assets
-
-    which = _checks.choice(which, "which", ("notes", "melodies"))
-    return load(assets.data_dir() / (PRETRAINED if which == "notes" else PRETRAINED_MELODIES))
 
 
 # --------------------------------------------------------------------------- generation
@@ -1044,7 +978,7 @@ def _window_logits(W, codes, condition=None, dtype="float32"):
     return logits
 
 
-def generate(model, n_samples, method="fast", rng=0, temperature=1.0, condition=None, progress=True, dtype="float32"):
+def generate(model, n_samples, *, method="fast", rng=0, temperature=1.0, condition=None, progress=True, dtype="float32"):
     """Sample new audio codes from a WaveNet, one sample at a time, starting from silence.
 
     The history starts as ``receptive_field`` samples of silence (code of 0.0). Each new code
@@ -1071,8 +1005,7 @@ def generate(model, n_samples, method="fast", rng=0, temperature=1.0, condition=
     temperature : float, default 1.0
         Divides the logits: < 1 is more conservative, > 1 noisier; 0 takes the most likely code.
     condition : int or str, optional
-        Class for a conditioned model (0/"guitar", 1/"trumpet", 2/"flute" for the shipped model;
-        0/"plucked", 1/"organ" for the synthetic-melody one).
+        Class for a conditioned model (0/"guitar", 1/"trumpet", 2/"flute" for the shipped model).
     progress : bool, default True
         Show a tqdm progress bar.
     dtype : {"float32", "float64"}, default "float32"
@@ -1123,7 +1056,3 @@ def generate(model, n_samples, method="fast", rng=0, temperature=1.0, condition=
             bar.update(t1 - t0)
     bar.close()
     return history[rf:].copy()
-
-
-if __name__ == "__main__":  # the command line that was here (until issue 12) moved
-    raise SystemExit(f"the training command is now `{TRAIN_COMMAND} --out data/{PRETRAINED}` (course_lib.wavenet_cli)")

@@ -596,7 +596,7 @@ def detection_explorer(scores, reference, class_names, S_db, sr, hop_length, col
     Each move post-processes the scores (:func:`course_lib.seld.scores_to_events`), redraws the
     detected events against the reference over the spectrogram (:func:`course_lib.plot.sed_events`)
     and prints this soundscape's event-based F1 (collar ``collar``) and segment-based F1 (1 s),
-    computed by ``sed_scores_eval`` (:func:`course_lib.seld.event_f1`, :func:`course_lib.seld.segment_f1`).
+    computed by ``sed_scores_eval`` (:func:`course_lib.evaluation.detection.event_f1`, :func:`course_lib.evaluation.detection.segment_f1`).
 
     Parameters
     ----------
@@ -623,6 +623,7 @@ def detection_explorer(scores, reference, class_names, S_db, sr, hop_length, col
     import ipywidgets as widgets
 
     from . import plot
+    from ..evaluation import detection as metrics
     from ..models import seld
 
     s = np.asarray(scores, dtype=np.float64)
@@ -634,9 +635,9 @@ def detection_explorer(scores, reference, class_names, S_db, sr, hop_length, col
     text = widgets.HTML()
 
     def redraw(threshold, median_frames):
-        events = seld.scores_to_events(s, names, threshold, median_frames, sr, hop_length)
-        ef = seld.event_f1([s], [reference], names, threshold, median_frames, collar)
-        sf = seld.segment_f1([s], [reference], names, threshold, median_frames)
+        events = seld.scores_to_events(s, names, threshold, median_frames, sr=sr, hop_length=hop_length)
+        ef = metrics.event_f1([s], [reference], names, threshold, median_frames, collar)
+        sf = metrics.segment_f1([s], [reference], names, threshold, median_frames)
         box.metrics = dict(event_f1=ef, segment_f1=sf, n_events=len(events))
         text.value = (f"<b>{len(events)}</b> events detected &nbsp; event-based F1 ({collar * 1000:.0f} ms collar) "
                       f"<b>{ef:.2f}</b> &nbsp; segment-based F1 (1 s) <b>{sf:.2f}</b>")

@@ -25,6 +25,8 @@ copied next to the pages; the theme's fonts come with its pip package. Chapters 
 whose notebook does not exist yet are skipped with a note.
 
 Used by the Makefile and the tests; the student notebooks call :func:`student_mode`.
+``python -m course_lib.tools.book badge`` rewrites the README's Binder badge from ``book.yml``'s
+``repository`` (the one setting of the course's address; see the README on forks).
 
 Usage::
 
@@ -33,6 +35,7 @@ Usage::
     python -m course_lib.tools.book student                 # -> _build/student/notebooks/*.ipynb
     python -m course_lib.tools.book book                    # -> _build/book/index.html
     python -m course_lib.tools.book slides                  # -> _build/slides/NN_topic.slides.html
+    python -m course_lib.tools.book badge                   # README's Binder badge from book.yml
     python -m course_lib.tools.book list
 """
 
@@ -48,10 +51,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Chapter", "repo_root", "read_book", "execute_notebook", "student_notebook", "student_mode",
-           "write_student_edition", "split_chapters", "binder_url", "node_modules", "copy_vendor",
-           "book_notebook", "write_book_sources", "build_book", "slides_notebook", "build_slides", "ensure_built",
-           "main"]
+__all__ = ["Chapter", "Repository", "repo_root", "read_book", "execute_notebook", "student_notebook", "student_mode",
+           "write_student_edition", "split_chapters", "binder_url", "readme_badge", "write_readme_badge", "node_modules",
+           "copy_vendor", "book_notebook", "write_book_sources", "sphinx_warnings", "build_book", "slides_notebook", "build_slides", "main"]
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 STUB = 'raise NotImplementedError("exercise not solved yet: write your solution here")'
@@ -71,6 +73,39 @@ class Chapter:
         return Path(self.file).name[:2]
 
 
+@dataclass(frozen=True)
+class Repository:
+    """Where the course lives: ``book.yml``'s ``repository`` (``url``, ``branch``).
+
+    The one setting of the repository's address: the README's Binder badge, the book's Binder and
+    repository links and the slides page's links are made from it.
+    """
+
+    url: str
+    branch: str = "HEAD"
+
+    @property
+    def slug(self) -> str:
+        """GitHub's ``owner/name``, as Binder's ``gh`` provider wants it."""
+        return self.url.removeprefix("https://github.com/")
+
+
+def _repository(entry, path) -> Repository:
+    """Check ``book.yml``'s ``repository`` mapping: a GitHub URL ``https://github.com/owner/name``."""
+    import re
+
+    if not isinstance(entry, dict) or not isinstance(entry.get("url"), str):
+        raise ValueError(f"{path}: needs a 'repository' mapping with the course's GitHub 'url' "
+                         f"(and optionally a 'branch'), got {entry!r}")
+    url, branch = entry["url"].rstrip("/"), str(entry.get("branch", "HEAD"))
+    if not re.fullmatch(r"https://github\.com/[\w.-]+/[\w.-]+", url) or url.endswith(".git"):
+        raise ValueError(f"{path}: repository url must be https://github.com/OWNER/NAME (Binder opens GitHub "
+                         f"repositories), got {entry['url']!r}")
+    if not re.fullmatch(r"[\w./-]+", branch):
+        raise ValueError(f"{path}: repository branch must be a branch, tag or HEAD, got {branch!r}")
+    return Repository(url=url, branch=branch)
+
+
 def repo_root() -> Path:
     """The repository root: the folder holding ``book.yml`` above this package."""
     here = Path(__file__).resolve().parents[2]
@@ -80,12 +115,14 @@ def repo_root() -> Path:
 
 
 def read_book(path: str | os.PathLike | None = None) -> dict:
-    """Parse ``book.yml`` and check it: returns the mapping with ``chapters`` as :class:`Chapter` objects.
+    """Parse ``book.yml`` and check it: returns the mapping with ``chapters`` as :class:`Chapter` objects
+    and ``repository`` as a :class:`Repository`.
 
     Raises
     ------
     ValueError
-        If the file lacks a title or chapters, or a chapter lacks ``file``/``title``.
+        If the file lacks a title or chapters, a chapter lacks ``file``/``title``, or the
+        repository is missing or not a GitHub URL.
 
     Notebook: (tooling, used by ``make execute`` and the tests)
     """
@@ -102,6 +139,7 @@ def read_book(path: str | os.PathLike | None = None) -> dict:
             raise ValueError(f"{path}: chapter {i} needs 'file' and 'title', got {entry!r}")
         chapters.append(Chapter(file=entry["file"], title=entry["title"]))
     book["chapters"] = chapters
+    book["repository"] = _repository(book.get("repository"), path)
     return book
 
 
@@ -255,8 +293,8 @@ def write_student_edition(out_dir: str | os.PathLike | None = None) -> list[Path
 
 # --- The book and the slides ---------------------------------------------------------------------
 
-BINDER = "https://mybinder.org/v2/gh/{repository}/HEAD?urlpath=lab/tree/{path}"
-REPOSITORY = "deep-learning-for-sounds/course"  # GitHub owner/name, as in the README's Binder badge
+BINDER = "https://mybinder.org/v2/gh/{slug}/{branch}?urlpath=lab/tree/{path}"
+BINDER_BADGE = "[![Binder](https://mybinder.org/badge_logo.svg)]({url})"
 BOOK_SRC, BOOK_OUT, SLIDES_OUT = "_build/book_src", "_build/book", "_build/slides"
 SLIDES_SUFFIX = ".slides.html"
 MATHJAX_SCRIPT = "mathjax/tex-chtml.js"
@@ -307,15 +345,15 @@ def split_chapters(book: dict | None = None) -> tuple[list[Chapter], list[Chapte
     return present, [ch for ch in chapters if ch not in present]
 
 
-def binder_url(chapter: Chapter, repository: str = REPOSITORY) -> str:
+def binder_url(chapter: Chapter, repository: Repository | None = None) -> str:
     """The Binder link that opens ``chapter``'s notebook in JupyterLab.
 
     Parameters
     ----------
     chapter : Chapter
         A chapter of ``book.yml``.
-    repository : str
-        The course's repository on GitHub, ``owner/name``.
+    repository : Repository, optional
+        The course's repository; default: ``book.yml``'s.
 
     Returns
     -------
@@ -324,7 +362,43 @@ def binder_url(chapter: Chapter, repository: str = REPOSITORY) -> str:
 
     Notebook: (tooling, the book's chapter pages and the README badge)
     """
-    return BINDER.format(repository=repository, path=chapter.file)
+    repository = repository or read_book()["repository"]
+    return BINDER.format(slug=repository.slug, branch=repository.branch, path=chapter.file)
+
+
+def readme_badge(book: dict | None = None) -> str:
+    """The README's Binder badge (Markdown): it opens the first chapter of ``book.yml`` on Binder.
+
+    Notebook: (tooling, ``python -m course_lib.tools.book badge`` and its test)
+    """
+    book = book or read_book()
+    return BINDER_BADGE.format(url=binder_url(book["chapters"][0], book["repository"]))
+
+
+def write_readme_badge(readme: str | os.PathLike | None = None) -> bool:
+    """Rewrite the Binder badge line of the README from ``book.yml``; True if it changed.
+
+    The badge is the README's line that starts with ``[![Binder]``; nothing else is touched.
+
+    Raises
+    ------
+    ValueError
+        The README has no such line.
+
+    Notebook: (tooling, ``python -m course_lib.tools.book badge``: pointing the course at a fork)
+    """
+    path = Path(readme) if readme is not None else repo_root() / "README.md"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    where = [i for i, line in enumerate(lines) if line.startswith("[![Binder](")]
+    if not where:
+        raise ValueError(f"{path} has no Binder badge line (a line starting with '[![Binder](')")
+    badge = readme_badge()
+    changed = any(lines[i] != badge for i in where)
+    for i in where:
+        lines[i] = badge
+    if changed:
+        path.write_text("\n".join(lines), encoding="utf-8")
+    return changed
 
 
 def node_modules(install: bool = True) -> Path:
@@ -398,7 +472,7 @@ def _write(path: Path, data: str | bytes) -> bool:
     return True
 
 
-def _links_html(chapter: Chapter, slides_href: str, repository: str) -> str:
+def _links_html(chapter: Chapter, slides_href: str, repository: Repository | None) -> str:
     """The row of links under a chapter's title: its deck and its Binder session."""
     stem = Path(chapter.file).stem
     return (
@@ -409,7 +483,7 @@ def _links_html(chapter: Chapter, slides_href: str, repository: str) -> str:
     )
 
 
-def book_notebook(nb, chapter: Chapter, slides_href: str = "../../slides", repository: str = REPOSITORY):
+def book_notebook(nb, chapter: Chapter, slides_href: str = "../../slides", repository: Repository | None = None):
     """The book's copy of a chapter notebook: the links to its slides and Binder under the title.
 
     Parameters
@@ -421,8 +495,8 @@ def book_notebook(nb, chapter: Chapter, slides_href: str = "../../slides", repos
     slides_href : str
         The slides folder relative to the chapter's page (``_build/book/notebooks/NN.html`` ->
         ``_build/slides``).
-    repository : str
-        GitHub ``owner/name`` for the Binder link.
+    repository : Repository, optional
+        For the Binder link; default: ``book.yml``'s.
 
     Notebook: (tooling, ``make book``)
     """
@@ -438,7 +512,7 @@ def book_notebook(nb, chapter: Chapter, slides_href: str = "../../slides", repos
     return nb
 
 
-def _intro_page(book: dict, present: list[Chapter], missing: list[Chapter], repository: str) -> str:
+def _intro_page(book: dict, present: list[Chapter], missing: list[Chapter]) -> str:
     """``index.md``: book/intro.md with the title, the description and the chapter list filled in."""
     rows = []
     for ch in book["chapters"]:
@@ -453,7 +527,7 @@ def _intro_page(book: dict, present: list[Chapter], missing: list[Chapter], repo
     return text
 
 
-def _slides_page(present: list[Chapter], repository: str) -> str:
+def _slides_page(present: list[Chapter], repository: Repository) -> str:
     """``slides.md``: every chapter's deck and Binder link, and how to present live."""
     lines = ["# Slides and Binder", "",
              "Every chapter is also a reveal.js deck made from the notebook's slide metadata, with the "
@@ -481,14 +555,22 @@ def _resources_page(book: dict) -> str:
 
 
 def _credits_page() -> str:
-    """``credits.md``: the data cards of the real recordings and every file's attribution (``DATA.md``)."""
+    """``credits.md``: the data cards of the real recordings and every file's attribution (``DATA.md``).
+
+    ``DATA.md`` marks each card's heading with an HTML anchor (``## Title <a id="esc10"></a>``),
+    which GitHub links to but Sphinx does not know; here each becomes a MyST target
+    (``(esc10)=`` above the heading), so that the table's ``[...](#esc10)`` links resolve.
+    """
+    import re
+
     from ..datasets import corpora
 
     text = corpora.data_cards().replace("[data/README.md](data/README.md)", "`data/README.md` in the repository")
+    text = re.sub(r'^(#+ .*?) <a id="([^"]+)"></a>$', r"(\2)=\n\1", text, flags=re.MULTILINE)
     return text.replace("# The real recordings of the course: data cards and credits", "# Credits: the real recordings", 1) + "\n"
 
 
-def _book_config(book: dict, repository: str) -> dict:
+def _book_config(book: dict) -> dict:
     """``_config.yml`` for Jupyter Book 1: stored outputs only, local MathJax and widget renderer."""
     return {
         "title": book["title"],
@@ -504,7 +586,7 @@ def _book_config(book: dict, repository: str) -> dict:
                  "favicon": "_static/favicon.svg",
                  "extra_footer": "Code MIT, data CC0. Built from the notebooks' stored outputs."},
         "launch_buttons": {"notebook_interface": "jupyterlab", "binderhub_url": "https://mybinder.org", "thebe": False},
-        "repository": {"url": f"https://github.com/{repository}", "path_to_book": "", "branch": "HEAD"},
+        "repository": {"url": book["repository"].url, "path_to_book": "", "branch": book["repository"].branch},
         "latex": {"use_jupyterbook_latex": False},
         "sphinx": {"config": {
             # Jupyter Book's extensions without thebe and intersphinx: they add scripts
@@ -527,7 +609,7 @@ def _toc(present: list[Chapter]) -> dict:
     ]}
 
 
-def write_book_sources(src: str | os.PathLike | None = None, repository: str = REPOSITORY) -> list[Chapter]:
+def write_book_sources(src: str | os.PathLike | None = None) -> list[Chapter]:
     """Write the book's sources from ``book.yml``: ``_config.yml``, ``_toc.yml``, the pages, the notebooks.
 
     Files whose content did not change are left alone, so Sphinx rebuilds only what changed;
@@ -536,9 +618,8 @@ def write_book_sources(src: str | os.PathLike | None = None, repository: str = R
     Parameters
     ----------
     src : str or os.PathLike, optional
-        The folder of the sources; default ``_build/book_src``.
-    repository : str
-        The course's repository on GitHub (``owner/name``), for the Binder and repository links.
+        The folder of the sources; default ``_build/book_src``. The Binder and repository links
+        come from ``book.yml``'s ``repository``.
 
     Returns
     -------
@@ -554,12 +635,13 @@ def write_book_sources(src: str | os.PathLike | None = None, repository: str = R
     src = Path(src) if src is not None else root / BOOK_SRC
     book = read_book()
     present, missing = split_chapters(book)
+    repository = book["repository"]
     for ch in missing:
         print(f"note: {ch.file} does not exist yet; chapter {ch.number} is left out of the book", flush=True)
     wanted = {
-        "_config.yml": yaml.safe_dump(_book_config(book, repository), sort_keys=False, allow_unicode=True),
+        "_config.yml": yaml.safe_dump(_book_config(book), sort_keys=False, allow_unicode=True),
         "_toc.yml": yaml.safe_dump(_toc(present), sort_keys=False),
-        "index.md": _intro_page(book, present, missing, repository),
+        "index.md": _intro_page(book, present, missing),
         "slides.md": _slides_page(present, repository),
         "credits.md": _credits_page(),
         "resources.md": _resources_page(book),
@@ -577,12 +659,38 @@ def write_book_sources(src: str | os.PathLike | None = None, repository: str = R
     return present
 
 
-def build_book(out: str | os.PathLike | None = None, jobs: int = 1, quiet: bool = True) -> dict:
+class _Tee:
+    """A text stream that writes through to ``stream`` and keeps a copy of what was written."""
+
+    def __init__(self, stream):
+        self.stream, self.parts = stream, []
+
+    def write(self, text):
+        self.parts.append(text)
+        return self.stream.write(text)
+
+    def __getattr__(self, name):  # flush, isatty (Sphinx colours a terminal), encoding, ...
+        return getattr(self.stream, name)
+
+
+def sphinx_warnings(text: str) -> list[str]:
+    """The warning and error lines of Sphinx's output (colour codes removed).
+
+    Notebook: (tooling, ``make book`` records them; a test fails on any)
+    """
+    import re
+
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", text)
+    return [line.strip() for line in plain.splitlines() if re.search(r"\b(WARNING|ERROR|CRITICAL|SEVERE):", line)]
+
+
+def build_book(out: str | os.PathLike | None = None, jobs: int = 1, quiet: bool = True, fresh: bool = False) -> dict:
     """Build the book (HTML) from the stored notebooks into ``out`` (default ``_build/book``).
 
     Generates the sources (:func:`write_book_sources`), runs Jupyter Book's Sphinx build without
     executing anything, and copies MathJax, require.js and the widget renderer into
-    ``out/_static/vendor``.
+    ``out/_static/vendor``. Sphinx's warnings are printed and recorded in the report: the book
+    builds with none, and a test fails on any.
 
     Parameters
     ----------
@@ -592,11 +700,16 @@ def build_book(out: str | os.PathLike | None = None, jobs: int = 1, quiet: bool 
         Sphinx processes.
     quiet : bool
         Print warnings only, not Sphinx's progress.
+    fresh : bool
+        Read and write every page again (no incremental build), so that the recorded warnings
+        are those of the whole book, not only of the pages that changed.
 
     Returns
     -------
     dict
-        ``chapters`` (the chapter files in the book), ``seconds`` (wall-clock build time), ``out``.
+        ``chapters`` (the chapter files in the book), ``seconds`` (wall-clock build time), ``out``,
+        ``warnings`` (Sphinx's warning lines) and ``fresh``; also written to
+        ``out/.course-book.json``.
 
     Raises
     ------
@@ -612,15 +725,23 @@ def build_book(out: str | os.PathLike | None = None, jobs: int = 1, quiet: bool 
     src = out.parent / (out.name + "_src") if out != root / BOOK_OUT else root / BOOK_SRC
     start = time.perf_counter()
     present = write_book_sources(src)
-    result = build_sphinx(src, out, path_config=src / "_config.yml", noconfig=True, quiet=quiet,
-                          confoverrides={"latex_individualpages": False}, doctreedir=out.parent / (out.name + "_doctrees"), jobs=jobs)
+    tee, stderr = _Tee(sys.stderr), sys.stderr
+    sys.stderr = tee  # build_sphinx hands sys.stderr to Sphinx as its warning stream
+    try:
+        result = build_sphinx(src, out, path_config=src / "_config.yml", noconfig=True, quiet=quiet,
+                              confoverrides={"latex_individualpages": False}, doctreedir=out.parent / (out.name + "_doctrees"),
+                              jobs=jobs, freshenv=fresh, force_all=fresh)
+    finally:
+        sys.stderr = stderr
     if result != 0:
         raise RuntimeError(f"the book did not build (Sphinx returned {result!r})")
+    warnings = sphinx_warnings("".join(tee.parts))
     copy_vendor(out / "_static" / "vendor", ("mathjax", "require.js", "html-manager"))
     for path in (root / "book" / "static").iterdir():  # Sphinx 7.4 keeps stale copies on incremental builds
         shutil.copy2(path, out / "_static" / path.name)
     seconds = time.perf_counter() - start
-    report = {"chapters": [ch.file for ch in present], "seconds": round(seconds, 1), "out": str(out)}
+    report = {"chapters": [ch.file for ch in present], "seconds": round(seconds, 1), "out": str(out),
+              "warnings": warnings, "fresh": fresh}
     (out / ".course-book.json").write_text(json.dumps(report, indent=1))
     return report
 
@@ -708,73 +829,19 @@ def build_slides(out: str | os.PathLike | None = None) -> dict:
     return report
 
 
-def _site_inputs() -> list[Path]:
-    """Everything the book and the slides are made from (their builds are stale if one is newer)."""
-    root = repo_root()
-    present, _ = split_chapters()
-    inputs = [root / "book.yml", root / "package-lock.json", Path(__file__).resolve()]
-    inputs += [root / ch.file for ch in present]
-    inputs += [p for p in (root / "book").rglob("*") if p.is_file()]
-    inputs += [root / "DATA.md", Path(__file__).resolve().parents[1] / "datasets" / "corpora.py"]  # the credits page
-    return inputs
-
-
-def ensure_built(force: bool = False) -> dict:
-    """Build the book and the slides unless both are newer than everything they are made from.
-
-    Concurrent callers (parallel test workers) wait on a lock file, so the site is built once.
-
-    Parameters
-    ----------
-    force : bool
-        Build even if the outputs look up to date.
-
-    Returns
-    -------
-    dict
-        ``book`` and ``slides``: the reports of :func:`build_book` and :func:`build_slides`, or
-        of the builds found up to date.
-
-    Notebook: (tooling, the tests of the book and the browser test)
-    """
-    root = repo_root()
-    (root / "_build").mkdir(exist_ok=True)
-    stamps = {"book": root / BOOK_OUT / ".course-book.json", "slides": root / SLIDES_OUT / ".course-slides.json"}
-    with open(root / "_build" / ".site.lock", "w") as lock:
-        try:
-            import fcntl
-
-            fcntl.flock(lock, fcntl.LOCK_EX)
-        except ImportError:  # pragma: no cover - not POSIX: no concurrent test workers to guard against
-            pass
-        newest = max(p.stat().st_mtime for p in _site_inputs() if p.exists())
-        present = [ch.file for ch in split_chapters()[0]]
-        reports = {}
-        for name, stamp in stamps.items():
-            report = json.loads(stamp.read_text()) if stamp.exists() else None
-            if force or report is None or stamp.stat().st_mtime < newest or report.get("chapters") != present:
-                # In a fresh interpreter: Sphinx keeps global state (weak references to extension
-                # objects) that breaks when it runs inside a long-lived process such as a test worker.
-                done = subprocess.run([sys.executable, "-m", "course_lib.tools.book", name], cwd=root,
-                                      capture_output=True, text=True)
-                if done.returncode != 0 or not stamp.exists():
-                    raise RuntimeError(f"`python -m course_lib.tools.book {name}` failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
-                report = json.loads(stamp.read_text())
-            reports[name] = report
-    return reports
-
-
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m course_lib.tools.book", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("execute", help="re-run notebooks in place, refreshing their stored outputs")
     run.add_argument("notebooks", nargs="*", help="notebook paths (default: every chapter of book.yml that exists)")
     sub.add_parser("list", help="list the chapters of book.yml and whether each notebook exists")
+    sub.add_parser("badge", help="rewrite the README's Binder badge from book.yml's repository (after pointing it at a fork)")
     student = sub.add_parser("student", help="write the student edition (solutions stubbed, outputs cleared)")
     student.add_argument("--out", default=None, help="output folder (default: _build/student)")
     book_cmd = sub.add_parser("book", help="build the book (HTML) from the stored outputs into _build/book")
     book_cmd.add_argument("--out", default=None, help="output folder (default: _build/book)")
     book_cmd.add_argument("-j", "--jobs", type=int, default=1, help="Sphinx processes (default 1)")
+    book_cmd.add_argument("--fresh", action="store_true", help="rebuild every page (record the warnings of the whole book)")
     slides = sub.add_parser("slides", help="write one reveal.js deck per chapter into _build/slides")
     slides.add_argument("--out", default=None, help="output folder (default: _build/slides)")
     args = parser.parse_args(argv)
@@ -787,14 +854,20 @@ def main(argv=None) -> int:
             print(f"{ch.file}  {ch.title}{state}")
         return 0
 
+    if args.command == "badge":
+        changed = write_readme_badge()
+        print(f"{'rewrote' if changed else 'kept'} the Binder badge of {root / 'README.md'}: {readme_badge()}")
+        return 0
+
     if args.command == "student":
         written = write_student_edition(args.out)
         print(f"wrote {len(written)} student notebooks to {written[0].parent if written else args.out}")
         return 0
 
     if args.command == "book":
-        report = build_book(args.out, jobs=args.jobs)
-        print(f"book: {len(report['chapters'])} chapters in {report['seconds']:.1f} s -> {Path(report['out']) / 'index.html'}")
+        report = build_book(args.out, jobs=args.jobs, fresh=args.fresh)
+        warned = f", {len(report['warnings'])} Sphinx warnings (printed above)" if report["warnings"] else ""
+        print(f"book: {len(report['chapters'])} chapters in {report['seconds']:.1f} s{warned} -> {Path(report['out']) / 'index.html'}")
         return 0
 
     if args.command == "slides":

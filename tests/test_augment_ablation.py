@@ -1,10 +1,11 @@
-"""course_lib.augment_experiment: chapter 05's ablation keeps its test conditions unseen and its views reproducible."""
+"""course_lib.experiments.augment_ablation: chapter 05's study keeps its test conditions unseen and its views reproducible."""
 
 import numpy as np
 import pytest
 
-from course_lib import augment_experiment as ae
-from course_lib import corpora
+from course_lib import corpora, experiments
+from course_lib.errors import StaleResultsError
+from course_lib.experiments import augment_ablation as ae
 
 SR = 8000
 
@@ -32,25 +33,25 @@ def test_views_keep_the_clip_first_and_repeat_exactly():
     x = (0.3 * np.sin(2 * np.pi * 300 * np.arange(2, SR + 2)[None, :] / SR * np.array([[1.0], [1.5], [2.0]]))).astype(np.float32)
     pools = _pools()
     for condition in ("none", "specaugment"):
-        v = ae.make_views(x, condition, pools, SR)
+        v = ae.make_views(x, SR, condition=condition, pools=pools)
         assert v.shape == (3, 1, SR) and np.array_equal(v[:, 0], x)
     for condition in ("reverb", "noise", "device", "all"):
-        v = ae.make_views(x, condition, pools, SR, settings={"n_views": 2})
+        v = ae.make_views(x, SR, condition=condition, pools=pools, settings={"n_views": 2})
         assert v.shape == (3, 3, SR) and np.array_equal(v[:, 0], x)
         assert not np.allclose(v[:, 1], x, atol=1e-3), condition
-        np.testing.assert_array_equal(v, ae.make_views(x, condition, pools, SR, settings={"n_views": 2}))
+        np.testing.assert_array_equal(v, ae.make_views(x, SR, condition=condition, pools=pools, settings={"n_views": 2}))
     with pytest.raises(ValueError, match="condition"):
-        ae.make_views(x, "echo", pools, SR)
+        ae.make_views(x, SR, condition="echo", pools=pools)
 
 
 def test_shifted_test_set_uses_only_the_test_side():
     x = (0.3 * np.sin(2 * np.pi * 440 * np.arange(SR) / SR))[None, :].repeat(2, axis=0).astype(np.float32)
     pools = _pools()
-    shifted = ae.shifted_test_set(x, pools, SR)
+    shifted = ae.shifted_test_set(x, SR, pools=pools)
     assert shifted.shape == x.shape and not np.allclose(shifted, x)
-    np.testing.assert_array_equal(shifted, ae.shifted_test_set(x, pools, SR))
+    np.testing.assert_array_equal(shifted, ae.shifted_test_set(x, SR, pools=pools))
     pools["train"] = {"rooms": {}, "backgrounds": {}, "devices": {}}  # the training side plays no part
-    np.testing.assert_array_equal(shifted, ae.shifted_test_set(x, pools, SR))
+    np.testing.assert_array_equal(shifted, ae.shifted_test_set(x, SR, pools=pools))
 
 
 def test_features_are_floored_top_db_below_each_clips_maximum():
@@ -64,3 +65,32 @@ def test_features_are_floored_top_db_below_each_clips_maximum():
     same = np.abs((F[0] - F[0].max()) - (F[1] - F[1].max())) < 0.01
     assert same.mean() > 0.95  # the level no longer matters (but for rounding at the floor)
     assert ae.features(x[:, None, :], SR).shape == (2, 1) + F.shape[1:]
+
+
+def test_the_saved_results_hold_every_condition_and_seed():
+    results = experiments.load("augment_ablation")
+    assert results["conditions"] == list(ae.CONDITIONS)
+    runs = results["runs"]
+    assert [(r["condition"], r["seed"]) for r in runs] == [(c, s) for c in ae.CONDITIONS for s in ae.SETTINGS["seeds"]]
+    assert all(len(r["y_pred_shifted"]) == len(results["y_test"]) == 1000 for r in runs)
+
+
+@pytest.mark.slow
+def test_quick_run_goes_through_the_whole_path(tmp_path):
+    experiments.run("augment_ablation", tmp_path, quick=True, progress=False)
+    results = experiments.load("augment_ablation", tmp_path, quick=True)
+    assert results["conditions"] == list(ae.QUICK["conditions"])
+    runs = results["runs"]
+    assert [(r["condition"], r["seed"]) for r in runs] == [(c, 0) for c in ae.QUICK["conditions"]]
+    for r in runs:
+        for part in ("clean", "shifted"):
+            assert np.isfinite(r[f"accuracy_{part}"]) and 0 <= r[f"accuracy_{part}"] <= 1
+            assert len(r[f"y_pred_{part}"]) == len(results["y_test"]) == 40
+        assert np.all(np.isfinite(r["history"]["loss"]))
+
+
+@pytest.mark.slow
+def test_a_changed_setting_makes_load_refuse_the_results(tmp_path):
+    experiments.run("augment_ablation", tmp_path, quick=True, progress=False, conditions=("none",))
+    with pytest.raises(StaleResultsError, match=r"settings \['conditions'\].*python -m course_lib.experiments augment_ablation"):
+        experiments.load("augment_ablation", tmp_path, quick=True)

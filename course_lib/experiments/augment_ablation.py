@@ -1,44 +1,42 @@
-"""Chapter 05's experiment: does augmentation help a digit classifier in rooms, noises and devices it never met?
+"""Chapter 05's study: does augmentation help a digit classifier in rooms, noises and devices it never met?
 
 The task: spoken digits of the Free Spoken Digit Dataset (real speech, 8 kHz), a small CNN
-(:func:`course_lib.training.small_cnn`) on log-mel spectrograms, trained on four speakers and
-tested on two speakers it never heard, once clean (**clean** test) and once through a measured
-room, a real background and a measured loudspeaker that training never uses (**shifted** test:
-:data:`TEST_ROOMS`, :data:`TEST_BACKGROUNDS`, :data:`TEST_DEVICES`, disjoint from the
+(:func:`course_lib.models.training.small_cnn`) on log-mel spectrograms, trained on four speakers
+and tested on two speakers it never heard, once clean (**clean** test) and once through a
+measured room, a real background and a measured loudspeaker that training never uses (**shifted**
+test: :data:`TEST_ROOMS`, :data:`TEST_BACKGROUNDS`, :data:`TEST_DEVICES`, disjoint from the
 ``TRAIN_*`` lists the augmentations draw from).
 
 Augmentation is applied per epoch: every training clip has :data:`SETTINGS` ``n_views`` augmented
 copies made once (a pitch shift by the phase vocoder is too slow to redo every epoch on a CPU),
-plus itself; :func:`course_lib.datasets.augmented_views_dataset` draws one of them per clip in
-every epoch, and SpecAugment masks are drawn afresh in every epoch. One condition per technique
+plus itself; :func:`course_lib.datasets.splits.augmented_views_dataset` draws one of them per clip
+in every epoch, and SpecAugment masks are drawn afresh in every epoch. One condition per technique
 (:data:`CONDITIONS`: none, pitch, reverb, noise, device, SpecAugment, and the four waveform
 techniques together), five seeds each (the seed sets the weights, the order of the clips and the
 draws of views and masks; the pool of views is fixed).
 
-``python -m course_lib.augment_experiment`` runs the whole grid and writes
-``data/augment_ablation.json`` (:func:`course_lib.training.save_results`); the chapter reads it
-and re-runs one seed of one condition live (:func:`run_condition`). Layer 4: imports
-:mod:`course_lib.augment`, :mod:`course_lib.corpora`, :mod:`course_lib.datasets`,
-:mod:`course_lib.training` and :mod:`course_lib._checks`.
+:func:`run` runs the whole grid; ``python -m course_lib.experiments augment_ablation`` saves it in
+``data/augment_ablation.json``. The chapter reads it (:func:`course_lib.experiments.load`) and
+re-runs one seed of one condition live (:func:`run_condition`). Layer 5: imports
+:mod:`course_lib.dsp.augment`, :mod:`course_lib.datasets.corpora`, :mod:`course_lib.datasets.splits`,
+:mod:`course_lib.models.training` and :mod:`course_lib._checks`.
 """
 
 from __future__ import annotations
 
-import argparse
-import sys
 import time
 
 import numpy as np
 
 from .. import _checks
-from ..datasets import assets, corpora, splits as datasets
+from ..datasets import corpora, splits as datasets
 from ..dsp import augment
 from ..models import training
 
 __all__ = [
     "TRAIN_BACKGROUNDS", "TEST_BACKGROUNDS", "TRAIN_ROOMS", "TEST_ROOMS", "TRAIN_DEVICES", "TEST_DEVICES",
-    "CONDITIONS", "SETTINGS", "RESULTS_FILE", "load_pools", "features", "make_views", "shifted_test_set",
-    "prepare", "run_condition", "main",
+    "CONDITIONS", "SETTINGS", "QUICK", "FILES", "DATA", "CHAPTER", "TITLE", "load_pools", "features", "make_views",
+    "shifted_test_set", "prepare", "run_condition", "run",
 ]
 
 #: Real ambient recordings the training noise is drawn from, and the ones only the shifted test uses.
@@ -55,21 +53,31 @@ TEST_DEVICES = ("Modern US 004", "Radio 001", "Speaker 002", "Vintage UK 002", "
 #: The ablation's conditions, in table order.
 CONDITIONS = ("none", "pitch", "reverb", "noise", "device", "specaugment", "all")
 
-#: Everything that fixes the experiment (stored with the results).
+#: Everything that fixes the study (saved in the record of its results).
 SETTINGS = dict(
     sr=8000, duration=1.0, test_speakers=("george", "yweweler"), train_takes=(5, 17), test_takes=(0, 50),
     n_fft=512, hop_length=256, n_mels=32, fmax=4000.0, top_db=80.0,
-    filters=(16, 32, 64), epochs=30, batch_size=32, learning_rate=3e-3, seeds=(0, 1, 2, 3, 4),
+    filters=(16, 32, 64), epochs=30, batch_size=32, learning_rate=3e-3, seeds=(0, 1, 2, 3, 4), conditions=CONDITIONS,
     n_views=4, view_seed=2026, shift_seed=7,
     n_steps=(-3.0, 3.0), snr_db_train=(0.0, 20.0), snr_db_test=(5.0, 15.0), p_all=0.75,
     spec_augment=dict(n_freq_masks=2, max_freq_width=6, n_time_masks=2, max_time_width=6),
 )
 
-#: The cache the chapter reads (in the repository's data/ folder).
-RESULTS_FILE = "augment_ablation.json"
+#: The quick run: two takes per training speaker and digit, two per test one; two conditions, one
+#: seed, one view, one epoch.
+QUICK = dict(train_takes=(5, 7), test_takes=(0, 2), conditions=("none", "reverb"), seeds=(0,), n_views=1, epochs=1)
+
+#: The results (in ``data/``).
+FILES = ("augment_ablation.json",)
+
+#: The recordings it reads: FSDD, the backgrounds, the rooms, the devices.
+DATA = ("fsdd", "blanket", "openair", "clap", "device")
+
+CHAPTER = "05_augmentation"
+TITLE = "each augmentation alone (and all together), FSDD's unseen speakers, clean and shifted tests"
 
 
-def load_pools(sr=8000, train_backgrounds=True) -> dict:
+def load_pools(sr=8000, *, train_backgrounds=True) -> dict:
     """The measured rooms, real backgrounds and measured devices of both sides, at ``sr`` Hz.
 
     Parameters
@@ -107,10 +115,10 @@ def load_pools(sr=8000, train_backgrounds=True) -> dict:
             "test": side(TEST_ROOMS, TEST_BACKGROUNDS, TEST_DEVICES)}
 
 
-def features(x, sr=8000, settings=None) -> np.ndarray:
+def features(x, sr=8000, *, settings=None) -> np.ndarray:
     """Log-mel spectrograms (dB) of equal-length clips, each floored ``top_db`` below its own maximum.
 
-    :func:`course_lib.training.log_mel_batch` with :data:`SETTINGS`' ``n_fft``, ``hop_length``,
+    :func:`course_lib.models.training.log_mel_batch` with :data:`SETTINGS`' ``n_fft``, ``hop_length``,
     ``n_mels`` and ``fmax``; the floor keeps the zero padding of short recordings from becoming
     a -100 dB plateau whose depth depends on the speaker's level.
 
@@ -151,24 +159,24 @@ def _augment_kwargs(condition: str, pools: dict, s: dict) -> dict:
     }[condition]
 
 
-def make_views(x_train, condition, pools, sr=8000, settings=None) -> np.ndarray:
+def make_views(clips, sr=8000, *, condition, pools, settings=None) -> np.ndarray:
     """Each training clip and its ``n_views`` augmented copies for one condition: ``(n, 1 + n_views, samples)``.
 
     View 0 is the clip itself. ``"pitch"``, ``"reverb"``, ``"noise"``, ``"device"`` and ``"all"``
-    add copies made by :func:`course_lib.augment.random_augment` from the training pools only
+    add copies made by :func:`course_lib.dsp.augment.random_augment` from the training pools only
     (clip ``i`` uses a generator seeded by ``(view_seed, condition, i)``); ``"none"`` and
     ``"specaugment"`` (which masks features, not waveforms) keep the clip alone.
 
     Parameters
     ----------
-    x_train : ndarray, shape (n, samples)
+    clips : ndarray, shape (n, samples)
         Training clips.
+    sr : int
+        Sampling rate in Hz.
     condition : str
         One of :data:`CONDITIONS`.
     pools : dict
         From :func:`load_pools`.
-    sr : int
-        Sampling rate in Hz.
     settings : dict, optional
         Overrides :data:`SETTINGS`.
 
@@ -180,7 +188,7 @@ def make_views(x_train, condition, pools, sr=8000, settings=None) -> np.ndarray:
     """
     s = {**SETTINGS, **(settings or {})}
     condition = _checks.choice(condition, "condition", CONDITIONS)
-    x_train = np.asarray(x_train, dtype=np.float32)
+    x_train = np.asarray(clips, dtype=np.float32)
     if condition in ("none", "specaugment"):
         return x_train[:, None, :].copy()
     kwargs = _augment_kwargs(condition, pools, s)
@@ -194,21 +202,21 @@ def make_views(x_train, condition, pools, sr=8000, settings=None) -> np.ndarray:
     return out
 
 
-def shifted_test_set(x_test, pools, sr=8000, settings=None) -> np.ndarray:
+def shifted_test_set(clips, sr=8000, *, pools, settings=None) -> np.ndarray:
     """The test clips through an unseen room, then an unseen background, then an unseen device.
 
-    Clip ``i``: :func:`course_lib.augment.random_augment` with ``p = 1``, no pitch shift, one of
+    Clip ``i``: :func:`course_lib.dsp.augment.random_augment` with ``p = 1``, no pitch shift, one of
     the test rooms, one of the test backgrounds at an SNR uniform in ``snr_db_test``, one of the
     test devices, from a generator seeded by ``(shift_seed, i)``.
 
     Parameters
     ----------
-    x_test : ndarray, shape (n, samples)
+    clips : ndarray, shape (n, samples)
         Clean test clips.
-    pools : dict
-        From :func:`load_pools` (only its ``"test"`` side is used).
     sr : int
         Sampling rate in Hz.
+    pools : dict
+        From :func:`load_pools` (only its ``"test"`` side is used).
     settings : dict, optional
         Overrides :data:`SETTINGS`.
 
@@ -223,10 +231,10 @@ def shifted_test_set(x_test, pools, sr=8000, settings=None) -> np.ndarray:
     kwargs = dict(n_steps=(0.0, 0.0), irs=list(side["rooms"].values()), noises=list(side["backgrounds"].values()),
                   devices=list(side["devices"].values()), snr_db=s["snr_db_test"], p=1.0)
     return np.stack([augment.random_augment(c, sr, np.random.default_rng([s["shift_seed"], i]), **kwargs)
-                     for i, c in enumerate(np.asarray(x_test, dtype=np.float32))])
+                     for i, c in enumerate(np.asarray(clips, dtype=np.float32))])
 
 
-def prepare(pools=None, settings=None) -> dict:
+def prepare(*, pools=None, settings=None) -> dict:
     """The data every condition shares: the speaker split, its features, the shifted test set.
 
     Parameters
@@ -239,7 +247,7 @@ def prepare(pools=None, settings=None) -> dict:
     Returns
     -------
     dict
-        :func:`course_lib.datasets.fsdd_speaker_split`'s arrays plus ``pools``, ``x_shifted``,
+        :func:`course_lib.datasets.splits.fsdd_speaker_split`'s arrays plus ``pools``, ``x_shifted``,
         ``F_train``, ``F_test``, ``F_shifted`` (log-mel, not standardised).
 
     Notebook: 05_augmentation
@@ -249,19 +257,19 @@ def prepare(pools=None, settings=None) -> dict:
                                        test_takes=s["test_takes"], duration=s["duration"])
     sr = data["sr"]
     data["pools"] = load_pools(sr) if pools is None else pools
-    data["x_shifted"] = shifted_test_set(data["x_test"], data["pools"], sr, s)
+    data["x_shifted"] = shifted_test_set(data["x_test"], sr, pools=data["pools"], settings=s)
     for part in ("train", "test", "shifted"):
-        data[f"F_{part}"] = features(data[f"x_{part}"], sr, s)
+        data[f"F_{part}"] = features(data[f"x_{part}"], sr, settings=s)
     return data
 
 
-def run_condition(data, condition, seed, views=None, settings=None) -> dict:
+def run_condition(data, condition, rng, *, views=None, settings=None) -> dict:
     """Train one model for one condition and seed; test it on the clean and the shifted test sets.
 
     Features are standardised with the clean training set's mean and standard deviation
-    (:func:`course_lib.training.standardize`); training goes through
-    :func:`course_lib.datasets.augmented_views_dataset` (one view per clip per epoch, plus
-    SpecAugment masks for ``"specaugment"``) and :func:`course_lib.training.fit`.
+    (:func:`course_lib.models.training.standardize`); training goes through
+    :func:`course_lib.datasets.splits.augmented_views_dataset` (one view per clip per epoch, plus
+    SpecAugment masks for ``"specaugment"``) and :func:`course_lib.models.training.fit`.
 
     Parameters
     ----------
@@ -269,8 +277,9 @@ def run_condition(data, condition, seed, views=None, settings=None) -> dict:
         From :func:`prepare`.
     condition : str
         One of :data:`CONDITIONS`.
-    seed : int
-        Seeds the weights, the shuffle and the draws.
+    rng : int or numpy.random.Generator
+        The seed of the weights, the shuffle and the draws (a Generator gives one seed from its
+        stream); the record's ``seed``.
     views : ndarray, optional
         :func:`make_views`' output for this condition (made when None).
     settings : dict, optional
@@ -286,10 +295,11 @@ def run_condition(data, condition, seed, views=None, settings=None) -> dict:
     """
     s = {**SETTINGS, **(settings or {})}
     condition = _checks.choice(condition, "condition", CONDITIONS)
+    seed = int(rng) if _checks.is_integer(rng) else int(_checks.rng(rng).integers(2**31 - 1))
     sr = data["sr"]
     if views is None:
-        views = make_views(data["x_train"], condition, data["pools"], sr, s)
-    V = features(views, sr, s)
+        views = make_views(data["x_train"], sr, condition=condition, pools=data["pools"], settings=s)
+    V = features(views, sr, settings=s)
     n, k = V.shape[:2]
     _, V_std, F_test, F_shifted = training.standardize(data["F_train"], V.reshape((n * k,) + V.shape[2:]),
                                                        data["F_test"], data["F_shifted"])
@@ -311,56 +321,48 @@ def run_condition(data, condition, seed, views=None, settings=None) -> dict:
     return record
 
 
-def main(argv=None) -> int:
-    """Run the ablation (every condition × seed) and write the results JSON.
 
-    ``python -m course_lib.augment_experiment [--out data/augment_ablation.json] [--conditions ...] [--seeds ...]``
+
+def run(settings, out_dir, progress) -> dict:
+    """The whole ablation: every condition of ``settings["conditions"]`` × every seed.
+
+    The shared data are made once (:func:`prepare`), each condition's views once
+    (:func:`make_views`), then one model per seed (:func:`run_condition`).
 
     Parameters
     ----------
-    argv : list of str, optional
-        Command-line arguments (default ``sys.argv[1:]``).
+    settings : dict
+        :data:`SETTINGS` (with :data:`QUICK` for a quick run).
+    out_dir : Path
+        Unused (the study writes no weights).
+    progress : bool
+        Print one line per run.
 
     Returns
     -------
-    int
-        0 on success.
+    dict
+        ``conditions``, the test set's labels and speakers (``y_test``, ``speakers_test``), the
+        rooms, backgrounds and devices of each side, and ``runs`` (:func:`run_condition`'s records).
 
-    Notebook: (tooling, the command that remakes data/augment_ablation.json)
+    Notebook: (tooling, ``python -m course_lib.experiments augment_ablation``)
     """
-    parser = argparse.ArgumentParser(prog="python -m course_lib.augment_experiment", description=__doc__.split("\n")[0])
-    parser.add_argument("--out", default=None, help=f"the results file (default: {RESULTS_FILE} in the course's data/ folder)")
-    parser.add_argument("--conditions", nargs="+", default=list(CONDITIONS), choices=CONDITIONS)
-    parser.add_argument("--seeds", nargs="+", type=int, default=list(SETTINGS["seeds"]))
-    args = parser.parse_args(argv)
-    import keras
-    import librosa
-    import tensorflow as tf
-
+    s = settings
     t0 = time.perf_counter()
-    data = prepare()
-    print(f"data ready: {len(data['y_train'])} training clips, {len(data['y_test'])} test clips "
-          f"({time.perf_counter() - t0:.0f} s)", flush=True)
+    data = prepare(settings=s)
+    if progress:
+        print(f"data ready: {len(data['y_train'])} training clips, {len(data['y_test'])} test clips "
+              f"({time.perf_counter() - t0:.0f} s)", flush=True)
     records = []
-    for condition in args.conditions:
-        views = make_views(data["x_train"], condition, data["pools"], data["sr"])
-        for seed in args.seeds:
-            rec = run_condition(data, condition, seed, views=views)
+    for condition in s["conditions"]:
+        views = make_views(data["x_train"], data["sr"], condition=condition, pools=data["pools"], settings=s)
+        for seed in s["seeds"]:
+            rec = run_condition(data, condition, seed, views=views, settings=s)
             records.append(rec)
-            print(f"{condition:12s} seed {seed}: clean {rec['accuracy_clean']:.3f}  shifted {rec['accuracy_shifted']:.3f}"
-                  f"  ({time.perf_counter() - t0:.0f} s)", flush=True)
-    config = {**SETTINGS, "seeds": list(args.seeds), "conditions": list(args.conditions),
-              "y_test": data["y_test"].tolist(), "speakers_test": data["speakers_test"].tolist(),
-              "train_backgrounds": list(TRAIN_BACKGROUNDS), "test_backgrounds": list(TEST_BACKGROUNDS),
-              "train_rooms": list(TRAIN_ROOMS), "test_rooms": list(TEST_ROOMS),
-              "train_devices": list(TRAIN_DEVICES), "test_devices": list(TEST_DEVICES),
-              "versions": {"python": sys.version.split()[0], "tensorflow": tf.__version__, "keras": keras.__version__,
-                           "librosa": librosa.__version__, "numpy": np.__version__}}
-    out = args.out if args.out is not None else assets.data_dir() / RESULTS_FILE
-    training.save_results(out, records, config)
-    print(f"wrote {out} ({time.perf_counter() - t0:.0f} s)")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+            if progress:
+                print(f"{condition:12s} seed {seed}: clean {rec['accuracy_clean']:.3f}  shifted {rec['accuracy_shifted']:.3f}"
+                      f"  ({time.perf_counter() - t0:.0f} s)", flush=True)
+    return {"conditions": list(s["conditions"]), "y_test": data["y_test"].tolist(),
+            "speakers_test": data["speakers_test"].tolist(),
+            "train_backgrounds": list(TRAIN_BACKGROUNDS), "test_backgrounds": list(TEST_BACKGROUNDS),
+            "train_rooms": list(TRAIN_ROOMS), "test_rooms": list(TEST_ROOMS),
+            "train_devices": list(TRAIN_DEVICES), "test_devices": list(TEST_DEVICES), "runs": records}

@@ -1,0 +1,228 @@
+"""Chapter 07's pitch-tracker benchmark: CREPE tiny and small, FCN-F0 and pYIN on real notes in real noise.
+
+Every tracker of :data:`TRACKERS` runs on the same excerpts: for each instrument of
+:data:`course_lib.datasets.pitch_eval.BENCHMARK_INSTRUMENTS` and each SNR, ``n_per_cell``
+recorded-instrument notes with silence around them in a real background
+(:func:`course_lib.datasets.pitch_eval.note_excerpts`), one frame every ``step_ms`` ms. Each run
+is scored with :func:`course_lib.evaluation.pitch_scores.score_tracker` on the frames that
+:func:`course_lib.datasets.pitch_eval.note_reference` scores (raw pitch and chroma accuracy where
+both say voiced, voicing recall and false alarm apart), and every tracker's confidence is
+summarised in a reliability table over all excerpts
+(:func:`course_lib.evaluation.pitch_scores.reliability`). CREPE and FCN-F0 say *voiced* above a
+confidence of 0.5; pYIN (:func:`pyin`) uses its own voicing decision.
+
+Results (``data/pitch_benchmark.json``): ``runs`` (one per tracker and excerpt), ``reliability``
+(per tracker: ``counts``, ``correct``, ``mean_confidence`` per confidence bin) and ``key_ranges``
+(the MIDI keys drawn per instrument). Remake them with ``python -m course_lib.experiments
+pitch_benchmark`` (about 10 minutes on a 2-core CPU); chapter ``07_crepe`` re-runs two excerpts
+live (:func:`benchmark_excerpt`) and checks them against the saved runs. Layer 5.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .. import _checks
+from ..datasets import pitch_eval
+from ..dsp import pitch
+from ..evaluation import pitch_scores
+from ..models import crepe, fcn_f0
+
+__all__ = ["SETTINGS", "QUICK", "FILES", "DATA", "CHAPTER", "TITLE", "TRACKERS", "pyin", "track",
+           "benchmark_excerpt", "run"]
+
+#: The trackers of the benchmark, in table order.
+TRACKERS = ("CREPE tiny", "CREPE small", "FCN-F0", "pYIN")
+
+#: Everything that decides the benchmark's numbers. ``snrs_db`` in dB over the whole excerpt
+#: (``"inf"``: no background); ``confidence_edges``: the reliability tables' bins.
+SETTINGS = {
+    "n_per_cell": 5,
+    "seed": 0,
+    "snrs_db": ["inf", 20.0, 10.0, 0.0, -5.0],
+    "instruments": list(pitch_eval.BENCHMARK_INSTRUMENTS),
+    "backgrounds": list(pitch_eval.BENCHMARK_BACKGROUNDS),
+    "trackers": list(TRACKERS),
+    "step_ms": 20,
+    "confidence_edges": [float(e) for e in np.round(np.linspace(0.0, 1.0, 11), 1)],
+}
+#: ``--quick``: one clarinet note clean and at 0 dB, CREPE tiny and pYIN.
+QUICK = {"n_per_cell": 1, "snrs_db": ["inf", 0.0], "instruments": ["Clarinet"], "trackers": ["CREPE tiny", "pYIN"]}
+FILES = ("pitch_benchmark.json",)
+DATA = ("soundfont", "blanket")
+CHAPTER = "07_crepe"
+TITLE = "CREPE tiny and small, FCN-F0 and pYIN on recorded notes in real backgrounds"
+
+
+def _snr(value) -> float:
+    return math.inf if value == "inf" or value == math.inf else float(value)
+
+
+def pyin(y, sr, *, fmin=50.0, fmax=2000.0, frame_length=1024, hop_length=None):
+    """librosa's pYIN with the course's settings, on the same time grid as CREPE.
+
+    ``librosa.pyin`` with centred frames (frame ``t`` centred at ``t · hop / sr`` seconds, like
+    CREPE's), ``hop_length = sr / 100`` (10 ms) by default and ``fill_na=None``, so that unvoiced
+    frames still carry pYIN's best pitch guess (raw pitch accuracy ignores voicing).
+
+    Parameters
+    ----------
+    y : array_like, 1-D
+        Mono audio.
+    sr : int
+        Hz.
+    fmin, fmax : float
+        Search range in Hz (default 50–2000 Hz).
+    frame_length : int
+        Samples (1024 = 64 ms at 16 kHz, CREPE's window).
+    hop_length : int, optional
+        Samples (default 10 ms).
+
+    Returns
+    -------
+    time : np.ndarray, seconds
+    f0 : np.ndarray, Hz (best guess in every frame)
+    voiced_flag : np.ndarray of bool
+    voiced_prob : np.ndarray
+
+    Notebook: 07_crepe (via `track`)
+    """
+    import librosa
+
+    y = _checks.audio(y, ndim=1).astype(np.float32)
+    sr = _checks.sample_rate(sr)
+    fmin = _checks.positive(fmin, "fmin", "Hz")
+    fmax = _checks.number(fmax, "fmax", "Hz", minimum=fmin, open_minimum=True)
+    frame_length = _checks.positive_int(frame_length, "frame_length", what="samples")
+    hop_length = int(round(sr / 100)) if hop_length is None else _checks.positive_int(hop_length, "hop_length", what="samples")
+    f0, voiced_flag, voiced_prob = librosa.pyin(
+        y, fmin=fmin, fmax=fmax, sr=sr, frame_length=frame_length, hop_length=hop_length, fill_na=None, center=True
+    )
+    time = np.arange(f0.size) * hop_length / sr
+    return time, f0, voiced_flag, voiced_prob
+
+
+def track(y, sr, *, tracker, step_size=SETTINGS["step_ms"]):
+    """Run one tracker of :data:`TRACKERS` on a clip: times, frequencies, voicing, confidence.
+
+    CREPE (:func:`course_lib.models.crepe.predict`) and FCN-F0
+    (:func:`course_lib.models.fcn_f0.predict`) say *voiced* where their confidence exceeds 0.5;
+    pYIN (:func:`pyin`, 1024 samples, the same hop) uses its own voicing decision and reports its
+    voiced probability as confidence.
+
+    Parameters
+    ----------
+    y : np.ndarray
+        Mono audio.
+    sr : int
+        Hz.
+    tracker : str
+        One of :data:`TRACKERS`.
+    step_size : float
+        Hop, ms.
+
+    Returns
+    -------
+    time, frequency, voiced, confidence : np.ndarray
+        Seconds, Hz, bool, [0, 1].
+
+    Notebook: 07_crepe
+    """
+    tracker = _checks.choice(tracker, "tracker", TRACKERS)
+    if tracker.startswith("CREPE"):
+        t, f, c, _ = crepe.predict(y, sr, capacity=tracker.split()[1], step_size=step_size)
+        return t, f, c > 0.5, c
+    if tracker == "FCN-F0":
+        t, f, c, _ = fcn_f0.predict(y, sr, step_size=step_size)
+        return t, f, c > 0.5, c
+    t, f, v, p = pyin(y, sr, hop_length=int(round(sr * step_size / 1000)))
+    return t, np.nan_to_num(f), np.asarray(v, bool), np.nan_to_num(p)
+
+
+def benchmark_excerpt(excerpt, *, trackers=TRACKERS, step_size=SETTINGS["step_ms"]):
+    """Score every tracker on one :class:`~course_lib.datasets.pitch_eval.NoteExcerpt`.
+
+    Parameters
+    ----------
+    excerpt : course_lib.datasets.pitch_eval.NoteExcerpt
+    trackers : sequence of str
+        Names of :data:`TRACKERS`.
+    step_size : float
+        ms.
+
+    Returns
+    -------
+    records : list of dict
+        One per tracker: ``tracker``, the excerpt's ``name``, ``instrument``, ``midi``,
+        ``background``, ``snr_db`` (``"inf"`` when clean) and the scores of
+        :func:`course_lib.evaluation.pitch_scores.score_tracker`.
+    frames : dict
+        ``{tracker: (confidence, correct)}`` on the scored reference-voiced frames (correct:
+        within 50 cents whatever the voicing decision), for reliability tables.
+
+    Notebook: 07_crepe
+    """
+    records, frames = [], {}
+    for name in trackers:
+        t, f, v, c = track(excerpt.y, excerpt.sr, tracker=name, step_size=step_size)
+        n = len(excerpt.y) // int(round(excerpt.sr * step_size / 1000))  # frames every tracker has
+        t, f, v, c = t[:n], f[:n], v[:n], c[:n]
+        ref, scored = pitch_eval.note_reference(excerpt, t)
+        scores = pitch_scores.score_tracker(ref, f, v, scored)
+        records.append({"tracker": name, "name": excerpt.name, "instrument": excerpt.instrument, "midi": excerpt.midi,
+                        "background": excerpt.background,
+                        "snr_db": "inf" if excerpt.snr_db == math.inf else excerpt.snr_db, **scores})
+        voiced_ref = scored & (ref > 0)
+        ok = np.zeros(len(f), bool)
+        good = voiced_ref & (f > 0)
+        ok[good] = np.abs(pitch.interval_cents(ref[good], f[good])) < 50
+        frames[name] = (c[voiced_ref], ok[voiced_ref])
+    return records, frames
+
+
+def run(settings, out_dir, progress) -> dict:
+    """Run the whole benchmark: instruments × SNRs × ``n_per_cell`` excerpts × trackers.
+
+    Parameters
+    ----------
+    settings : dict
+        :data:`SETTINGS` (or the quick ones).
+    out_dir : Path
+        Unused: the benchmark writes no file besides its results.
+    progress : bool
+        Print a line per instrument and SNR.
+
+    Returns
+    -------
+    dict
+        ``runs``, ``reliability``, ``key_ranges`` and ``mir_eval_version``.
+
+    Notebook: (tooling, ``python -m course_lib.experiments pitch_benchmark``)
+    """
+    import mir_eval
+
+    trackers, step = list(settings["trackers"]), settings["step_ms"]
+    runs = []
+    conf = {name: [] for name in trackers}
+    ok = {name: [] for name in trackers}
+    for instrument in settings["instruments"]:
+        for snr in map(_snr, settings["snrs_db"]):
+            for excerpt in pitch_eval.note_excerpts(instrument, snr, settings["n_per_cell"], rng=settings["seed"],
+                                                    backgrounds=tuple(settings["backgrounds"])):
+                records, frames = benchmark_excerpt(excerpt, trackers=trackers, step_size=step)
+                runs += records
+                for name, (c, k) in frames.items():
+                    conf[name].append(c)
+                    ok[name].append(k)
+            if progress:
+                print(f"{instrument} at {snr:g} dB done", flush=True)
+    reliability = {}
+    for name in trackers:
+        counts, n_correct, mean_conf = pitch_scores.reliability(np.concatenate(conf[name]), np.concatenate(ok[name]),
+                                                                edges=settings["confidence_edges"])
+        reliability[name] = {"counts": counts.tolist(), "correct": n_correct.tolist(),
+                             "mean_confidence": [None if np.isnan(m) else float(m) for m in mean_conf]}
+    key_ranges = {k: list(pitch_eval.BENCHMARK_INSTRUMENTS[k]) for k in settings["instruments"]}
+    return {"runs": runs, "reliability": reliability, "key_ranges": key_ranges, "mir_eval_version": mir_eval.__version__}
