@@ -8,6 +8,8 @@ also the built-in error it refines, so ``except ValueError`` or ``except OSError
 - :class:`AudioSetFormatError` (a ``ValueError``): a damaged AudioSet file;
 - :class:`DataError` (an ``OSError``): a real recording that cannot be found, fetched or verified;
 - :class:`WeightsNotFoundError` (a ``FileNotFoundError``): pretrained weights that are not here;
+- :class:`DataFileNotFoundError` (a ``FileNotFoundError``): a file of the course's own ``data/``
+  folder that is not here (the message names it and ``make data``);
 - :class:`ResultsNotFoundError` (a ``FileNotFoundError``): a study's saved results or trained
   weights that are not here (the message names the file and the command that makes it);
 - :class:`StaleResultsError` (a ``ValueError``): saved results whose record (settings, code, data)
@@ -19,7 +21,7 @@ Layer 0: imports nothing from the course.
 
 from __future__ import annotations
 
-__all__ = ["CourseLibError", "AudioError", "AudioSetFormatError", "DataError", "WeightsNotFoundError", "ResultsNotFoundError",
+__all__ = ["CourseLibError", "AudioError", "AudioSetFormatError", "DataError", "WeightsNotFoundError", "DataFileNotFoundError", "ResultsNotFoundError",
            "StaleResultsError"]
 
 
@@ -51,6 +53,11 @@ class DataError(CourseLibError, OSError):
 
 class WeightsNotFoundError(CourseLibError, FileNotFoundError):
     """Pretrained weights that are not on this machine; the message says where to get them."""
+
+
+class DataFileNotFoundError(CourseLibError, FileNotFoundError):
+    """A file of the course's own ``data/`` folder that is not here; the message names the file and the
+    command that makes it (``make data``, or a study's ``python -m course_lib.experiments NAME``)."""
 
 
 class ResultsNotFoundError(CourseLibError, FileNotFoundError):

@@ -7,6 +7,7 @@ file). Nothing here executes a notebook, except one tiny notebook that checks th
 ``make execute`` stores widget state.
 """
 
+import json
 import os
 import re
 import shutil
@@ -135,8 +136,12 @@ def test_the_repository_address_is_written_in_book_yml_only():
     assert repository.url == f"https://github.com/{repository.slug}" and repository.slug.count("/") == 1
     places = [ROOT / "Makefile", ROOT / "environment.yml", ROOT / "postBuild", ROOT / "start", ROOT / "DATA.md"]
     places += sorted((ROOT / "course_lib").rglob("*.py")) + sorted((ROOT / "book").rglob("*.*"))
-    places += sorted((ROOT / "notebooks").glob("*.ipynb")) + sorted((ROOT / "benchmarks").glob("*.py"))
+    places += sorted((ROOT / "benchmarks").glob("*.py"))
     spelled = [str(p.relative_to(ROOT)) for p in places if p.is_file() and repository.slug in p.read_text(errors="replace")]
+    for nb in sorted((ROOT / "notebooks").glob("*.ipynb")):   # apart from the Colab cell made from book.yml
+        cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
+        if any(repository.slug in json.dumps(c) for c in cells if book.COLAB_TAG not in c["metadata"].get("tags", [])):
+            spelled.append(str(nb.relative_to(ROOT)))
     assert spelled == [], f"the repository's address is written out in {spelled}; take it from book.yml's repository"
     readme = [line for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines() if repository.slug in line]
     assert readme == [book.readme_badge()], "the README names the address only in its badge (made from book.yml)"

@@ -8,7 +8,7 @@
 - No public function takes seven or more positional parameters.
 - Every function that loads one sound from a file returns ``(y, sr)``.
 - A missing file of the course's (weights, data, results) raises an error of the course's family
-  (``course_lib.errors``), never a bare ``FileNotFoundError``, ``OSError`` or ``RuntimeError``.
+  (``course_lib.errors``), never a bare ``FileNotFoundError`` or ``OSError``.
 
 The public API that COURSE.md fixes keeps its signatures where it disagrees; :data:`API` lists
 those exceptions, each with the rule it breaks, and the test fails on any other.
@@ -112,7 +112,7 @@ def test_missing_files_raise_the_courses_errors():
             continue    # the book's tooling reports a broken checkout (book.yml, npm), not course files
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call) and isinstance(node.exc.func, ast.Name) \
-                    and node.exc.func.id in ("FileNotFoundError", "OSError", "IOError", "RuntimeError"):
+                    and node.exc.func.id in ("FileNotFoundError", "OSError", "IOError"):
                 bare.append(f"{module}:{node.lineno} raises a bare {node.exc.func.id}")
     assert not bare, "use course_lib.errors (DataError, WeightsNotFoundError, ResultsNotFoundError):\n" + "\n".join(bare)
 

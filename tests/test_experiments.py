@@ -192,3 +192,23 @@ def test_no_notebook_imports_a_command_line_module():
     for nb in sorted((root / "notebooks").glob("*.ipynb")):
         code = "\n".join("".join(c["source"]) for c in json.loads(nb.read_text())["cells"] if c["cell_type"] == "code")
         assert not __import__("re").search(r"\b(crepe_cli|wavenet_cli|__main__)\b", code), nb.name
+
+
+def test_restamp_keeps_the_numbers_and_the_old_hash_in_plain_sight(toy, tmp_path):
+    path = experiments.run("toy", tmp_path, progress=False)
+    before = json.loads(path.read_text())
+    _reload(toy, TOY.replace("def run(settings, out_dir, progress):", "def run(settings, out_dir, progress):\n    x = 1"))
+    with pytest.raises(StaleResultsError, match="code"):
+        experiments.load("toy", tmp_path)
+    with pytest.raises(ValueError, match="reason"):
+        study.restamp("toy", " ", tmp_path)
+    study.restamp("toy", "an unused variable, the same numbers", tmp_path)
+    after = json.loads(path.read_text())
+    assert after["runs"] == before["runs"] and after["record"]["versions"] == before["record"]["versions"]
+    assert after["record"]["restamped"] == [{"from": before["record"]["code"]["sha256"],
+                                             "to": after["record"]["code"]["sha256"],
+                                             "reason": "an unused variable, the same numbers"}]
+    experiments.load("toy", tmp_path)
+    experiments.run("toy", tmp_path, progress=False, n=4)            # other settings: restamp refuses
+    with pytest.raises(StaleResultsError, match="real run"):
+        study.restamp("toy", "x", tmp_path)

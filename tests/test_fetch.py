@@ -147,6 +147,25 @@ def test_a_mirror_file_is_used_in_place_and_a_damaged_one_is_refused(offline_env
     assert not offline_env.exists()  # nothing was cached
 
 
+def test_copy_makes_a_mirror_file_the_students_own(offline_env, tmp_path, monkeypatch):
+    mirror = tmp_path / "mirror"
+    good = b"real sound"
+    (mirror / "set").mkdir(parents=True)
+    (mirror / "set" / "a.wav").write_bytes(good)
+    (mirror / "set" / "b.wav").write_bytes(b"damaged")
+    monkeypatch.setenv(fetch.MIRROR_ENV, str(mirror))
+    a = Entry("set/a.wav", "http://127.0.0.1:9/a.wav", _sha(good), len(good), dataset="demo")
+    b = Entry("set/b.wav", "http://127.0.0.1:9/b.wav", _sha(good), len(good), dataset="demo")
+    assert fetch.file(a, copy=True) == offline_env / "set" / "a.wav"
+    assert (offline_env / "set" / "a.wav").read_bytes() == good
+    assert [p.name for p in (offline_env / "set").iterdir()] == ["a.wav"]   # no temporary file left
+    with pytest.raises(DataError):
+        fetch.file(b, copy=True)
+    assert not (offline_env / "set" / "b.wav").exists()                     # nothing unverified is copied
+    monkeypatch.delenv(fetch.MIRROR_ENV)
+    assert fetch.file(a) == offline_env / "set" / "a.wav"                   # later: no mirror needed
+
+
 def test_the_cache_comes_first_and_a_damaged_cache_copy_is_replaced(offline_env, tmp_path, monkeypatch):
     data = b"cached bytes"
     e = Entry("set/c.wav", "http://127.0.0.1:9/c.wav", _sha(data), len(data), dataset="demo")

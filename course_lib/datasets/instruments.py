@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import _checks
+from ..errors import DataError
 
 __all__ = [
     "SOUNDFONT_NAME",
@@ -348,7 +349,7 @@ def _soundfont():
         try:
             loaded = tsf.SoundFont(str(path))
         except RuntimeError as err:
-            raise OSError(f"cannot load the SoundFont '{path}': {err}") from err
+            raise DataError(f"cannot load the SoundFont '{path}': {err}") from err
         _LOADED[str(path)] = loaded
         return loaded
 

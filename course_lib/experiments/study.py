@@ -21,7 +21,11 @@ A missing file raises :class:`~course_lib.errors.ResultsNotFoundError`, naming t
 command. Library versions are recorded but not compared: another machine may differ in them.
 
 Every study is remade by ``python -m course_lib.experiments NAME [--quick] [--out DIR]``;
-``python -m course_lib.experiments --list`` lists them. Layer 5.
+``python -m course_lib.experiments --list`` lists them. A change of code that provably computes
+the same numbers (a function moved or renamed) need not cost hours of retraining: :func:`restamp`
+(``--restamp "why"``) gives the saved results the current code's hash and keeps the old hash and
+the reason in the record's ``restamped`` list, in plain sight; the chapter's live re-run is then
+the evidence that the numbers still hold. Layer 5.
 """
 
 from __future__ import annotations
@@ -41,7 +45,7 @@ from ..datasets import assets, fetch
 from ..errors import ResultsNotFoundError, StaleResultsError
 
 __all__ = ["STUDIES", "COMMAND", "Results", "module", "settings_for", "code_version", "data_version",
-           "library_versions", "record_for", "run", "load", "results_path", "check_record", "jsonable"]
+           "library_versions", "record_for", "run", "load", "results_path", "check_record", "jsonable", "restamp"]
 
 #: Every study: its name on the command line and its module in :mod:`course_lib.experiments` (or,
 #: where there is no such module, a top-level module's name: the tests register a study of their own).
@@ -476,3 +480,59 @@ def load(name: str, out_dir=None, check: bool = True, quick: bool = False) -> Re
     if check:
         check_record(name, record, path, quick=quick)
     return Results(name, record, doc, path.parent)
+
+
+def restamp(name: str, reason: str, out_dir=None) -> Path:
+    """Record that saved results still hold for the current code, without retraining.
+
+    For a change that moves or renames code but computes the same numbers. The results are not
+    touched; the record gets the current code and data hashes and library-independent fields, and
+    its ``restamped`` list gets ``{"from": old code hash, "to": new code hash, "reason": reason}``,
+    so the record keeps saying which code really ran. Settings must already equal the study's
+    own: a change of settings changes the numbers, and needs a real run.
+
+    Parameters
+    ----------
+    name : str
+        A study.
+    reason : str
+        Why the results still hold (kept in the record).
+    out_dir : str or Path, optional
+        The folder (default ``data/``).
+
+    Returns
+    -------
+    Path
+        The results file, rewritten.
+
+    Raises
+    ------
+    ResultsNotFoundError
+        No saved results.
+    StaleResultsError
+        Settings or the quick flag that differ from the study's own.
+    ValueError
+        An empty reason.
+
+    Notebook: (tooling, ``python -m course_lib.experiments NAME --restamp "why"``)
+    """
+    if not str(reason).strip():
+        raise ValueError("reason must say why the saved results still hold for the current code")
+    path = results_path(name, out_dir)
+    if not path.is_file():
+        raise ResultsNotFoundError(f"{path}: no saved results of {name}; make them with `{COMMAND.format(name=name)}`")
+    doc = json.loads(path.read_text())
+    record = doc.pop("record", None)
+    if not isinstance(record, dict):
+        raise ValueError(f"{path}: not the results of a study (no record)")
+    quick = bool(record.get("quick"))
+    own = record_for(name, settings_for(name, quick=quick), quick=quick)
+    if jsonable(record.get("settings")) != own["settings"]:
+        raise StaleResultsError(f"{path}: the saved settings differ from the study's; a change of settings needs a "
+                                f"real run: `{own['command']}`")
+    history = list(record.get("restamped", []))
+    history.append({"from": (record.get("code") or {}).get("sha256"), "to": own["code"]["sha256"],
+                    "reason": str(reason).strip()})
+    record = {**record, "code": own["code"], "data": own["data"], "command": own["command"], "restamped": history}
+    path.write_text(json.dumps({"record": record, **doc}, indent=1) + "\n")
+    return path

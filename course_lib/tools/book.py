@@ -118,6 +118,9 @@ def read_book(path: str | os.PathLike | None = None) -> dict:
     """Parse ``book.yml`` and check it: returns the mapping with ``chapters`` as :class:`Chapter` objects
     and ``repository`` as a :class:`Repository`.
 
+    Without ``path``: the checkout's ``book.yml``, or, for a course_lib installed with no checkout
+    beside it, the copy in its data files (``data/book.yml``, made by ``make data``).
+
     Raises
     ------
     ValueError
@@ -128,7 +131,14 @@ def read_book(path: str | os.PathLike | None = None) -> dict:
     """
     import yaml
 
-    path = Path(path) if path is not None else repo_root() / "book.yml"
+    if path is None:
+        try:
+            path = repo_root() / "book.yml"
+        except FileNotFoundError:   # an installed course_lib, no checkout: the copy in its data/
+            from ..datasets import assets
+
+            path = assets.path("book.yml")
+    path = Path(path)
     with open(path, encoding="utf-8") as fh:
         book = yaml.safe_load(fh)
     if not isinstance(book, dict) or "title" not in book or not book.get("chapters"):
@@ -366,6 +376,153 @@ def binder_url(chapter: Chapter, repository: Repository | None = None) -> str:
     return BINDER.format(slug=repository.slug, branch=repository.branch, path=chapter.file)
 
 
+COLAB = "https://colab.research.google.com/github/{slug}/blob/{branch}/{path}"
+#: The tag of the first code cell of every chapter: the Colab set-up (:func:`colab_cell`).
+COLAB_TAG = "colab-setup"
+
+
+def colab_url(chapter: Chapter, repository: Repository | None = None) -> str:
+    """The link that opens ``chapter``'s notebook on Google Colab, from the repository's branch.
+
+    Parameters
+    ----------
+    chapter : Chapter
+        A chapter of ``book.yml``.
+    repository : Repository, optional
+        The course's repository; default: ``book.yml``'s.
+
+    Returns
+    -------
+    str
+        ``https://colab.research.google.com/github/OWNER/NAME/blob/BRANCH/notebooks/NN_topic.ipynb``.
+
+    Raises
+    ------
+    ValueError
+        A repository whose branch is ``HEAD`` (Colab needs a branch's name).
+
+    Notebook: (tooling, the book's chapter pages)
+    """
+    repository = repository or read_book()["repository"]
+    if repository.branch == "HEAD":
+        raise ValueError("Colab opens a notebook from a named branch: set book.yml's repository branch (e.g. main)")
+    return COLAB.format(slug=repository.slug, branch=repository.branch, path=chapter.file)
+
+
+def _nodeps_requirements() -> list[str]:
+    """The requirements of ``requirements-nodeps.txt`` (installed with ``--no-deps``), comments left out."""
+    lines = (repo_root() / "requirements-nodeps.txt").read_text(encoding="utf-8").splitlines()
+    return [line.split("#")[0].strip() for line in lines if line.split("#")[0].strip()]
+
+
+def colab_commands(repository: Repository | None = None) -> list[list[str]]:
+    """The commands the Colab set-up cell runs, in order (``sys.executable`` written as ``"python"``).
+
+    Install the course from the repository's branch, then the packages installed without their
+    dependencies, then fetch and verify the real recordings into Colab's cache (about 145 MB, with
+    progress bars).
+
+    Parameters
+    ----------
+    repository : Repository, optional
+        The course's repository; default: ``book.yml``'s.
+
+    Returns
+    -------
+    list of list of str
+
+    Notebook: (tooling, the Colab set-up cell and its test)
+    """
+    repository = repository or read_book()["repository"]
+    if repository.branch == "HEAD":
+        raise ValueError("Colab installs the course from a named branch: set book.yml's repository branch (e.g. main)")
+    source = f"course_lib @ git+{repository.url}@{repository.branch}"
+    return [["python", "-m", "pip", "install", "--quiet", source],
+            ["python", "-m", "pip", "install", "--quiet", "--no-deps", *_nodeps_requirements()],
+            ["python", "-m", "course_lib.datasets.corpora", "fetch"]]
+
+
+def colab_cell(repository: Repository | None = None) -> str:
+    """The source of every chapter's first code cell: on Colab it installs the course and its data.
+
+    Anywhere else (``make lab``, the tests, a plain ``pip install``, Binder) it does nothing and
+    prints nothing: it acts only when ``google.colab`` is imported, which only Colab's kernel does.
+    Generated from ``book.yml``'s repository and ``requirements-nodeps.txt``;
+    ``python -m course_lib.tools.book colab`` writes it into every chapter.
+
+    Parameters
+    ----------
+    repository : Repository, optional
+        The course's repository; default: ``book.yml``'s.
+
+    Returns
+    -------
+    str
+
+    Notebook: (tooling, ``python -m course_lib.tools.book colab``)
+    """
+    commands = colab_commands(repository)
+    lines = ["# On Google Colab: install the course and fetch its recordings (verified). Elsewhere: nothing.",
+             "import sys",
+             "",
+             'if "google.colab" in sys.modules:',
+             "    import subprocess",
+             "",
+             "    for command in ["]
+    lines += [f"        {command!r}," for command in commands]
+    lines += ["    ]:",
+              "        subprocess.run([sys.executable if c == \"python\" else c for c in command], check=True)"]
+    return "\n".join(lines)
+
+
+def _is_colab_cell(cell) -> bool:
+    return cell.cell_type == "code" and COLAB_TAG in cell.metadata.get("tags", [])
+
+
+def write_colab_cells(paths=None) -> list[Path]:
+    """Put :func:`colab_cell` first among the code cells of every chapter (right after the title).
+
+    A chapter that already has the cell (tagged ``colab-setup``) gets its source replaced; the cell
+    is hidden in the book and skipped in the slides.
+
+    Parameters
+    ----------
+    paths : iterable of path, optional
+        Notebooks; default: every chapter of ``book.yml`` that exists.
+
+    Returns
+    -------
+    list of Path
+        The notebooks that changed.
+
+    Notebook: (tooling, ``python -m course_lib.tools.book colab``)
+    """
+    import nbformat
+
+    root = repo_root()
+    paths = [Path(p) for p in paths] if paths is not None else [root / ch.file for ch in split_chapters()[0]]
+    source = colab_cell()
+    changed = []
+    for path in paths:
+        nb = nbformat.read(path, as_version=4)
+        cells = [c for c in nb.cells if _is_colab_cell(c)]
+        if cells:
+            cell = cells[0]
+            if cell.source == source:
+                continue
+            cell.source = source
+        else:
+            cell = nbformat.v4.new_code_cell(source)
+            cell.metadata["tags"] = [COLAB_TAG, "remove-cell"]
+            cell.metadata["slideshow"] = {"slide_type": "skip"}
+            cell["id"] = COLAB_TAG
+            at = 1 if nb.cells and nb.cells[0].cell_type == "markdown" else 0
+            nb.cells.insert(at, cell)
+        nbformat.write(nb, path)
+        changed.append(path)
+    return changed
+
+
 def readme_badge(book: dict | None = None) -> str:
     """The README's Binder badge (Markdown): it opens the first chapter of ``book.yml`` on Binder.
 
@@ -473,12 +630,13 @@ def _write(path: Path, data: str | bytes) -> bool:
 
 
 def _links_html(chapter: Chapter, slides_href: str, repository: Repository | None) -> str:
-    """The row of links under a chapter's title: its deck and its Binder session."""
+    """The row of links under a chapter's title: its deck, its Binder session and Colab."""
     stem = Path(chapter.file).stem
     return (
         '<div class="course-links">\n'
         f'<a class="course-link-slides" href="{slides_href}/{stem}{SLIDES_SUFFIX}">▶ Slides</a>\n'
         f'<a class="course-link-binder" href="{binder_url(chapter, repository)}">Run it on Binder</a>\n'
+        f'<a class="course-link-colab" href="{colab_url(chapter, repository)}">Open it in Colab</a>\n'
         "</div>"
     )
 
@@ -528,19 +686,21 @@ def _intro_page(book: dict, present: list[Chapter], missing: list[Chapter]) -> s
 
 
 def _slides_page(present: list[Chapter], repository: Repository) -> str:
-    """``slides.md``: every chapter's deck and Binder link, and how to present live."""
-    lines = ["# Slides and Binder", "",
+    """``slides.md``: every chapter's deck, Binder and Colab links, and how to present live."""
+    lines = ["# Slides, Binder and Colab", "",
              "Every chapter is also a reveal.js deck made from the notebook's slide metadata, with the "
              "instructor's speaker notes (press `S` in a deck to open them; `F` goes full screen, `Esc` "
-             "shows the overview). Binder runs the notebook itself in JupyterLab in your browser.", "",
+             "shows the overview). Binder runs the notebook itself in JupyterLab in your browser; Colab runs it on "
+             "Google's machines (its first cell installs the course and fetches the recordings there).", "",
              "To present live with running code, open the notebook in JupyterLab (`make lab`) and start "
              "the slideshow with the RISE extension (`Alt`+`R`: *Render as Reveal Slideshow*).", "",
-             "| Chapter | Slides | Binder |", "|---|---|---|"]
+             "| Chapter | Slides | Binder | Colab |", "|---|---|---|---|"]
     for ch in present:
         stem = Path(ch.file).stem
         lines.append(f"| [{ch.number} · {ch.title}]({ch.file}) "
                      f'| <a href="../slides/{stem}{SLIDES_SUFFIX}">slides</a> '
-                     f'| <a href="{binder_url(ch, repository)}">launch</a> |')
+                     f'| <a href="{binder_url(ch, repository)}">launch</a> '
+                     f'| <a href="{colab_url(ch, repository)}">open</a> |')
     return "\n".join(lines) + "\n"
 
 
@@ -836,6 +996,7 @@ def main(argv=None) -> int:
     run.add_argument("notebooks", nargs="*", help="notebook paths (default: every chapter of book.yml that exists)")
     sub.add_parser("list", help="list the chapters of book.yml and whether each notebook exists")
     sub.add_parser("badge", help="rewrite the README's Binder badge from book.yml's repository (after pointing it at a fork)")
+    sub.add_parser("colab", help="write the Colab set-up cell (from book.yml's repository) into every chapter")
     student = sub.add_parser("student", help="write the student edition (solutions stubbed, outputs cleared)")
     student.add_argument("--out", default=None, help="output folder (default: _build/student)")
     book_cmd = sub.add_parser("book", help="build the book (HTML) from the stored outputs into _build/book")
@@ -857,6 +1018,11 @@ def main(argv=None) -> int:
     if args.command == "badge":
         changed = write_readme_badge()
         print(f"{'rewrote' if changed else 'kept'} the Binder badge of {root / 'README.md'}: {readme_badge()}")
+        return 0
+
+    if args.command == "colab":
+        changed = write_colab_cells()
+        print(f"rewrote the Colab cell of {len(changed)} chapters" + "".join(f"\n  {p}" for p in changed))
         return 0
 
     if args.command == "student":
