@@ -195,21 +195,41 @@ def _canonical(name: str) -> str:
     return f"course_lib.{course_lib.ALIASES[rest]}" if head == "course_lib" and rest in course_lib.ALIASES else name
 
 
-def _strip_docstrings(tree: ast.AST) -> ast.AST:
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
-            body = node.body
-            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
-                    and isinstance(body[0].value.value, str):
-                node.body = body[1:] or [ast.Pass()]
-    return tree
+def _normalized_source(source: str) -> str:
+    """The source without docstrings, comments, trailing spaces and blank lines.
+
+    Done on the text (positions from :mod:`ast` and :mod:`tokenize`), not by unparsing the syntax
+    tree, whose printed form changes between Python versions: the same file gives the same text on
+    Python 3.10 and 3.13, so a cache made on one is current on the other.
+    """
+    import io
+    import tokenize
+
+    lines = [line.encode() for line in source.splitlines(keepends=True)]
+    spans = []   # (line, start byte, line, end byte), 1-based lines
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+                spans.append((first.lineno, first.col_offset, first.end_lineno, first.end_col_offset))
+    for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+        if tok.type == tokenize.COMMENT:
+            (l1, c1), (l2, c2) = tok.start, tok.end
+            text = source.splitlines(keepends=True)[l1 - 1]
+            spans.append((l1, len(text[:c1].encode()), l2, len(text[:c2].encode())))
+    for l1, c1, l2, c2 in sorted(spans, reverse=True):
+        head, tail = lines[l1 - 1][:c1], lines[l2 - 1][c2:]
+        lines[l1 - 1:l2] = [head + tail]
+    kept = (line.rstrip() for line in b"".join(lines).decode().splitlines())
+    return "\n".join(line for line in kept if line)
 
 
 def code_version(module_name: str) -> dict:
     """A hash of the code a module runs: its source and that of every course_lib module it imports.
 
-    Docstrings and comments are left out (the source is parsed and unparsed), so rewording a
-    docstring keeps the hash; any change to what the code computes changes it.
+    Docstrings, comments and blank lines are left out, so rewording a docstring keeps the hash; any
+    change to what the code computes changes it. The same files give the same hash on every
+    supported Python (the text is trimmed, not re-printed from the syntax tree).
 
     Parameters
     ----------
@@ -229,9 +249,9 @@ def code_version(module_name: str) -> dict:
         if name in seen:
             continue
         path = _source_file(name)
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        todo.extend(_canonical(m) for m in _imports_of(name, tree, path.name == "__init__.py"))
-        seen[name] = ast.unparse(_strip_docstrings(tree))
+        source = path.read_text(encoding="utf-8")
+        todo.extend(_canonical(m) for m in _imports_of(name, ast.parse(source), path.name == "__init__.py"))
+        seen[name] = _normalized_source(source)
     digest = hashlib.sha256()
     for name in sorted(seen):
         digest.update(f"{name}\n{seen[name]}\n".encode())
