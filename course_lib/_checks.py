@@ -205,6 +205,16 @@ def rng(value, name: str = "rng") -> np.random.Generator:
                     f"({type(value).__name__})")
 
 
+def seed(value, name: str = "rng") -> int:
+    """An int seed from ``rng``: a non-negative int is used as is, a Generator draws one.
+
+    For libraries that take an int seed (Keras, tf.data); everything else takes the Generator.
+    """
+    if isinstance(value, np.random.Generator):
+        return int(value.integers(2**31))
+    return integer(value, name, minimum=0, what="seed")
+
+
 def choice(value, name: str, options) -> str:
     """One of ``options`` (strings), compared exactly."""
     options = list(options)

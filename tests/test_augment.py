@@ -48,7 +48,7 @@ def tone():
 
 @pytest.mark.parametrize("n_steps", [-5, -1, 2, 7, 12])
 def test_pitch_shift_moves_a_tone_by_n_semitones(tone, n_steps):
-    out = augment.pitch_shift(tone, SR, n_steps)
+    out = augment.pitch_shift(tone, SR, n_steps=n_steps)
     assert out.shape == tone.shape and out.dtype == np.float32
     expected = 440.0 * 2.0 ** (n_steps / 12)
     measured = peak_frequency(out[2000:-2000], SR)
@@ -59,12 +59,12 @@ def test_pitch_shift_moves_a_tone_by_n_semitones(tone, n_steps):
 
 def test_pitch_shift_moves_every_harmonic_and_zero_is_identity(tone):
     y = synth.harmonic_tone(220.0, sr=SR, duration=1.5, harmonics=(1.0, 0.5, 0.33))
-    out = augment.pitch_shift(y, SR, 3)[1500:-1500]
+    out = augment.pitch_shift(y, SR, n_steps=3)[1500:-1500]
     for k in (1, 2, 3):
         expected = k * 220.0 * 2 ** 0.25
         measured = peak_frequency(out, SR, expected - 60, expected + 60)
         assert abs(cents(measured, expected)) < 10, f"harmonic {k}: {measured:.2f} Hz, expected {expected:.2f} Hz"
-    np.testing.assert_array_equal(augment.pitch_shift(tone, SR, 0), tone)
+    np.testing.assert_array_equal(augment.pitch_shift(tone, SR, n_steps=0), tone)
 
 
 @pytest.mark.parametrize("rate", [0.5, 0.8, 1.25, 2.0])
@@ -94,13 +94,13 @@ def test_time_and_pitch_errors(tone):
     with pytest.raises(ValueError, match="1-D"):
         augment.time_stretch(np.zeros((100, 2)), 1.5)
     with pytest.raises(TypeError, match="n_steps"):
-        augment.pitch_shift(tone, SR, "two")
+        augment.pitch_shift(tone, SR, n_steps="two")
     with pytest.raises(ValueError, match="NaN"):
-        augment.pitch_shift(np.array([0.0, np.nan, 0.1]), SR, 1)
+        augment.pitch_shift(np.array([0.0, np.nan, 0.1]), SR, n_steps=1)
     with pytest.raises(TypeError, match="n_fft"):
         augment.time_stretch(tone, 1.5, n_fft=1024.0)
     with pytest.raises(ValueError, match="sr"):
-        augment.pitch_shift(tone, 16000.5, 2)
+        augment.pitch_shift(tone, 16000.5, n_steps=2)
 
 
 def test_the_phase_vocoder_inverts_with_spectral_istft(tone):
@@ -239,7 +239,7 @@ def test_pyroomacoustics_delay_offset_is_half_its_fractional_delay_filter():
 
     assert augment.pra_delay_offset() == pra.constants.get("frac_delay_length") // 2
     mic = (4.0, 2.5, 1.2)
-    ir = augment.room_impulse_response(ROOM, SOURCE, mic, SR, rt60=0.3, max_order=0, compensate_delay=False)
+    ir = augment.room_impulse_response(ROOM, SOURCE, mic, sr=SR, rt60=0.3, max_order=0, compensate_delay=False)
     expected = _distance(SOURCE, mic) / 343.0 * SR
     k = int(np.argmax(np.abs(ir)))
     a, b, c = ir[k - 1 : k + 2]
@@ -249,20 +249,20 @@ def test_pyroomacoustics_delay_offset_is_half_its_fractional_delay_filter():
 
 @pytest.mark.parametrize("mic", [(4.0, 2.5, 1.2), (5.2, 3.4, 2.0)])
 def test_direct_path_arrives_after_distance_over_c(mic):
-    ir = augment.room_impulse_response(ROOM, SOURCE, mic, SR, rt60=0.4)
+    ir = augment.room_impulse_response(ROOM, SOURCE, mic, sr=SR, rt60=0.4)
     expected = _distance(SOURCE, mic) / 343.0 * SR
     first = int(np.argmax(np.abs(ir[: int(expected) + 8])))  # the earliest strong arrival
     assert abs(first - expected) <= 2, f"direct path at {first}, expected {expected:.1f}"
     assert np.max(np.abs(ir[: int(expected) - 4])) < 0.25 * np.abs(ir[first])  # nothing arrives earlier
     assert augment._direct_index(ir) == first
-    raw = augment.room_impulse_response(ROOM, SOURCE, mic, SR, rt60=0.4, compensate_delay=False)
+    raw = augment.room_impulse_response(ROOM, SOURCE, mic, sr=SR, rt60=0.4, compensate_delay=False)
     np.testing.assert_array_equal(raw[augment.pra_delay_offset():], ir)
 
 
 def test_microphone_position_changes_the_response():
     near_mic, far_mic = (2.3, 1.5, 1.5), (5.3, 3.4, 1.5)
-    near = augment.room_impulse_response(ROOM, SOURCE, near_mic, SR, rt60=0.5)
-    far = augment.room_impulse_response(ROOM, SOURCE, far_mic, SR, rt60=0.5)
+    near = augment.room_impulse_response(ROOM, SOURCE, near_mic, sr=SR, rt60=0.5)
+    far = augment.room_impulse_response(ROOM, SOURCE, far_mic, sr=SR, rt60=0.5)
     n = min(near.size, far.size)
     assert np.corrcoef(near[:n], far[:n])[0, 1] < 0.5
     assert np.argmax(np.abs(far)) > np.argmax(np.abs(near))
@@ -275,7 +275,7 @@ def test_microphone_position_changes_the_response():
 def test_room_rt60_is_close_to_the_request(rt60):
     import pyroomacoustics as pra
 
-    ir = augment.room_impulse_response(ROOM, SOURCE, (4.2, 2.9, 1.3), SR, rt60=rt60)
+    ir = augment.room_impulse_response(ROOM, SOURCE, (4.2, 2.9, 1.3), sr=SR, rt60=rt60)
     measured = augment.measure_rt60(ir, SR, decay_db=20)
     assert abs(measured - rt60) < 0.3 * rt60, f"RT60 {measured:.3f} s, requested {rt60} s"
     reference = pra.experimental.measure_rt60(ir, fs=SR, decay_db=20)
@@ -294,13 +294,13 @@ def test_measure_rt60_of_an_exponential_decay():
 
 def test_room_errors():
     with pytest.raises(ValueError, match="inside the room"):
-        augment.room_impulse_response(ROOM, SOURCE, (7.0, 1.0, 1.0), SR)
+        augment.room_impulse_response(ROOM, SOURCE, (7.0, 1.0, 1.0), sr=SR)
     with pytest.raises(ValueError, match="rt60"):
-        augment.room_impulse_response(ROOM, SOURCE, (2.0, 2.0, 1.0), SR, rt60=0)
+        augment.room_impulse_response(ROOM, SOURCE, (2.0, 2.0, 1.0), sr=SR, rt60=0)
     with pytest.raises(ValueError, match="cannot have rt60"):
-        augment.room_impulse_response((30.0, 20.0, 10.0), (5, 5, 2), (10, 10, 2), SR, rt60=0.05)
+        augment.room_impulse_response((30.0, 20.0, 10.0), (5, 5, 2), (10, 10, 2), sr=SR, rt60=0.05)
     with pytest.raises(ValueError, match="room_dim"):
-        augment.room_impulse_response((6.0, 4.0), SOURCE, (2.0, 2.0, 1.0), SR)
+        augment.room_impulse_response((6.0, 4.0), SOURCE, (2.0, 2.0, 1.0), sr=SR)
 
 
 # --------------------------------------------------------------------------- devices
@@ -308,7 +308,7 @@ def test_room_errors():
 
 def _measured_gain_db(device, f, sr=SR):
     y = synth.sine(f, sr=sr, duration=1.0, amplitude=0.5)
-    out = augment.device_response(y, sr, device)
+    out = augment.device_response(y, sr, device=device)
     return 20 * math.log10(rms(out[sr // 2 :]) / rms(y[sr // 2 :]))
 
 
@@ -341,9 +341,9 @@ def test_device_impulse_response_is_the_same_filter():
     y = _white(0, SR // 2)
     for device in augment.DEVICES:
         ir = augment.device_impulse_response(device, SR, duration=0.25)
-        np.testing.assert_allclose(augment.reverb(y, ir, level=None), augment.device_response(y, SR, device), atol=2e-4)
+        np.testing.assert_allclose(augment.reverb(y, ir, level=None), augment.device_response(y, SR, device=device), atol=2e-4)
     with pytest.raises(ValueError, match="device must be one of"):
-        augment.device_response(y, SR, "gramophone")
+        augment.device_response(y, SR, device="gramophone")
 
 
 def test_devices_at_8khz_leave_out_stages_above_nyquist():
@@ -357,36 +357,36 @@ def test_devices_at_8khz_leave_out_stages_above_nyquist():
 
 def test_random_augment_is_deterministic_and_bounded():
     y = synth.sine(500.0, sr=SR, duration=0.5, amplitude=0.9)
-    ir = augment.room_impulse_response(ROOM, SOURCE, (3.0, 2.0, 1.5), SR, rt60=0.3)
+    ir = augment.room_impulse_response(ROOM, SOURCE, (3.0, 2.0, 1.5), sr=SR, rt60=0.3)
     noise = _white(0, 2 * SR)
     kwargs = dict(irs=[ir], noises=[noise], devices=["phone", "laptop"], snr_db=(0, 10), p=1.0)
-    a = augment.random_augment(y, SR, 5, **kwargs)
-    b = augment.random_augment(y, SR, 5, **kwargs)
-    c = augment.random_augment(y, SR, 6, **kwargs)
+    a = augment.random_augment(y, SR, rng=5, **kwargs)
+    b = augment.random_augment(y, SR, rng=5, **kwargs)
+    c = augment.random_augment(y, SR, rng=6, **kwargs)
     assert a.shape == y.shape and a.dtype == np.float32
     np.testing.assert_array_equal(a, b)
     assert not np.array_equal(a, c)
     assert np.max(np.abs(a)) <= 0.99 + 1e-6
-    np.testing.assert_array_equal(augment.random_augment(y, SR, 5, p=0.0, **{k: v for k, v in kwargs.items() if k != "p"}), y)
+    np.testing.assert_array_equal(augment.random_augment(y, SR, rng=5, p=0.0, **{k: v for k, v in kwargs.items() if k != "p"}), y)
     with pytest.raises(ValueError, match="device must be one of"):
-        augment.random_augment(y, SR, 0, devices=["gramophone"])
+        augment.random_augment(y, SR, rng=0, devices=["gramophone"])
     with pytest.raises(ValueError, match="n_steps"):
-        augment.random_augment(y, SR, 0, n_steps=(2, -2))
+        augment.random_augment(y, SR, rng=0, n_steps=(2, -2))
     with pytest.raises(TypeError, match="snr_db"):
-        augment.random_augment(y, SR, 0, snr_db=10)
+        augment.random_augment(y, SR, rng=0, snr_db=10)
     with pytest.raises(ValueError, match="p must be"):
-        augment.random_augment(y, SR, 0, p=1.5)
+        augment.random_augment(y, SR, rng=0, p=1.5)
 
 
 def test_random_augment_convolves_measured_device_responses():
     y = synth.sine(500.0, sr=SR, duration=0.5, amplitude=0.5)
     ir = np.zeros(64, dtype=np.float32)
     ir[10] = 0.3  # a pure delay: the "device" shifts the clip by 10 samples, at the same RMS level
-    out = augment.random_augment(y, SR, 0, n_steps=(0, 0), devices=[ir], p=1.0)
+    out = augment.random_augment(y, SR, rng=0, n_steps=(0, 0), devices=[ir], p=1.0)
     delayed = np.r_[np.zeros(10), y[:-10]]
     np.testing.assert_allclose(out, delayed * rms(y) / rms(delayed), atol=1e-6)
     mixed = [ir, "phone"]  # measured responses and documented filters may be mixed
-    assert augment.random_augment(y, SR, 3, n_steps=(0, 0), devices=mixed, p=1.0).shape == y.shape
+    assert augment.random_augment(y, SR, rng=3, n_steps=(0, 0), devices=mixed, p=1.0).shape == y.shape
 
 
 # --------------------------------------------------------------------------- SpecAugment and mixup

@@ -35,7 +35,7 @@ def test_augmented_views_dataset_draws_new_views_every_epoch_reproducibly():
     y = np.arange(n) % 7
 
     def epochs(seed, count=3, transform=None):
-        ds = datasets.augmented_views_dataset(views, y, batch_size=16, seed=seed, transform=transform)
+        ds = datasets.augmented_views_dataset(views, y, batch_size=16, rng=seed, transform=transform)
         out = []
         for _ in range(count):
             xs, ys = zip(*[(xb.numpy(), yb.numpy()) for xb, yb in ds])

@@ -153,7 +153,7 @@ def test_same_call_gives_bit_identical_samples():
     instrument_note("Acoustic Grand Piano", 30, velocity=127, duration=0.3, sr=44100, release=0)
     instrument_note("Church Organ", 67, duration=2.0, sr=22050, release=0)
     instrument_note("Violin", 67, velocity=20, duration=0.1, sr=16000)
-    nsynth_notes(["Flute"], [72], [50], duration=0.5)
+    nsynth_notes(["Flute"], [72], velocities=[50], duration=0.5)
     assert np.array_equal(first, instrument_note(**args))
     assert first.tobytes() == instrument_note(**args).tobytes()
 
@@ -391,8 +391,8 @@ def test_nsynth_default_set():
 
 
 def test_nsynth_is_deterministic_and_ordered():
-    a = nsynth_notes(["Trumpet", "Drawbar Organ"], [59, 72], [75, 25], duration=1.0)
-    b = nsynth_notes(["Trumpet", "Drawbar Organ"], [59, 72], [75, 25], duration=1.0)
+    a = nsynth_notes(["Trumpet", "Drawbar Organ"], [59, 72], velocities=[75, 25], duration=1.0)
+    b = nsynth_notes(["Trumpet", "Drawbar Organ"], [59, 72], velocities=[75, 25], duration=1.0)
     assert np.array_equal(a.audio, b.audio) and a.note_str == b.note_str
     assert a.note_str == (
         "brass_acoustic_056-059-025",
@@ -405,15 +405,15 @@ def test_nsynth_is_deterministic_and_ordered():
         "organ_electronic_016-072-075",
     )
     assert a.audio.shape == (8, 16000)
-    assert nsynth_notes([16], [59], [75]).note_str == ("organ_electronic_016-059-075",)
+    assert nsynth_notes([16], [59], velocities=[75]).note_str == ("organ_electronic_016-059-075",)
 
 
 def test_nsynth_skips_silent_combinations():
-    notes = nsynth_notes(["Tuba"], [48, 100], [100], duration=0.5, sr=8000)
+    notes = nsynth_notes(["Tuba"], [48, 100], velocities=[100], duration=0.5, sr=8000)
     assert notes.pitch.tolist() == [48]
     assert notes.audio.shape == (1, 4000)
     with pytest.raises(ValueError, match="no note sounds"):
-        nsynth_notes(["Tuba"], [100], [100], duration=0.5)
+        nsynth_notes(["Tuba"], [100], velocities=[100], duration=0.5)
 
 
 def test_nsynth_other_instruments_default_pitches():

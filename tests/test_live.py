@@ -42,14 +42,15 @@ def test_same_accuracy_passes_noise_and_fails_a_worse_model():
         live.same_accuracy("mel_bands", y, worse, cached, what="fold 1")
 
 
-def test_within_seed_spread_allows_about_four_and_a_half_sigma():
+def test_within_seed_spread_allows_students_t_times_root_two_sigma():
     seeds = [0.60, 0.64, 0.62, 0.58, 0.66]
     sigma = np.std(seeds, ddof=1)
-    live.within_seed_spread("detection", 0.62 + 4.5 * sigma, 0.62, seeds)
+    k = 8.610 * np.sqrt(2)     # t(0.9995, 4 degrees of freedom) = 8.610
+    live.within_seed_spread("detection", 0.62 + (k - 0.05) * sigma, 0.62, seeds)
     with pytest.raises(StaleResultsError, match="spread across 5 seeds"):
-        live.within_seed_spread("detection", 0.62 + 4.8 * sigma, 0.62, seeds)
-    with pytest.raises(ValueError, match="at least 2 seeds"):
-        live.within_seed_spread("detection", 0.6, 0.6, [0.6])
+        live.within_seed_spread("detection", 0.62 + (k + 0.05) * sigma, 0.62, seeds)
+    with pytest.raises(ValueError, match="at least 3 seeds"):
+        live.within_seed_spread("detection", 0.6, 0.6, [0.6, 0.61])
 
 
 def test_close_values_states_its_reason():

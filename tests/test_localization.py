@@ -24,7 +24,7 @@ def test_gcc_phat_recovers_an_integer_delay_of_noise_exactly(k):
 
 
 def test_gcc_phat_recovers_a_delay_of_a_real_clip_and_its_sign():
-    y = localization.source_segment(corpora.load_voice(SR), SR, 0.5)
+    y = localization.source_segment(corpora.load_voice(SR)[0], SR, duration=0.5)
     for k in (4, -4):
         tau = localization.gcc_phat(y, _delayed(y, k), SR, max_tau=10 / SR, parabolic=False)[0]
         assert round(tau * SR) == k
@@ -60,13 +60,13 @@ def test_least_squares_inverts_exact_far_field_delays():
 
 @pytest.mark.parametrize("azimuth", [0.0, 45.0, 123.0, 200.0, 290.0])
 def test_anechoic_simulation_gives_the_known_angle_within_a_degree(azimuth):
-    y = localization.source_segment(corpora.load_voice(SR), SR, 0.5)
+    y = localization.source_segment(corpora.load_voice(SR)[0], SR, duration=0.5)
     mics = localization.circular_array(4, 0.05)
-    x = localization.simulate_array(y, SR, mics, azimuth)  # rt60=None: max_order=0
+    x = localization.simulate_array(y, SR, mic_positions=mics, azimuth=azimuth)  # rt60=None: max_order=0
     assert x.shape == (4, len(y))
-    assert localization.angular_error(localization.gcc_doa(x, SR, mics), azimuth) < 1.0
+    assert localization.angular_error(localization.gcc_doa(x, SR, mic_positions=mics), azimuth) < 1.0
     for method in ("SRP", "MUSIC"):
-        assert localization.angular_error(localization.pra_doa(x, SR, mics, method=method), azimuth) <= 1.0
+        assert localization.angular_error(localization.pra_doa(x, SR, mic_positions=mics, method=method), azimuth) <= 1.0
     # one pair (mics 0 and 2, on the x axis): the far-field angle from the axis pointing to mic 0
     tau = localization.gcc_phat(x[0], x[2], SR, max_tau=0.1 / 343, interp=16)[0]
     expected = min(azimuth, 360 - azimuth)  # front-back ambiguity: the pair folds the circle
@@ -76,10 +76,10 @@ def test_anechoic_simulation_gives_the_known_angle_within_a_degree(azimuth):
 
 
 def test_reverberation_makes_it_harder_but_not_random():
-    y = localization.source_segment(corpora.load_voice(SR), SR, 0.5)
+    y = localization.source_segment(corpora.load_voice(SR)[0], SR, duration=0.5)
     mics = localization.circular_array()
-    x = localization.simulate_array(y, SR, mics, 70.0, room_dim=(7, 5, 3), rt60=0.5, max_order=20)
-    err = localization.angular_error(localization.gcc_doa(x, SR, mics), 70.0)
+    x = localization.simulate_array(y, SR, mic_positions=mics, azimuth=70.0, room_dim=(7, 5, 3), rt60=0.5, max_order=20)
+    err = localization.angular_error(localization.gcc_doa(x, SR, mic_positions=mics), 70.0)
     assert 0.0 < err < 20.0
 
 
@@ -109,10 +109,10 @@ def test_random_scene_fits_the_room_and_is_repeatable():
 
 
 def test_evaluate_scenes_returns_one_record_per_scene_and_snr():
-    y = localization.source_segment(corpora.load_voice(SR), SR, 0.5)
+    y = localization.source_segment(corpora.load_voice(SR)[0], SR, duration=0.5)
     scene = localization.random_scene(0)
-    recs = localization.evaluate_scenes([y], [np.random.default_rng(0).standard_normal(SR)], SR,
-                                        localization.circular_array(), [scene], [30.0, 20.0], methods=("GCC-PHAT", "SRP"))
+    recs = localization.evaluate_scenes([y], [np.random.default_rng(0).standard_normal(SR)], sr=SR,
+                                        mic_positions=localization.circular_array(), scenes=[scene], snrs_db=[30.0, 20.0], methods=("GCC-PHAT", "SRP"))
     assert [r["snr_db"] for r in recs] == [30.0, 20.0]
     assert all(set(r["errors"]) == {"GCC-PHAT", "SRP"} and max(r["errors"].values()) < 3 for r in recs)
 
@@ -129,17 +129,17 @@ def test_bad_input_names_the_argument():
     with pytest.raises(ValueError, match="max_tau"):
         localization.gcc_phat(np.zeros(10), np.zeros(10), SR, max_tau=-1.0)
     with pytest.raises(ValueError, match="mic_positions"):
-        localization.gcc_doa(x, SR, np.zeros((3, 4)))
+        localization.gcc_doa(x, SR, mic_positions=np.zeros((3, 4)))
     with pytest.raises(ValueError, match="signals has 4 channels"):
-        localization.gcc_doa(x, SR, localization.circular_array(3))
+        localization.gcc_doa(x, SR, mic_positions=localization.circular_array(3))
     with pytest.raises(ValueError, match="method"):
-        localization.pra_doa(x, SR, mics, method="ESPRIT")
+        localization.pra_doa(x, SR, mic_positions=mics, method="ESPRIT")
     with pytest.raises(ValueError, match="source falls outside"):
-        localization.simulate_array(np.ones(100), SR, mics, 0.0, room_dim=(3, 3, 3), distance=2.0)
+        localization.simulate_array(np.ones(100), SR, mic_positions=mics, azimuth=0.0, room_dim=(3, 3, 3), distance=2.0)
     with pytest.raises(ValueError, match="rt60"):
-        localization.simulate_array(np.ones(100), SR, mics, 0.0, rt60=0.01)
+        localization.simulate_array(np.ones(100), SR, mic_positions=mics, azimuth=0.0, rt60=0.01)
     with pytest.raises(ValueError, match="room_dim"):
-        localization.simulate_array(np.ones(100), SR, mics, 0.0, room_dim=(6, 5))
+        localization.simulate_array(np.ones(100), SR, mic_positions=mics, azimuth=0.0, room_dim=(6, 5))
     with pytest.raises(ValueError, match="noise must be at least"):
         localization.add_diffuse_noise(x, np.ones(100), 10.0)
     with pytest.raises(ValueError, match="span a line"):
@@ -147,5 +147,5 @@ def test_bad_input_names_the_argument():
     with pytest.raises(ValueError, match="pairs"):
         localization.doa_least_squares([0.0], [(0, 9)], mics)
     with pytest.raises(ValueError, match="methods"):
-        localization.evaluate_scenes([np.ones(100)], [np.ones(100)], SR, mics, [localization.random_scene(0)], [0.0],
+        localization.evaluate_scenes([np.ones(100)], [np.ones(100)], sr=SR, mic_positions=mics, scenes=[localization.random_scene(0)], snrs_db=[0.0],
                                      methods=("ESPRIT",))

@@ -16,7 +16,7 @@ MICS = localization.circular_array()
 
 def _anechoic(azimuth, seed=0, n=4000):
     y = np.random.default_rng(seed).standard_normal(n)
-    return localization.simulate_array(y, SR, MICS, azimuth)
+    return localization.simulate_array(y, SR, mic_positions=MICS, azimuth=azimuth)
 
 
 def test_gcc_features_shape_and_peaks():
@@ -100,14 +100,14 @@ def test_the_quick_study_trains_saves_loads_and_scores(tmp_path):
     scene = results["scenes"][0]
     from course_lib import corpora
 
-    source = localization.source_segment(corpora.load_esc10(SR)[0][scene["clip"]], SR, s["duration"])
-    noise = corpora.load_background(s["test_noises"][0], SR)
+    source = localization.source_segment(corpora.load_esc10(SR)[0][scene["clip"]], SR, duration=s["duration"])
+    noise, _ = corpora.load_background(s["test_noises"][0], SR)
 
     def network(x):
         return {"net (seed 0)": ln.predict_azimuth(model, x, sr=SR, mic_positions=mics, interp=s["interp"])}
 
-    live = localization.evaluate_scenes([source], [noise], SR, mics, [dict(scene, rt60=s["rt60s"][0])], s["snrs_db"],
-                                        s["methods"], rng=int(round(s["rt60s"][0] * 1000)), max_order=s["max_order"],
+    live = localization.evaluate_scenes([source], [noise], sr=SR, mic_positions=mics, scenes=[dict(scene, rt60=s["rt60s"][0])], snrs_db=s["snrs_db"],
+                                        methods=s["methods"], rng=int(round(s["rt60s"][0] * 1000)), max_order=s["max_order"],
                                         extra=network)
     cached = next(r for r in evaluation if r["scene"] == 0)
     assert localization.angular_error(live[0]["estimates"]["net (seed 0)"], cached["estimates"]["net (seed 0)"]) < 0.01
@@ -120,8 +120,8 @@ def test_the_cached_network_finds_anechoic_directions():
         pytest.skip("no cached direction network; remake it with python -m course_lib.experiments doa_network")
     from course_lib import corpora
 
-    y = localization.source_segment(corpora.load_voice(SR), SR, 0.5)
+    y = localization.source_segment(corpora.load_voice(SR)[0], SR, duration=0.5)
     errors = [localization.angular_error(
-        ln.predict_azimuth(model, localization.simulate_array(y, SR, MICS, a), sr=SR, mic_positions=MICS), a)
+        ln.predict_azimuth(model, localization.simulate_array(y, SR, mic_positions=MICS, azimuth=a), sr=SR, mic_positions=MICS), a)
         for a in (10.0, 100.0, 190.0, 280.0)]
     assert np.mean(errors) < 10.0

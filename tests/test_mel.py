@@ -63,14 +63,14 @@ def test_mel_frequencies_match_librosa():
     ],
 )
 def test_filterbank_matches_librosa(sr, n_fft, n_mels, fmin, fmax, htk, norm):
-    ours = mel.mel_filterbank(sr, n_fft, n_mels=n_mels, fmin=fmin, fmax=fmax, htk=htk, norm=norm)
+    ours = mel.mel_filterbank(sr, n_fft=n_fft, n_mels=n_mels, fmin=fmin, fmax=fmax, htk=htk, norm=norm)
     ref = librosa.filters.mel(sr=sr, n_fft=n_fft, n_mels=n_mels, fmin=fmin, fmax=fmax, htk=htk, norm=norm)
     assert ours.shape == ref.shape == (n_mels, 1 + n_fft // 2)
     np.testing.assert_allclose(ours, ref, atol=1e-7, rtol=1e-5)
 
 
 def test_slaney_norm_gives_equal_area_bands():
-    fb = mel.mel_filterbank(16000, 4096, n_mels=20, fmin=100, fmax=7000, norm="slaney")
+    fb = mel.mel_filterbank(16000, n_fft=4096, n_mels=20, fmin=100, fmax=7000, norm="slaney")
     df = 16000 / 4096
     areas = fb.sum(axis=1) * df
     np.testing.assert_allclose(areas, 1.0, rtol=0.05)
@@ -78,13 +78,13 @@ def test_slaney_norm_gives_equal_area_bands():
 
 def test_filterbank_errors():
     with pytest.raises(ValueError, match="Nyquist"):
-        mel.mel_filterbank(16000, 512, fmax=9000)
+        mel.mel_filterbank(16000, n_fft=512, fmax=9000)
     with pytest.raises(ValueError, match="norm"):
-        mel.mel_filterbank(16000, 512, norm="l3")
+        mel.mel_filterbank(16000, n_fft=512, norm="l3")
     with pytest.raises(ValueError, match="sr"):
-        mel.mel_filterbank(16000.5, 512)
+        mel.mel_filterbank(16000.5, n_fft=512)
     with pytest.raises(TypeError, match="n_mels"):
-        mel.mel_filterbank(16000, 512, n_mels=40.0)
+        mel.mel_filterbank(16000, n_fft=512, n_mels=40.0)
     with pytest.raises(ValueError, match="fmin"):
         mel.mel_frequencies(10, fmin=500, fmax=100)
     with pytest.raises(ValueError, match="non-negative"):
@@ -137,7 +137,7 @@ def test_log_melspectrogram_of_a_batch_is_that_of_each_clip():
 def test_filter_bin_counts_agree_with_librosa_and_its_empty_filter_warning(sr, n_fft, n_mels, fmax):
     import warnings
 
-    counts = mel.filter_bin_counts(sr, n_fft, n_mels=n_mels, fmax=fmax)
+    counts = mel.filter_bin_counts(sr, n_fft=n_fft, n_mels=n_mels, fmax=fmax)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         ref = librosa.filters.mel(sr=sr, n_fft=n_fft, n_mels=n_mels, fmax=fmax, norm=None)
@@ -148,13 +148,13 @@ def test_filter_bin_counts_agree_with_librosa_and_its_empty_filter_warning(sr, n
 
 
 def test_filter_bin_counts_grow_with_n_fft_and_shrink_with_n_mels():
-    thin = {(n_fft, n): int(np.sum(mel.filter_bin_counts(22050, n_fft, n, fmax=4000) <= 1))
+    thin = {(n_fft, n): int(np.sum(mel.filter_bin_counts(22050, n_fft=n_fft, n_mels=n, fmax=4000) <= 1))
             for n_fft in (512, 2048) for n in (32, 64, 128)}
     assert thin[(2048, 128)] == 0 and thin[(512, 32)] == 0
     assert 0 < thin[(512, 64)] < thin[(512, 128)]
     # a filter f[i]..f[i+2] narrower than one bin spacing cannot hold two bins
     edges = mel.mel_frequencies(130, fmax=4000)
-    assert np.all(mel.filter_bin_counts(22050, 512, 128, fmax=4000)[(edges[2:] - edges[:-2]) < 22050 / 512] <= 1)
+    assert np.all(mel.filter_bin_counts(22050, n_fft=512, n_mels=128, fmax=4000)[(edges[2:] - edges[:-2]) < 22050 / 512] <= 1)
 
 
 def test_erb_and_bark_landmarks():

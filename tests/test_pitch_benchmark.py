@@ -74,3 +74,34 @@ def test_settings_match_the_datasets():
     assert pitch_benchmark.SETTINGS["instruments"] == list(pitch_eval.BENCHMARK_INSTRUMENTS)
     assert pitch_benchmark.SETTINGS["confidence_edges"][:3] == [0.0, 0.1, 0.2]
     assert pitch_benchmark._snr("inf") == math.inf and pitch_benchmark._snr(-5.0) == -5.0
+
+
+def _rescored(record, **counts):
+    """``record`` with some of its frame counts changed (n_both, right, chroma, alarms) and its fractions redone."""
+    n_v, n_u = record["n_voiced"], record["n_unvoiced"]
+    both = counts.get("n_both", record["n_both"])
+    right = counts.get("right", round(record["rpa"] * record["n_both"]) if record["n_both"] else 0)
+    chroma = counts.get("chroma", round(record["rca"] * record["n_both"]) if record["n_both"] else 0)
+    alarms = counts.get("alarms", round(record["voicing_false_alarm"] * n_u))
+    return {**record, "n_both": both, "voicing_recall": both / n_v, "voicing_false_alarm": alarms / n_u,
+            "rpa": right / both if both else math.nan, "rca": chroma / both if both else math.nan}
+
+
+def test_check_live_allows_a_frame_on_a_threshold_and_refuses_more():
+    cached = [{"tracker": "CREPE tiny", "name": "Clarinet|MIDI 67|city|0 dB", "n_voiced": 40, "n_unvoiced": 35,
+               "n_both": 21, "rpa": 1.0, "rca": 1.0, "voicing_recall": 0.525, "voicing_false_alarm": 0.0},
+              {"tracker": "pYIN", "name": "Clarinet|MIDI 63|rain|0 dB", "n_voiced": 40, "n_unvoiced": 35,
+               "n_both": 0, "rpa": math.nan, "rca": math.nan, "voicing_recall": 0.0, "voicing_false_alarm": 0.2}]
+    line = pitch_benchmark.check_live(cached, cached)
+    assert line.startswith("✔") and "0.525" not in line
+    one_off = [_rescored(cached[0], n_both=22, right=22, chroma=22), _rescored(cached[1], n_both=1, right=0, chroma=1, alarms=8)]
+    pitch_benchmark.check_live(one_off, cached)                        # a frame per count: float drift on a threshold
+    remake = r"python -m course_lib.experiments pitch_benchmark"
+    with pytest.raises(StaleResultsError, match=r"false alarms in the silences: 9 now, 7 in the cache.*" + remake):
+        pitch_benchmark.check_live([_rescored(cached[1], alarms=9)], cached)
+    with pytest.raises(StaleResultsError, match="within 50 cents: 19 now, 21"):
+        pitch_benchmark.check_live([_rescored(cached[0], right=19)], cached)
+    with pytest.raises(StaleResultsError, match="other excerpts"):
+        pitch_benchmark.check_live([{**cached[0], "n_voiced": 41}], cached)
+    with pytest.raises(StaleResultsError, match="no run of FCN-F0"):
+        pitch_benchmark.check_live([{**cached[0], "tracker": "FCN-F0"}], cached)

@@ -22,7 +22,7 @@ def test_waveform_axis_in_seconds():
 
 
 def test_spectrum_labels():
-    f = spectral.fft_frequencies(16000, 512)
+    f = spectral.fft_frequencies(16000, n_fft=512)
     ax = plot.spectrum(f, np.zeros_like(f), xlim=(0, 4000))
     assert ax.get_xlabel() == "Frequency (Hz)" and ax.get_ylabel() == "Level (dB)"
     assert ax.get_xlim() == (0, 4000)
@@ -30,29 +30,29 @@ def test_spectrum_labels():
 
 def test_spectrogram_linear_extent_reaches_nyquist():
     S = np.zeros((257, 100))
-    ax = plot.spectrogram(S, 16000, 160)
+    ax = plot.spectrogram(S, 16000, hop_length=160)
     top = ax.get_ylim()[1]
     assert 8000 <= top <= 8000 + 16000 / 512
     assert ax.get_xlim()[1] == pytest.approx(100 * 160 / 16000 - 0.5 * 160 / 16000)
 
 
 def test_spectrogram_mel_axis_labels_in_hz():
-    ax = plot.spectrogram(np.zeros((64, 10)), 22050, 512, y_axis="mel", fmax=4000)
+    ax = plot.spectrogram(np.zeros((64, 10)), 22050, hop_length=512, y_axis="mel", fmax=4000)
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert ax.get_ylabel() == "Mel band centre (Hz)" and float(labels[-1]) < 4000
     with pytest.raises(ValueError, match="y_axis"):
-        plot.spectrogram(np.zeros((4, 4)), 8000, 2, y_axis="log")
+        plot.spectrogram(np.zeros((4, 4)), 8000, hop_length=2, y_axis="log")
 
 
 def test_filterbank_draws_every_nth_filter():
-    fb = mel.mel_filterbank(16000, 512, n_mels=40)
-    ax = plot.filterbank(fb, 16000, 512, every=4)
+    fb = mel.mel_filterbank(16000, n_fft=512, n_mels=40)
+    ax = plot.filterbank(fb, 16000, n_fft=512, every=4)
     assert len(ax.lines) == 10
 
 
 def test_spectrogram_mel_labels_follow_the_scale():
-    slaney = plot.spectrogram(np.zeros((10, 5)), 16000, 160, y_axis="mel", colorbar=False)
-    htk = plot.spectrogram(np.zeros((10, 5)), 16000, 160, y_axis="mel", htk=True, colorbar=False)
+    slaney = plot.spectrogram(np.zeros((10, 5)), 16000, hop_length=160, y_axis="mel", colorbar=False)
+    htk = plot.spectrogram(np.zeros((10, 5)), 16000, hop_length=160, y_axis="mel", htk=True, colorbar=False)
     first = lambda ax: float(ax.get_yticklabels()[0].get_text())
     assert first(slaney) == pytest.approx(mel.mel_frequencies(12, 0, 8000)[1], abs=0.5)
     assert first(htk) == pytest.approx(mel.mel_frequencies(12, 0, 8000, htk=True)[1], abs=0.5)
@@ -142,9 +142,9 @@ def test_plots_check_their_arguments():
         plot.waveform(np.zeros(10), "16k")
     plot.waveform(np.zeros(10), 16000.0)  # an integral float rate is a rate
     with pytest.raises(ValueError, match="hop_length"):
-        plot.spectrogram(np.zeros((4, 4)), 8000, 0)
+        plot.spectrogram(np.zeros((4, 4)), 8000, hop_length=0)
     with pytest.raises(TypeError, match="every"):
-        plot.filterbank(np.zeros((4, 257)), 16000, 512, every=1.5)
+        plot.filterbank(np.zeros((4, 257)), 16000, n_fft=512, every=1.5)
 
 
 # --- chapter 09 (localization) ---
@@ -167,7 +167,7 @@ def test_sed_events_draws_reference_and_estimated_boxes_in_class_lanes():
     names = ["dog", "cat"]
     ref = [(1.0, 2.0, "cat"), (3.0, 3.5, "dog")]
     est = [(1.1, 2.2, "cat")]
-    ax = plot.sed_events(S, 16000, 1024, names, reference=ref, estimated=est, title="t")
+    ax = plot.sed_events(S, 16000, hop_length=1024, class_names=names, reference=ref, estimated=est, title="t")
     boxes = {p.get_gid(): [] for p in ax.patches}
     for p in ax.patches:
         boxes[p.get_gid()].append((p.get_x(), p.get_y(), p.get_width(), p.get_height()))
@@ -177,5 +177,5 @@ def test_sed_events_draws_reference_and_estimated_boxes_in_class_lanes():
     assert ax.get_xlabel() == "Time (s)" and "Frequency (Hz" in ax.get_ylabel()
     assert [t.get_text() for t in ax.texts] == names
     with pytest.raises(ValueError, match="label 'bird'"):
-        plot.sed_events(S, 16000, 1024, names, reference=[(0.0, 1.0, "bird")])
+        plot.sed_events(S, 16000, hop_length=1024, class_names=names, reference=[(0.0, 1.0, "bird")])
     plt.close("all")

@@ -166,7 +166,7 @@ def test_sinc_kernels_pass_the_band_and_stop_outside():
     low = np.array([300.0, 1000.0, 2000.0])
     band = np.array([400.0, 800.0, 1200.0])
     size = 251
-    h = rawconv.sinc_kernels(low, band, size, SR)
+    h = rawconv.sinc_kernels(low, band, size, sr=SR)
     assert h.shape == (size, 3)
     np.testing.assert_allclose(h, h[::-1], atol=1e-12)  # symmetric: linear phase
     transition = 3.3 * SR / size  # Hamming window transition width, Hz
@@ -178,11 +178,11 @@ def test_sinc_kernels_pass_the_band_and_stop_outside():
             if 0 <= f <= SR / 2:
                 assert _gain_db(h[:, j], f) < -20, f"filter {j}: {f:.0f} Hz should be stopped"
     with pytest.raises(ValueError, match="odd"):
-        rawconv.sinc_kernels(low, band, 250, SR)
+        rawconv.sinc_kernels(low, band, 250, sr=SR)
     with pytest.raises(ValueError, match="sr / 2"):
-        rawconv.sinc_kernels([3000.0], [2000.0], 101, SR)
+        rawconv.sinc_kernels([3000.0], [2000.0], 101, sr=SR)
     with pytest.raises(TypeError, match="kernel_size"):
-        rawconv.sinc_kernels(low, band, 251.0, SR)
+        rawconv.sinc_kernels(low, band, 251.0, sr=SR)
 
 
 def test_mel_band_edges_cover_the_range_evenly_in_mel():
@@ -206,7 +206,7 @@ def test_sinc_layer_builds_its_kernels_from_learnable_cutoffs(keras):
     assert {w.name for w in layer.trainable_weights} == {"low", "band"}
     low, high = (np.asarray(v) for v in layer.cutoffs())
     kernel = np.asarray(layer.kernel())
-    np.testing.assert_allclose(kernel[:, 0, :], rawconv.sinc_kernels(low, high - low, 101, SR), atol=1e-5)
+    np.testing.assert_allclose(kernel[:, 0, :], rawconv.sinc_kernels(low, high - low, 101, sr=SR), atol=1e-5)
     np.testing.assert_allclose(y, rawconv.conv1d(x, kernel), atol=1e-4)
     # a tone inside band j passes with about unit gain, one far outside is stopped
     j = 5
@@ -305,7 +305,7 @@ def test_importing_the_modules_does_not_import_tensorflow():
 
 
 def test_filter_bands_tells_band_pass_from_low_pass():
-    band = rawconv.sinc_kernels([1000.0], [1000.0], 129, SR)            # a band-pass 1000-2000 Hz
+    band = rawconv.sinc_kernels([1000.0], [1000.0], 129, sr=SR)            # a band-pass 1000-2000 Hz
     lowpass = (2 * 500.0 / SR) * np.sinc(2 * 500.0 * (np.arange(129) - 64) / SR) * np.hamming(129)  # low-pass 500 Hz
     kernel = np.stack([band[:, 0], lowpass], axis=1)
     peak, low, high = rawconv.filter_bands(kernel[:, None, :], SR, n_fft=1024)

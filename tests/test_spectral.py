@@ -31,18 +31,18 @@ def test_sine_on_a_bin_lands_on_that_bin():
     sr, n_fft = 16000, 1600  # Δf = 10 Hz
     t = np.arange(n_fft) / sr
     X = spectral.dft(np.sin(2 * np.pi * 440 * t))
-    freqs = spectral.fft_frequencies(sr, n_fft)
+    freqs = spectral.fft_frequencies(sr, n_fft=n_fft)
     assert freqs[1] - freqs[0] == pytest.approx(10.0)
     assert freqs[np.argmax(np.abs(X[: len(freqs)]))] == pytest.approx(440.0)
 
 
 def test_fft_frequencies_matches_librosa():
-    np.testing.assert_allclose(spectral.fft_frequencies(22050, 2048), librosa.fft_frequencies(sr=22050, n_fft=2048))
-    np.testing.assert_array_equal(spectral.fft_frequencies(16000.0, 512), spectral.fft_frequencies(16000, 512))
+    np.testing.assert_allclose(spectral.fft_frequencies(22050, n_fft=2048), librosa.fft_frequencies(sr=22050, n_fft=2048))
+    np.testing.assert_array_equal(spectral.fft_frequencies(16000.0, n_fft=512), spectral.fft_frequencies(16000, n_fft=512))
     with pytest.raises(ValueError, match="sr"):
-        spectral.fft_frequencies(16000.5, 512)
+        spectral.fft_frequencies(16000.5, n_fft=512)
     with pytest.raises(TypeError, match="n_fft"):
-        spectral.fft_frequencies(16000, "512")
+        spectral.fft_frequencies(16000, n_fft="512")
 
 
 @pytest.mark.parametrize("name", ["hann", "hamming", "blackman", "rectangular"])

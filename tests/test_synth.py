@@ -173,10 +173,10 @@ def test_fade_ramps_both_ends_and_keeps_the_middle():
     assert np.all(np.diff(out[:100]) > 0) and np.all(np.diff(out[800:]) < 0)
     np.testing.assert_array_equal(out[100:800], 1.0)
     np.testing.assert_allclose(out[:100] + out[99::-1], 1.0, atol=1e-6)  # raised cosine: symmetric about 1/2
-    assert synth.fade(np.ones(10), 1000, 0.0).tolist() == [1.0] * 10
-    assert synth.fade([1, 1, 1, 1], 1000, 0.002).dtype == np.float64
+    assert synth.fade(np.ones(10), 1000, fade_in=0.0).tolist() == [1.0] * 10
+    assert synth.fade([1, 1, 1, 1], 1000, fade_in=0.002).dtype == np.float64
     with pytest.raises(ValueError, match="fade_in"):
-        synth.fade(y, 1000, -0.1)
+        synth.fade(y, 1000, fade_in=-0.1)
     with pytest.raises(ValueError, match="1-D"):
         synth.fade(np.ones((10, 2)), 1000)
 

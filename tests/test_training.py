@@ -57,8 +57,8 @@ def _build():
 @pytest.mark.slow
 def test_fit_is_repeatable_with_a_seed_and_learns_an_easy_task():
     x, y, _ = _toy()
-    _, h1 = training.fit(_build, x, y, x, y, epochs=8, batch_size=8, seed=3, learning_rate=1e-2)
-    _, h2 = training.fit(_build, x, y, x, y, epochs=8, batch_size=8, seed=3, learning_rate=1e-2)
+    _, h1 = training.fit(_build, x, y, x, y, epochs=8, batch_size=8, rng=3, learning_rate=1e-2)
+    _, h2 = training.fit(_build, x, y, x, y, epochs=8, batch_size=8, rng=3, learning_rate=1e-2)
     assert h1 == h2
     assert set(h1) == {"loss", "accuracy", "test_loss", "test_accuracy"} and len(h1["loss"]) == 8
     assert h1["test_accuracy"][-1] > 0.9

@@ -112,7 +112,7 @@ def test_augmentation_explorer_mixes_at_the_slider_snr_and_reverberates():
     noise = _white(0, sr)
     ir = np.zeros(400, np.float32)
     ir[0], ir[300] = 1.0, 0.7
-    w = widgets.augmentation_explorer(y, sr, {"hiss": noise}, {"echo room": ir}, snr_db=10)
+    w = widgets.augmentation_explorer(y, sr, backgrounds={"hiss": noise}, rooms={"echo room": ir}, snr_db=10)
     background, snr, room, image, player = w.children
     assert image.value[:4] == b"\x89PNG" and player.value[:4] == b"RIFF"
     assert abs(augment.measure_snr_db(y, w.current() - y) - 10) < 0.01
@@ -124,9 +124,9 @@ def test_augmentation_explorer_mixes_at_the_slider_snr_and_reverberates():
     assert abs(augment.measure_snr_db(wet, w.current() - wet) - 25) < 0.01
     assert image.value != first_png
     with pytest.raises(ValueError, match="backgrounds"):
-        widgets.augmentation_explorer(y, sr, {}, {})
+        widgets.augmentation_explorer(y, sr, backgrounds={}, rooms={})
     with pytest.raises(ValueError, match="snr_db"):
-        widgets.augmentation_explorer(y, sr, {"hiss": noise}, {}, snr_db=90)
+        widgets.augmentation_explorer(y, sr, backgrounds={"hiss": noise}, rooms={}, snr_db=90)
 
 
 # --- chapter 03 ---
@@ -138,18 +138,18 @@ def test_filterbank_explorer_counts_thin_filters_and_redraws(capsys):
     w = widgets.filterbank_explorer(sr=16000, n_fft=512)
     n_mels, f_range, scale, norm, image = w.children
     assert (n_mels.value, tuple(f_range.value), scale.value, norm.value) == (40, (0, 8000), "slaney", "slaney")
-    np.testing.assert_array_equal(w.counts, mel.filter_bin_counts(16000, 512, 40))
+    np.testing.assert_array_equal(w.counts, mel.filter_bin_counts(16000, n_fft=512, n_mels=40))
     assert np.all(w.counts >= 2)
     before = image.value
     n_mels.value = 128                       # 128 bands on 257 bins: the lowest filters hold one bin
     assert image.value != before and image.value[:4] == b"\x89PNG"
-    np.testing.assert_array_equal(w.counts, mel.filter_bin_counts(16000, 512, 128))
+    np.testing.assert_array_equal(w.counts, mel.filter_bin_counts(16000, n_fft=512, n_mels=128))
     assert np.sum(w.counts <= 1) > 0
     scale.value = "htk"
-    np.testing.assert_array_equal(w.counts, mel.filter_bin_counts(16000, 512, 128, htk=True))
+    np.testing.assert_array_equal(w.counts, mel.filter_bin_counts(16000, n_fft=512, n_mels=128, htk=True))
     f_range.value = (125, 7500)
     norm.value = "none"
-    np.testing.assert_array_equal(w.counts, mel.filter_bin_counts(16000, 512, 128, fmin=125, fmax=7500, htk=True))
+    np.testing.assert_array_equal(w.counts, mel.filter_bin_counts(16000, n_fft=512, n_mels=128, fmin=125, fmax=7500, htk=True))
     assert plt.get_fignums() == [] and capsys.readouterr().out == ""
     with pytest.raises(ValueError, match="n_fft"):
         widgets.filterbank_explorer(n_fft=8)
@@ -159,6 +159,7 @@ def test_filterbank_explorer_counts_thin_filters_and_redraws(capsys):
 
 def test_detection_explorer_redraws_events_and_scores_on_change():
     from course_lib import seld
+    from course_lib.evaluation import detection
 
     names = ["dog", "cry"]
     scores = np.zeros((157, 2))
@@ -167,7 +168,7 @@ def test_detection_explorer_redraws_events_and_scores_on_change():
     scores[79:94, 1] = 0.7  # a cry, 5.02-5.98 s
     reference = [(1.25, 2.5, "dog"), (5.0, 6.0, "cry")]
     S = np.random.default_rng(0).normal(-40, 5, (64, 157))
-    w = widgets.detection_explorer(scores, reference, names, S, 16000, 1024)
+    w = widgets.detection_explorer(scores, reference, names, S, sr=16000, hop_length=1024)
     threshold, median, text, image = w.children
     assert image.value[:4] == b"\x89PNG" and w.metrics == dict(event_f1=1.0, segment_f1=1.0, n_events=2)
     before = image.value
@@ -175,9 +176,9 @@ def test_detection_explorer_redraws_events_and_scores_on_change():
     assert w.metrics["n_events"] == 3 and w.metrics["event_f1"] == pytest.approx(5 / 6) and image.value != before
     threshold.value = 0.9  # nothing passes
     assert w.metrics["n_events"] == 0 and "<b>0</b> events" in text.value
-    assert seld.event_f1([scores], [reference], names, 0.5, 7) == 1.0
+    assert detection.event_f1([scores], [reference], names, 0.5, 7) == 1.0
     with pytest.raises(ValueError, match="scores"):
-        widgets.detection_explorer(scores[:, :1], reference, names, S, 16000, 1024)
+        widgets.detection_explorer(scores[:, :1], reference, names, S, sr=16000, hop_length=1024)
 
 
 # --- chapter 04 ---

@@ -1047,7 +1047,7 @@ def reference_segments(split: str, n_rows: int = 50) -> Segments:
     return Segments(header=list(full.header), rows=list(full.rows[:n_rows]))
 
 
-def mix_clips(clips, labels, folds, n_per_fold: int, max_sources: int = 3, n_classes: int | None = None, rng=0):
+def mix_clips(clips, labels, folds, n_per_fold: int, *, max_sources: int = 3, n_classes: int | None = None, rng=0):
     """Multi-label material from single-label clips: sums of 1 to ``max_sources`` clips of one fold.
 
     Each mixture draws its number of sources uniformly from 1..``max_sources``, then that many clips

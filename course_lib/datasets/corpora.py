@@ -440,15 +440,17 @@ def load_background(name, sr=None):
 
     Returns
     -------
-    numpy.ndarray of float32
+    y : numpy.ndarray of float32
         The whole recording (7-130 s), mono, in [-1, 1].
+    sr : int
+        Its sampling rate in Hz.
 
     Notebook: 05_augmentation, 09_detection_localization
     """
     sr = _check_sr(sr)
     entries = _stem_map("blanket", ".ogg")
     e = entries[_choose(name, sorted(entries), "background")]
-    return audio.load(fetch.file(e), sr=sr)[0]
+    return audio.load(fetch.file(e), sr=sr)
 
 
 _ROOM_FILES = {
@@ -480,9 +482,11 @@ def load_room_ir(name, sr=None):
 
     Returns
     -------
-    numpy.ndarray of float32
+    y : numpy.ndarray of float32
         The W (omnidirectional) channel of an OpenAIR B-format response, or the mono clap
         response, as recorded (not normalized).
+    sr : int
+        Its sampling rate in Hz.
 
     Notebook: 05_augmentation, 09_detection_localization
     """
@@ -491,7 +495,7 @@ def load_room_ir(name, sr=None):
     path = fetch.file(_ROOM_FILES[key])
     y, file_sr = audio.load(path, mono=False)
     w = y[:, 0]
-    return audio.resample(w, file_sr, sr) if sr is not None else w
+    return (audio.resample(w, file_sr, sr), sr) if sr is not None else (w, file_sr)
 
 
 def device_ir_names() -> list[str]:
@@ -514,15 +518,17 @@ def load_device_ir(name, sr=None):
 
     Returns
     -------
-    numpy.ndarray of float32
+    y : numpy.ndarray of float32
         The response (80-230 ms), its two channels averaged.
+    sr : int
+        Its sampling rate in Hz.
 
     Notebook: 05_augmentation
     """
     sr = _check_sr(sr)
     entries = _stem_map("device")
     e = entries[_choose(name, sorted(entries), "device")]
-    return audio.load(fetch.file(e), sr=sr)[0]
+    return audio.load(fetch.file(e), sr=sr)
 
 
 def load_voice(sr=None):
@@ -535,12 +541,14 @@ def load_voice(sr=None):
 
     Returns
     -------
-    numpy.ndarray of float32
+    y : numpy.ndarray of float32
         Mono samples in [-1, 1].
+    sr : int
+        Its sampling rate in Hz.
 
     Notebook: 01_sound_physics, 02_dft_windowing, 03_mel_perception, 05_augmentation, 09_detection_localization
     """
-    return audio.load(fetch.file("rir/clap/xmas.wav"), sr=_check_sr(sr))[0]
+    return audio.load(fetch.file("rir/clap/xmas.wav"), sr=_check_sr(sr))
 
 
 def load_vocadito(sr=None):

@@ -558,7 +558,7 @@ def _no_duplicates(values, name: str):
 def nsynth_notes(
     instruments=NSYNTH_DEFAULT_INSTRUMENTS,
     pitches=None,
-    velocities=(25, 75, 127),
+    *, velocities=(25, 75, 127),
     duration=4.0,
     sr=16000,
     release=None,

@@ -67,7 +67,7 @@ def note_dataset(*, velocities=(75, 127), duration=1.0, peak=0.5, sr=SAMPLE_RATE
     Notebook: 08_wavenet
     """
     peak = _checks.number(peak, "peak", minimum=0.0, maximum=1.0, open_minimum=True)
-    notes = instruments.nsynth_notes(NOTE_INSTRUMENTS, NOTE_PITCHES, velocities, duration=duration, sr=sr)
+    notes = instruments.nsynth_notes(NOTE_INSTRUMENTS, NOTE_PITCHES, velocities=velocities, duration=duration, sr=sr)
     audio = notes.audio.astype(np.float64)
     audio = peak * audio / np.max(np.abs(audio), axis=1, keepdims=True)
     labels = np.array([NOTE_INSTRUMENTS.index(int(p)) for p in notes.instrument], dtype=np.int64)

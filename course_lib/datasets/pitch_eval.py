@@ -77,7 +77,7 @@ def _background(name, sr):
     from . import corpora
 
     if (name, sr) not in _BACKGROUNDS:
-        _BACKGROUNDS[name, sr] = corpora.load_background(name, sr=sr)
+        _BACKGROUNDS[name, sr] = corpora.load_background(name, sr=sr)[0]
     return _BACKGROUNDS[name, sr]
 
 

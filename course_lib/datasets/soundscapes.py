@@ -457,10 +457,10 @@ def make_set(split, n, *, sr=16000, duration=10.0, rng=0, classes=EVENT_CLASSES,
                           classes=classes)
     for ev, i in zip(pool, np.flatnonzero(wanted)[[e.source for e in pool]]):
         ev.source = int(i)
-    backgrounds = [corpora.load_background(b, sr=sr) for b in (TRAIN_BACKGROUNDS if split == "train" else TEST_BACKGROUNDS)]
+    backgrounds = [corpora.load_background(b, sr=sr)[0] for b in (TRAIN_BACKGROUNDS if split == "train" else TEST_BACKGROUNDS)]
     rooms = corpora.room_ir_names()
     rooms = rooms[:4] if split == "train" else rooms[4:]
-    irs = [prepare_room_ir(corpora.load_room_ir(r, sr=sr), sr) for r in rooms]
+    irs = [prepare_room_ir(corpora.load_room_ir(r, sr=sr)[0], sr) for r in rooms]
     out = []
     for _ in range(n):
         b = backgrounds[int(rng.integers(len(backgrounds)))]

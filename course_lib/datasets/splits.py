@@ -118,16 +118,16 @@ def fsdd_speaker_split(test_speakers=("george", "yweweler"), train_takes=(5, 17)
     return out
 
 
-def augmented_views_dataset(views, y, batch_size=32, seed=0, transform=None):
+def augmented_views_dataset(views, y, *, batch_size=32, rng=0, transform=None):
     """A ``tf.data`` pipeline that gives every clip a freshly drawn augmented view in every epoch.
 
     ``views[i, k]`` is view ``k`` of clip ``i`` (e.g. its log-mel spectrogram, view 0 the clean
     clip and views 1..K augmented copies made beforehand). The pipeline shuffles the clip
     indices (reshuffled every epoch, seeded), batches them, and maps each batch through
-    ``tf.numpy_function``: a NumPy generator seeded with ``seed`` draws one view per clip, then
+    ``tf.numpy_function``: a NumPy generator seeded from ``rng`` draws one view per clip, then
     ``transform(x, rng)`` (e.g. SpecAugment) may change each drawn example. The generator is
     created once and advances batch after batch, so each epoch draws other views and other
-    masks, and the same ``seed`` repeats the whole training run exactly (the map runs
+    masks, and the same ``rng`` repeats the whole training run exactly (the map runs
     sequentially, in order).
 
     Parameters
@@ -138,7 +138,7 @@ def augmented_views_dataset(views, y, batch_size=32, seed=0, transform=None):
         Labels.
     batch_size : int
         Clips per batch.
-    seed : int
+    rng : int or numpy.random.Generator
         Seeds the shuffle and the generator of the draws.
     transform : callable, optional
         ``transform(example, rng) -> example`` applied to each drawn example.
@@ -158,7 +158,7 @@ def augmented_views_dataset(views, y, batch_size=32, seed=0, transform=None):
     if views.ndim < 2 or len(views) != len(y) or len(y) == 0:
         raise ValueError(f"views must be (n_clips, n_views, ...) with one label per clip, got shapes {views.shape} and {y.shape}")
     batch_size = _checks.positive_int(batch_size, "batch_size", "clips")
-    seed = _checks.integer(seed, "seed", minimum=0, what="seed")
+    seed = _checks.seed(rng)
     gen = np.random.default_rng([seed, 5])
 
     def draw(idx):

@@ -478,7 +478,7 @@ def rms_db(y):
     return 20.0 * math.log10(rms)
 
 
-def play(y, sr, normalize=False):
+def play(y, sr, *, normalize=False):
     """Return an ``IPython.display.Audio`` player for the samples.
 
     Parameters

@@ -157,7 +157,7 @@ def time_stretch(y, rate, n_fft=1024, hop_length=None):
     return _phase_vocoder(y, rate, n_fft, hop_length).astype(np.float32)
 
 
-def pitch_shift(y, sr, n_steps, bins_per_octave=12, n_fft=1024, hop_length=None):
+def pitch_shift(y, sr, *, n_steps, bins_per_octave=12, n_fft=1024, hop_length=None):
     """Transpose a sound by ``n_steps`` semitones, keeping its duration.
 
     A time stretch by the frequency ratio ``r = 2 ** (n_steps / bins_per_octave)``
@@ -444,7 +444,7 @@ def sabine_absorption(rt60, room_dim) -> tuple[float, int]:
     return float(absorption), int(order)
 
 
-def room_impulse_response(room_dim, source, mic, sr=16000, rt60=0.5, max_order=None, compensate_delay=True):
+def room_impulse_response(room_dim, source, mic, *, sr=16000, rt60=0.5, max_order=None, compensate_delay=True):
     """Impulse response from a source to a microphone in a shoebox room (pyroomacoustics).
 
     The walls get one frequency-independent energy absorption and the image-source method a
@@ -509,7 +509,7 @@ def _energy_decay_db(ir: np.ndarray) -> np.ndarray:
     return 10.0 * np.log10(np.maximum(e / e[0], 1e-300))
 
 
-def measure_rt60(ir, sr, decay_db=30.0, start_db=-5.0):
+def measure_rt60(ir, sr, *, decay_db=30.0, start_db=-5.0):
     """Reverberation time of an impulse response, by Schroeder integration.
 
     The energy decay curve ``EDC(t) = Σ_{τ ≥ t} ir(τ)²`` (in dB) falls linearly for an
@@ -562,7 +562,7 @@ def _direct_index(ir: np.ndarray, threshold: float = 0.25) -> int:
     return first + int(np.argmax(a[first : first + 4]))
 
 
-def direct_to_reverberant_ratio(ir, sr, direct_ms=2.5, direct_index=None):
+def direct_to_reverberant_ratio(ir, sr, *, direct_ms=2.5, direct_index=None):
     """Energy of the direct sound over the energy of everything after it, in dB.
 
     The direct sound is the ``±direct_ms`` window around the direct-path arrival; the rest
@@ -691,7 +691,7 @@ def device_filter(device, sr):
     return np.concatenate(sections, axis=0)
 
 
-def device_response(y, sr, device):
+def device_response(y, sr, *, device):
     """Colour a sound as if recorded with ``device`` (a key of :data:`DEVICES`).
 
     The device's filter cascade (:func:`device_filter`) is applied causally with
@@ -718,7 +718,7 @@ def device_response(y, sr, device):
     return scipy.signal.sosfilt(device_filter(device, sr), y).astype(np.float32)
 
 
-def device_frequency_response(device, sr, n_fft=2048):
+def device_frequency_response(device, sr, *, n_fft=2048):
     """Magnitude response of a device, for plotting: ``(freqs in Hz, gain in dB)``.
 
     Computed exactly from the filter (``scipy.signal.sosfreqz``) at the ``1 + n_fft // 2``
@@ -744,12 +744,12 @@ def device_frequency_response(device, sr, n_fft=2048):
     """
     sr = _checks.sample_rate(sr)
     n_fft = _checks.integer(n_fft, "n_fft", minimum=2, what="samples")
-    freqs = spectral.fft_frequencies(sr, n_fft)
+    freqs = spectral.fft_frequencies(sr, n_fft=n_fft)
     _, h = scipy.signal.sosfreqz(device_filter(device, sr), worN=freqs, fs=sr)
     return freqs, 20.0 * np.log10(np.maximum(np.abs(h), 1e-12))
 
 
-def device_impulse_response(device, sr, duration=0.1):
+def device_impulse_response(device, sr, *, duration=0.1):
     """The device's impulse response, ``duration`` seconds of it (float32).
 
     Convolving with it (:func:`reverb` with ``level=None``) equals :func:`device_response` up
@@ -781,7 +781,7 @@ def device_impulse_response(device, sr, duration=0.1):
 # ---------------------------------------------------------------------------------------
 # a random chain
 # ---------------------------------------------------------------------------------------
-def random_augment(y, sr, rng=None, *, n_steps=(-2.0, 2.0), irs=(), noises=(), snr_db=(0.0, 20.0), devices=(), p=0.8):
+def random_augment(y, sr, *, rng=None, n_steps=(-2.0, 2.0), irs=(), noises=(), snr_db=(0.0, 20.0), devices=(), p=0.8):
     """Apply a random chain of augmentations, in the order sound meets them.
 
     1. pitch shift by a uniform number of semitones in ``n_steps`` (the source changes);
@@ -833,7 +833,7 @@ def random_augment(y, sr, rng=None, *, n_steps=(-2.0, 2.0), irs=(), noises=(), s
             _device(d)
     out = y
     if hi_st > lo_st and gen.random() < p:
-        out = pitch_shift(out, sr, float(gen.uniform(lo_st, hi_st))).astype(np.float64)
+        out = pitch_shift(out, sr, n_steps=float(gen.uniform(lo_st, hi_st))).astype(np.float64)
     if len(irs) and gen.random() < p:
         out = reverb(out, irs[int(gen.integers(len(irs)))]).astype(np.float64)
     if len(noises) and gen.random() < p and np.any(out):
@@ -841,7 +841,7 @@ def random_augment(y, sr, rng=None, *, n_steps=(-2.0, 2.0), irs=(), noises=(), s
     if len(devices) and gen.random() < p:
         device = devices[int(gen.integers(len(devices)))]
         if isinstance(device, (str, Device)):
-            out = device_response(out, sr, device).astype(np.float64)
+            out = device_response(out, sr, device=device).astype(np.float64)
         elif np.any(out):
             out = reverb(out, device).astype(np.float64)
     return _limit_peak(np.asarray(out, dtype=np.float64)).astype(np.float32)
@@ -850,7 +850,7 @@ def random_augment(y, sr, rng=None, *, n_steps=(-2.0, 2.0), irs=(), noises=(), s
 # ---------------------------------------------------------------------------------------
 # augmenting the features: SpecAugment and mixup
 # ---------------------------------------------------------------------------------------
-def spec_augment(log_mel, rng=None, n_freq_masks=2, max_freq_width=8, n_time_masks=2, max_time_width=10, value=None):
+def spec_augment(log_mel, rng=None, *, n_freq_masks=2, max_freq_width=8, n_time_masks=2, max_time_width=10, value=None):
     """SpecAugment's frequency and time masking of one log-mel spectrogram (Park et al. 2019).
 
     ``n_freq_masks`` times, a band of ``f`` consecutive mel bands, ``f`` uniform in

@@ -90,7 +90,7 @@ def _room(room_dim) -> np.ndarray:
     return d
 
 
-def simulate_array(source, sr, mic_positions, azimuth, room_dim=(6.0, 5.0, 3.0), center=None, distance=1.5,
+def simulate_array(source, sr, *, mic_positions, azimuth, room_dim=(6.0, 5.0, 3.0), center=None, distance=1.5,
                    height=1.5, rt60=None, max_order=None):
     """A mono sound played at a known azimuth and recorded by an array in a shoebox room.
 
@@ -219,7 +219,7 @@ def add_diffuse_noise(signals, noise, snr_db, rng=None):
     return x + gain * segments
 
 
-def gcc_phat(x, y, sr, max_tau=None, interp=1, parabolic=True):
+def gcc_phat(x, y, sr, *, max_tau=None, interp=1, parabolic=True):
     """Time difference of arrival of ``y`` relative to ``x`` by GCC-PHAT (Knapp & Carter 1976).
 
     The cross-spectrum ``Y·X*`` is divided by its magnitude (the phase transform keeps only the
@@ -309,7 +309,7 @@ def pair_angle(tau, distance, c=SPEED_OF_SOUND):
     return float(theta) if theta.ndim == 0 else theta
 
 
-def array_tdoas(signals, sr, mic_positions, interp=8, c=SPEED_OF_SOUND):
+def array_tdoas(signals, sr, *, mic_positions, interp=8, c=SPEED_OF_SOUND):
     """GCC-PHAT delays of every microphone pair of an array.
 
     Parameters
@@ -386,7 +386,7 @@ def doa_least_squares(taus, pairs, mic_positions, c=SPEED_OF_SOUND):
     return float(np.rad2deg(np.arctan2(u[1], u[0])) % 360.0)
 
 
-def gcc_doa(signals, sr, mic_positions, interp=8, c=SPEED_OF_SOUND):
+def gcc_doa(signals, sr, *, mic_positions, interp=8, c=SPEED_OF_SOUND):
     """Azimuth of a source by GCC-PHAT on every pair and least squares (:func:`array_tdoas`, :func:`doa_least_squares`).
 
     Parameters
@@ -409,11 +409,11 @@ def gcc_doa(signals, sr, mic_positions, interp=8, c=SPEED_OF_SOUND):
 
     Notebook: 09_detection_localization
     """
-    pairs, taus = array_tdoas(signals, sr, mic_positions, interp=interp, c=c)
+    pairs, taus = array_tdoas(signals, sr, mic_positions=mic_positions, interp=interp, c=c)
     return doa_least_squares(taus, pairs, mic_positions, c=c)
 
 
-def pra_doa(signals, sr, mic_positions, method="SRP", n_fft=512, freq_range=(300.0, 3500.0), n_grid=360,
+def pra_doa(signals, sr, *, mic_positions, method="SRP", n_fft=512, freq_range=(300.0, 3500.0), n_grid=360,
             c=SPEED_OF_SOUND):
     """Azimuth of one source by one of pyroomacoustics' estimators (``pra.doa.algorithms``).
 
@@ -485,7 +485,7 @@ def angular_error(estimate, truth):
     return float(d) if d.ndim == 0 else d
 
 
-def source_segment(y, sr, duration=0.5):
+def source_segment(y, sr, *, duration=0.5):
     """The loudest ``duration`` seconds of a clip (most energy in a sliding window), peak-normalised.
 
     ESC-10 clips are 5 s long and often mostly silent; localizing silence is meaningless.
@@ -546,7 +546,7 @@ def random_scene(rng, rt60=None):
             "height": round(float(gen.uniform(1.2, 1.8)), 3), "rt60": rt60}
 
 
-def evaluate_scenes(sources, noises, sr, mic_positions, scenes, snrs_db, methods=("GCC-PHAT", "SRP", "MUSIC"),
+def evaluate_scenes(sources, noises, *, sr, mic_positions, scenes, snrs_db, methods=("GCC-PHAT", "SRP", "MUSIC"),
                     rng=0, max_order=None, extra=None):
     """Errors of direction-of-arrival methods over scenes (sources × rooms) and SNRs.
 
@@ -600,13 +600,13 @@ def evaluate_scenes(sources, noises, sr, mic_positions, scenes, snrs_db, methods
     gen = _checks.rng(rng)
     records = []
     for k, (src, scene) in enumerate(zip(sources, scenes)):
-        clean = simulate_array(src, sr, mics, scene["azimuth"], scene["room_dim"], scene["center"],
-                               scene["distance"], scene["height"], scene["rt60"], max_order)
+        clean = simulate_array(src, sr, mic_positions=mics, azimuth=scene["azimuth"], room_dim=scene["room_dim"], center=scene["center"],
+                               distance=scene["distance"], height=scene["height"], rt60=scene["rt60"], max_order=max_order)
         for snr in snrs:
             x = add_diffuse_noise(clean, noises[k % len(noises)], snr, gen)
             est = {}
             for m in methods:
-                est[m] = gcc_doa(x, sr, mics) if m == "GCC-PHAT" else pra_doa(x, sr, mics, method=m)
+                est[m] = gcc_doa(x, sr, mic_positions=mics) if m == "GCC-PHAT" else pra_doa(x, sr, mic_positions=mics, method=m)
             if extra is not None:
                 est.update(extra(x))
             records.append({"scene": k, "rt60": scene["rt60"], "snr_db": snr, "azimuth": scene["azimuth"],

@@ -154,7 +154,7 @@ def mel_frequencies(n_mels: int = 128, fmin: float = 0.0, fmax: float = 11025.0,
 
 def mel_filterbank(
     sr: float,
-    n_fft: int,
+    *, n_fft: int,
     n_mels: int = 128,
     fmin: float = 0.0,
     fmax: float | None = None,
@@ -202,7 +202,7 @@ def mel_filterbank(
         raise ValueError(f"fmax={fmax} Hz is above the Nyquist frequency sr/2={sr / 2} Hz")
     if norm is not None:
         _checks.choice(norm, "norm (or None)", ("slaney",))
-    fftfreqs = spectral.fft_frequencies(sr, n_fft)
+    fftfreqs = spectral.fft_frequencies(sr, n_fft=n_fft)
     edges = mel_frequencies(_checks.positive_int(n_mels, "n_mels", "mel bands") + 2, fmin=fmin, fmax=fmax, htk=htk)
     widths = np.diff(edges)
     ramps = edges[:, None] - fftfreqs[None, :]
@@ -217,7 +217,7 @@ def mel_filterbank(
 def melspectrogram(
     y: np.ndarray,
     sr: float,
-    n_fft: int = 2048,
+    *, n_fft: int = 2048,
     hop_length: int = 512,
     n_mels: int = 128,
     fmin: float = 0.0,
@@ -255,11 +255,11 @@ def melspectrogram(
     Notebook: 03_mel_perception
     """
     S = spectral.spectrogram(y, n_fft=n_fft, hop_length=hop_length, center=center, power=power)
-    fb = mel_filterbank(sr, n_fft, n_mels=n_mels, fmin=fmin, fmax=fmax, htk=htk, norm=norm)
+    fb = mel_filterbank(sr, n_fft=n_fft, n_mels=n_mels, fmin=fmin, fmax=fmax, htk=htk, norm=norm)
     return fb @ S
 
 
-def log_melspectrogram(y: np.ndarray, sr: float, top_db: float | None = 80.0, **kwargs) -> np.ndarray:
+def log_melspectrogram(y: np.ndarray, sr: float, *, top_db: float | None = 80.0, **kwargs) -> np.ndarray:
     """Log-mel power spectrogram in dB relative to each clip's maximum, the usual model input.
 
     ``10·log10`` of :func:`melspectrogram` with ``power=2``, referred to the clip's largest
@@ -302,7 +302,7 @@ def log_melspectrogram(y: np.ndarray, sr: float, top_db: float | None = 80.0, **
     return db
 
 
-def filter_bin_counts(sr: float, n_fft: int, n_mels: int = 128, fmin: float = 0.0, fmax: float | None = None,
+def filter_bin_counts(sr: float, *, n_fft: int, n_mels: int = 128, fmin: float = 0.0, fmax: float | None = None,
                       htk: bool = False) -> np.ndarray:
     """How many FFT bins each mel filter holds (bins where its weight is above zero).
 
@@ -327,7 +327,7 @@ def filter_bin_counts(sr: float, n_fft: int, n_mels: int = 128, fmin: float = 0.
 
     Notebook: 03_mel_perception
     """
-    fb = mel_filterbank(sr, n_fft, n_mels=n_mels, fmin=fmin, fmax=fmax, htk=htk, norm=None)
+    fb = mel_filterbank(sr, n_fft=n_fft, n_mels=n_mels, fmin=fmin, fmax=fmax, htk=htk, norm=None)
     return (fb > 0).sum(axis=1).astype(np.int64)
 
 
@@ -495,7 +495,7 @@ def equal_loudness_contour(phon: float) -> np.ndarray:
     return 10.0 / _ISO226_ALPHA * np.log10(a_f) - _ISO226_LU + 94.0
 
 
-def log_mel_batch(clips, sr, n_fft=2048, hop_length=512, n_mels=64, fmin=0.0, fmax=4000.0, htk=False,
+def log_mel_batch(clips, sr, *, n_fft=2048, hop_length=512, n_mels=64, fmin=0.0, fmax=4000.0, htk=False,
                   norm="slaney") -> np.ndarray:
     """Log-mel spectrograms (dB) of equal-length clips, as a batch of one-channel images.
 

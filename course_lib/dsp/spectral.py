@@ -107,7 +107,7 @@ def dft(x: np.ndarray, n_fft: int | None = None) -> np.ndarray:
     return dft_matrix(n_fft) @ padded
 
 
-def fft_frequencies(sr: float, n_fft: int) -> np.ndarray:
+def fft_frequencies(sr: float, *, n_fft: int) -> np.ndarray:
     """Centre frequency of each non-negative DFT bin: ``k · sr / n_fft`` for ``k = 0 .. n_fft // 2``.
 
     The spacing Δf = sr / n_fft is the **bin spacing** of the transform, not its resolution: the
@@ -299,7 +299,7 @@ def stft(
     y: np.ndarray,
     n_fft: int = 2048,
     hop_length: int | None = None,
-    win_length: int | None = None,
+    *, win_length: int | None = None,
     window: str | np.ndarray = "hann",
     center: bool = True,
     pad_mode: str = "constant",
@@ -358,7 +358,7 @@ def stft(
 def istft(
     S: np.ndarray,
     hop_length: int | None = None,
-    win_length: int | None = None,
+    *, win_length: int | None = None,
     n_fft: int | None = None,
     window: str | np.ndarray = "hann",
     center: bool = True,
@@ -434,7 +434,7 @@ def istft(
     return y.astype(dtype)
 
 
-def spectrogram(y, n_fft=2048, hop_length=None, win_length=None, window="hann", center=True, power=2.0):
+def spectrogram(y, n_fft=2048, hop_length=None, *, win_length=None, window="hann", center=True, power=2.0):
     """Magnitude (``power=1``) or power (``power=2``) spectrogram ``|STFT|^power``.
 
     Parameters
@@ -453,7 +453,7 @@ def spectrogram(y, n_fft=2048, hop_length=None, win_length=None, window="hann", 
     Notebook: 03_mel_perception
     """
     power = _checks.positive(power, "power")
-    return np.abs(stft(y, n_fft, hop_length, win_length, window, center)) ** power
+    return np.abs(stft(y, n_fft, hop_length, win_length=win_length, window=window, center=center)) ** power
 
 
 def power_to_db(S, ref=1.0, amin: float = 1e-10, top_db: float | None = 80.0) -> np.ndarray:

@@ -146,7 +146,7 @@ def _fade(y: np.ndarray, sr: int, fade_in: float, fade_out: float) -> np.ndarray
     return y
 
 
-def fade(y, sr, fade_in=0.01, fade_out=None) -> np.ndarray:
+def fade(y, sr, *, fade_in=0.01, fade_out=None) -> np.ndarray:
     """Raised-cosine fade-in and fade-out: a sound that starts or stops abruptly clicks.
 
     The first ``k = round(fade_in · sr)`` samples are multiplied by

@@ -17,7 +17,8 @@ draws of views and masks; the pool of views is fixed).
 
 :func:`run` runs the whole grid; ``python -m course_lib.experiments augment_ablation`` saves it in
 ``data/augment_ablation.json``. The chapter reads it (:func:`course_lib.experiments.load`) and
-re-runs one seed of one condition live (:func:`run_condition`). Layer 5: imports
+re-runs one seed of one condition live (:func:`run_condition`), checked against the spread of the
+cached seeds (:func:`course_lib.experiments.live.within_seed_spread`). Layer 5: imports
 :mod:`course_lib.dsp.augment`, :mod:`course_lib.datasets.corpora`, :mod:`course_lib.datasets.splits`,
 :mod:`course_lib.models.training` and :mod:`course_lib._checks`.
 """
@@ -107,9 +108,9 @@ def load_pools(sr=8000, *, train_backgrounds=True) -> dict:
         if set(a) & set(b):
             raise ValueError(f"{what} used on both sides: {sorted(set(a) & set(b))}")
     side = lambda rooms, bgs, devs: {  # noqa: E731
-        "rooms": {n: corpora.load_room_ir(n, sr) for n in rooms},
-        "backgrounds": {n: corpora.load_background(n, sr) for n in bgs},
-        "devices": {n: corpora.load_device_ir(n, sr) for n in devs},
+        "rooms": {n: corpora.load_room_ir(n, sr)[0] for n in rooms},
+        "backgrounds": {n: corpora.load_background(n, sr)[0] for n in bgs},
+        "devices": {n: corpora.load_device_ir(n, sr)[0] for n in devs},
     }
     return {"train": side(TRAIN_ROOMS, TRAIN_BACKGROUNDS if train_backgrounds else (), TRAIN_DEVICES),
             "test": side(TEST_ROOMS, TEST_BACKGROUNDS, TEST_DEVICES)}
@@ -198,7 +199,7 @@ def make_views(clips, sr=8000, *, condition, pools, settings=None) -> np.ndarray
         gen = np.random.default_rng([s["view_seed"], code, i])
         out[i, 0] = clip
         for k in range(1, 1 + s["n_views"]):
-            out[i, k] = augment.random_augment(clip, sr, gen, **kwargs)
+            out[i, k] = augment.random_augment(clip, sr, rng=gen, **kwargs)
     return out
 
 
@@ -230,7 +231,7 @@ def shifted_test_set(clips, sr=8000, *, pools, settings=None) -> np.ndarray:
     side = pools["test"]
     kwargs = dict(n_steps=(0.0, 0.0), irs=list(side["rooms"].values()), noises=list(side["backgrounds"].values()),
                   devices=list(side["devices"].values()), snr_db=s["snr_db_test"], p=1.0)
-    return np.stack([augment.random_augment(c, sr, np.random.default_rng([s["shift_seed"], i]), **kwargs)
+    return np.stack([augment.random_augment(c, sr, rng=np.random.default_rng([s["shift_seed"], i]), **kwargs)
                      for i, c in enumerate(np.asarray(clips, dtype=np.float32))])
 
 
@@ -309,9 +310,9 @@ def run_condition(data, condition, rng, *, views=None, settings=None) -> dict:
         masks = dict(s["spec_augment"])
         transform = lambda e, gen: augment.spec_augment(e, gen, value=0.0, **masks)  # noqa: E731
     training.set_seed(seed)  # before the pipeline exists: the first run of a process repeats exactly too
-    ds = datasets.augmented_views_dataset(V_std, data["y_train"], batch_size=s["batch_size"], seed=seed, transform=transform)
+    ds = datasets.augmented_views_dataset(V_std, data["y_train"], batch_size=s["batch_size"], rng=seed, transform=transform)
     build = lambda: training.small_cnn(V_std.shape[2:], 10, filters=s["filters"])  # noqa: E731
-    model, history = training.fit(build, V_std[:, 0], data["y_train"], epochs=s["epochs"], seed=seed,
+    model, history = training.fit(build, V_std[:, 0], data["y_train"], epochs=s["epochs"], rng=seed,
                                   learning_rate=s["learning_rate"], dataset=ds)
     record = dict(condition=condition, seed=int(seed), history=history)
     for part, F, y in (("clean", F_test, data["y_test"]), ("shifted", F_shifted, data["y_test"])):

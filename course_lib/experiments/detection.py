@@ -170,7 +170,7 @@ def run(settings, out_dir, progress) -> dict:
         keep("crnn", seed, *fit_crnn(sets["x_train"], sets["y_train"], rng=seed, epochs=s["epochs"],
                                      batch_size=s["batch_size"], learning_rate=s["learning_rate"]))
         keep("baseline", seed, *training.fit(lambda: seld.window_cnn(len(classes)), xw, yw, epochs=s["baseline_epochs"],
-                                             batch_size=s["baseline_batch_size"], seed=seed))
+                                             batch_size=s["baseline_batch_size"], rng=seed))
         keras.backend.clear_session()
     return dict(classes=classes, runs=runs)
 

@@ -78,7 +78,7 @@ class _Segments:
 
     def __getitem__(self, i):
         if i not in self.cut:
-            self.cut[i] = localization.source_segment(self.clips[i], self.sr, self.duration)
+            self.cut[i] = localization.source_segment(self.clips[i], self.sr, duration=self.duration)
         return self.cut[i]
 
 
@@ -135,7 +135,7 @@ def make_training_set(settings=None, *, rng=1):
     gen = _checks.rng(rng)
     mics = localization.circular_array(s["n_mics"], s["radius"])
     sources = _Segments(sr, s["duration"])
-    noises = [corpora.load_background(n, sr) for n in s["train_noises"]]
+    noises = [corpora.load_background(n, sr)[0] for n in s["train_noises"]]
     xs, az = [], []
     for _ in range(s["n_train_scenes"]):
         scene = localization.random_scene(gen, rt60=float(gen.uniform(*s["train_rt60"])))
@@ -292,8 +292,8 @@ def run(settings, out_dir, progress) -> dict:
     models[s["seeds"][0]].save_weights(str(out_dir / FILES[1]))
     scenes = test_scenes(s)
     clips = corpora.load_esc10(sr)[0]
-    sources = [localization.source_segment(clips[sc["clip"]], sr, s["duration"]) for sc in scenes]
-    noises = [corpora.load_background(n, sr) for n in s["test_noises"]]
+    sources = [localization.source_segment(clips[sc["clip"]], sr, duration=s["duration"]) for sc in scenes]
+    noises = [corpora.load_background(n, sr)[0] for n in s["test_noises"]]
 
     def nets(signals):
         f = localization_net.gcc_features(signals, sr, mic_positions=mics, interp=s["interp"])[None]

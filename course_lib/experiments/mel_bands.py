@@ -7,8 +7,8 @@ baselines are scored on the same folds: the majority class of the training folds
 (:func:`majority_baseline`), and a logistic regression on each clip's MFCC means and standard
 deviations (:func:`mfcc_baseline`). :func:`run` does it all; ``python -m course_lib.experiments
 mel_bands`` saves the results in ``data/mel_filters_esc10.json``. Chapter ``03_mel_perception``
-reads them (:func:`course_lib.experiments.load`), re-runs one fold of one setting live and asserts
-that both agree.
+reads them (:func:`course_lib.experiments.load`), re-runs fold 1 of two settings live and checks
+each against the cache with McNemar's exact test (:func:`course_lib.experiments.live.same_accuracy`).
 
 The features are the talk's (22050 Hz, n_fft 2048, fmax 4000 Hz, Slaney mel) except the hop:
 2048 samples (93 ms, one frame: 54 frames per 5 s clip instead of 216) instead of 512, so that
@@ -25,8 +25,8 @@ from .. import _checks
 from ..datasets import corpora
 from ..models import training
 
-__all__ = ["SETTINGS", "QUICK", "FILES", "DATA", "CHAPTER", "TITLE", "LIBRARIES", "features", "run_setting",
-           "mfcc_baseline", "majority_baseline", "same_libraries", "run"]
+__all__ = ["SETTINGS", "QUICK", "FILES", "DATA", "CHAPTER", "TITLE", "features", "run_setting", "mfcc_baseline",
+           "majority_baseline", "run"]
 
 #: Features, network, training and the settings compared (the notebook's live fold uses the same).
 #: ``test_folds`` are the folds held out in turn; ``clips_per_class`` keeps the first clips of
@@ -46,9 +46,6 @@ DATA = ("esc10",)
 
 CHAPTER = "03_mel_perception"
 TITLE = "how many mel bands? a small CNN on ESC-10's 5 folds, with two baselines"
-
-#: The libraries whose versions decide the numbers (:func:`same_libraries` compares them).
-LIBRARIES = ("numpy", "librosa", "keras", "tensorflow", "sklearn")
 
 
 def features(clips, n_mels, *, settings=None) -> np.ndarray:
@@ -193,29 +190,6 @@ def majority_baseline(labels, folds, *, test_folds=None) -> list[dict]:
         records.append(dict(model="majority", fold=int(fold), accuracy=float(np.mean(y_pred == labels[test])),
                             y_true=labels[test].tolist(), y_pred=y_pred.tolist()))
     return records
-
-
-def same_libraries(record) -> bool:
-    """Whether the libraries that decide the numbers (:data:`LIBRARIES`) are those that made saved results.
-
-    Only the libraries the record names are compared; with the same versions TensorFlow's
-    deterministic ops repeat a training exactly.
-
-    Parameters
-    ----------
-    record : dict
-        A saved record (:attr:`course_lib.experiments.Results.record`).
-
-    Returns
-    -------
-    bool
-
-    Notebook: 03_mel_perception
-    """
-    import importlib
-
-    saved = {k: v for k, v in (record.get("versions") or {}).items() if k in LIBRARIES}
-    return bool(saved) and all(importlib.import_module(k).__version__ == v for k, v in saved.items())
 
 
 def _subset(clips, labels, folds, per_class):

@@ -15,7 +15,8 @@ Results (``data/pitch_benchmark.json``): ``runs`` (one per tracker and excerpt),
 (per tracker: ``counts``, ``correct``, ``mean_confidence`` per confidence bin) and ``key_ranges``
 (the MIDI keys drawn per instrument). Remake them with ``python -m course_lib.experiments
 pitch_benchmark`` (about 10 minutes on a 2-core CPU); chapter ``07_crepe`` re-runs two excerpts
-live (:func:`benchmark_excerpt`) and checks them against the saved runs. Layer 5.
+live (:func:`benchmark_excerpt`) and checks them against the saved runs frame by frame
+(:func:`check_live`). Layer 5.
 """
 
 from __future__ import annotations
@@ -27,11 +28,12 @@ import numpy as np
 from .. import _checks
 from ..datasets import pitch_eval
 from ..dsp import pitch
+from ..errors import StaleResultsError
 from ..evaluation import pitch_scores
 from ..models import crepe, fcn_f0
 
 __all__ = ["SETTINGS", "QUICK", "FILES", "DATA", "CHAPTER", "TITLE", "TRACKERS", "pyin", "track",
-           "benchmark_excerpt", "run"]
+           "benchmark_excerpt", "check_live", "run"]
 
 #: The trackers of the benchmark, in table order.
 TRACKERS = ("CREPE tiny", "CREPE small", "FCN-F0", "pYIN")
@@ -180,6 +182,76 @@ def benchmark_excerpt(excerpt, *, trackers=TRACKERS, step_size=SETTINGS["step_ms
         ok[good] = np.abs(pitch.interval_cents(ref[good], f[good])) < 50
         frames[name] = (c[voiced_ref], ok[voiced_ref])
     return records, frames
+
+
+def _frame_counts(record) -> dict:
+    """The frame counts behind a run's scores (``round(fraction × frames)``; 0 where a fraction is NaN)."""
+    def count(fraction, n):
+        return 0 if n == 0 or math.isnan(fraction) else int(round(fraction * n))
+
+    n_voiced, n_unvoiced, n_both = record["n_voiced"], record["n_unvoiced"], record["n_both"]
+    return {"frames called voiced in the note": n_both,
+            "of them within 50 cents": count(record["rpa"], n_both),
+            "of them within 50 cents after folding octaves": count(record["rca"], n_both),
+            "false alarms in the silences": count(record["voicing_false_alarm"], n_unvoiced)}
+
+
+def check_live(live_runs, cached_runs, *, max_frames=1) -> str:
+    """Check runs of :func:`benchmark_excerpt` made now against the saved ones, frame by frame.
+
+    A tracker's scores are fractions of frames, and each frame is decided by a threshold: a
+    confidence above 0.5, a pitch within 50 cents. On another CPU, thread count or oneDNN setting
+    the networks sum in another order and their activations differ by about 1e-6 (measured: 1, 2
+    and 8 TensorFlow threads, oneDNN on and off); a frame changes its decision only where its
+    confidence or pitch lies that close to a threshold, which is rare. So the check compares the
+    frame counts behind the scores (frames called voiced in the note, of them those within 50
+    cents and within 50 cents after folding octaves, false alarms in the silences) and lets each
+    move by ``max_frames``; the reference's counts (voiced and silent frames) must be equal.
+
+    Parameters
+    ----------
+    live_runs : list of dict
+        Records of :func:`benchmark_excerpt` made now.
+    cached_runs : list of dict
+        The saved ``runs`` (each live run's tracker and excerpt must be among them).
+    max_frames : int
+        Frames each count may differ by.
+
+    Returns
+    -------
+    str
+        A line to print, with no number of the live run.
+
+    Raises
+    ------
+    StaleResultsError
+        A live run missing from the cache, other reference counts, or a count that moved by more
+        than ``max_frames`` (the message names the command that remakes the benchmark).
+
+    Notebook: 07_crepe
+    """
+    max_frames = _checks.integer(max_frames, "max_frames", 0)
+    cached = {(r["tracker"], r["name"]): r for r in cached_runs}
+    remake = "remake it with `python -m course_lib.experiments pitch_benchmark`"
+    for r in live_runs:
+        key = (r["tracker"], r["name"])
+        if key not in cached:
+            raise StaleResultsError(f"pitch_benchmark: the cache has no run of {r['tracker']} on {r['name']}: {remake}")
+        c = cached[key]
+        if (r["n_voiced"], r["n_unvoiced"]) != (c["n_voiced"], c["n_unvoiced"]):
+            raise StaleResultsError(
+                f"pitch_benchmark: {r['name']} has {r['n_voiced']} voiced and {r['n_unvoiced']} silent frames now, "
+                f"{c['n_voiced']} and {c['n_unvoiced']} in the cache: other excerpts; {remake}")
+        now, saved = _frame_counts(r), _frame_counts(c)
+        for what in now:
+            if abs(now[what] - saved[what]) > max_frames:
+                raise StaleResultsError(
+                    f"pitch_benchmark: {r['tracker']} on {r['name']}: {what}: {now[what]} now, {saved[what]} in the "
+                    f"cache, more than the {max_frames} frame(s) that the drift of floating-point sums can move "
+                    f"across a threshold; {remake}")
+    plural = "frame" if max_frames == 1 else "frames"
+    return (f"✔ the live re-run decides the frames as the cached benchmark did (each count within {max_frames} "
+            f"{plural}: float drift moves only a frame that lies on a threshold)")
 
 
 def run(settings, out_dir, progress) -> dict:

@@ -16,7 +16,8 @@ on the full set only (:func:`fsdd_run` trains one).
 ``data/rawconv_fsdd_results.json`` (every run's accuracy, predictions and history) and
 ``data/rawconv_fsdd_frontends.npz`` (the Conv1D kernels and sinc cut-offs before and after
 training, full training set, per fold). Chapter ``06_raw_waveform`` reads them
-(:func:`course_lib.experiments.load`), re-runs one of them live and asserts that both agree.
+(:func:`course_lib.experiments.load`), re-runs one of them live and checks it against the cache with
+McNemar's exact test (:func:`course_lib.experiments.live.same_accuracy`).
 
 Layer 5: imports :mod:`course_lib.datasets.corpora`, :mod:`course_lib.models.rawconv` and
 :mod:`course_lib.models.training`.
@@ -285,7 +286,7 @@ def fsdd_run(frontend, features, digits, folds, takes, *, fold, fraction, settin
         steps = epochs * int(np.ceil(train.size / s["batch_size"]))
         learning_rate = keras.optimizers.schedules.CosineDecay(learning_rate, steps)
     model, history = training.fit(build_and_keep, x_train, digits[train], epochs=epochs,
-                                  batch_size=s["batch_size"], seed=fold, learning_rate=learning_rate)
+                                  batch_size=s["batch_size"], rng=fold, learning_rate=learning_rate)
     y_pred = model.predict(x_test, batch_size=256, verbose=0).argmax(axis=1)
     record = dict(frontend=frontend, fold=fold, seed=fold, fraction=float(fraction), n_train=int(train.size),
                   epochs=epochs, params=int(model.count_params()), accuracy=float(np.mean(y_pred == digits[test])),

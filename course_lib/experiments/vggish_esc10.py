@@ -27,16 +27,18 @@ from ..errors import WeightsNotFoundError
 from ..models import training, vggish
 
 __all__ = ["SETTINGS", "QUICK", "FILES", "DATA", "CHAPTER", "TITLE", "esc10_fold", "train_source_model",
-           "source_model", "few_shot_runs", "run"]
+           "source_model", "few_shot_runs", "spread_runs", "run"]
 
 #: The network and its training (every model of the study and the notebook's live fold), the
-#: training seed, the folds held out in turn, the source model's classes, and how many clips of
-#: each class and fold are used (None: all).
+#: training seed, the folds held out in turn, the source model's classes, how many clips of each
+#: class and fold are used (None: all), and the other seeds trained on the first test fold: how
+#: much the fold's accuracy moves with the training noise alone (the yardstick of the live check).
 SETTINGS = {"filters": [8, 16, 32, 64], "embedding_size": 32, "input_pool": 2, "epochs": 12, "batch_size": 64,
             "learning_rate": 0.003, "seed": 0, "test_folds": [1, 2, 3, 4, 5],
-            "source_classes": ["Dog bark", "Rain", "Sea waves", "Baby cry", "Clock tick"], "clips_per_fold": None}
-#: ``--quick``: two clips of each class and fold, one epoch, one test fold.
-QUICK = {"epochs": 1, "test_folds": [1], "clips_per_fold": 2}
+            "source_classes": ["Dog bark", "Rain", "Sea waves", "Baby cry", "Clock tick"], "clips_per_fold": None,
+            "spread_seeds": [1, 2, 3, 4, 5, 6]}
+#: ``--quick``: two clips of each class and fold, one epoch, one test fold, one extra seed.
+QUICK = {"epochs": 1, "test_folds": [1], "clips_per_fold": 2, "spread_seeds": [1]}
 FILES = ("vggish_esc10_folds.json", "vggish_esc10_source.weights.h5")
 DATA = ("esc10",)
 CHAPTER = "04_audioset_vggish"
@@ -50,9 +52,7 @@ def _settings(settings):
 
 def _seed(rng) -> int:
     """An int training seed from ``rng`` (an int is used as is; a generator gives one)."""
-    if isinstance(rng, np.random.Generator):
-        return int(rng.integers(2**31))
-    return _checks.integer(rng, "rng", 0)
+    return _checks.seed(rng)
 
 
 def _build(n_classes, s):
@@ -67,7 +67,7 @@ def _train_examples(examples, labels, n_classes, seed, settings, x_test=None, y_
     x = examples.reshape(n_clips * n_examples, *examples.shape[2:], 1)
     y = np.repeat(np.asarray(labels), n_examples)
     return training.fit(lambda: _build(n_classes, s), x, y, x_test, y_test, epochs=s["epochs"],
-                        batch_size=s["batch_size"], seed=seed, learning_rate=s["learning_rate"])
+                        batch_size=s["batch_size"], rng=seed, learning_rate=s["learning_rate"])
 
 
 def esc10_fold(examples, labels, folds, test_fold, *, rng=0, settings=None):
@@ -264,6 +264,37 @@ def _subset(labels, folds, per_fold):
     return np.sort(np.concatenate(keep))
 
 
+def spread_runs(examples, labels, folds, settings, *, progress=False) -> list[dict]:
+    """The first test fold trained again with each of ``settings["spread_seeds"]``: the training noise.
+
+    Parameters
+    ----------
+    examples : ndarray, shape (n_clips, n_examples, 96, 64)
+        From :func:`course_lib.models.vggish.clip_examples`.
+    labels, folds : 1-D array_like of int
+        Class and official fold of each clip.
+    settings : dict
+        The study's settings (``test_folds``, ``spread_seeds`` and the network's).
+    progress : bool
+        Print one line per seed.
+
+    Returns
+    -------
+    list of dict
+        ``fold``, ``seed``, ``accuracy`` (clips) of each run.
+
+    Notebook: (tooling, ``python -m course_lib.experiments vggish_esc10``)
+    """
+    fold = settings["test_folds"][0]
+    out = []
+    for seed in settings["spread_seeds"]:
+        record, _ = esc10_fold(examples, labels, folds, fold, rng=seed, settings=settings)
+        out.append({"fold": int(fold), "seed": int(seed), "accuracy": record["accuracy"]})
+        if progress:
+            print(f"fold {fold}, seed {seed}: clip accuracy {record['accuracy']:.3f}", flush=True)
+    return out
+
+
 def run(settings, out_dir, progress) -> dict:
     """Train the small VGGish on each test fold and the source model; save the source model's weights.
 
@@ -279,7 +310,8 @@ def run(settings, out_dir, progress) -> dict:
     Returns
     -------
     dict
-        ``runs`` (:func:`esc10_fold`'s records), ``class_names``, ``sample_rate`` and ``source``
+        ``runs`` (:func:`esc10_fold`'s records), ``spread`` (:func:`spread_runs`), ``class_names``,
+        ``sample_rate`` and ``source``
         (``source_classes``, ``mean``, ``std``, ``history`` of :func:`train_source_model`).
 
     Notebook: (tooling, ``python -m course_lib.experiments vggish_esc10``)
@@ -300,10 +332,12 @@ def run(settings, out_dir, progress) -> dict:
         runs.append(record)
         if progress:
             print(f"fold {fold}: clip accuracy {record['accuracy']:.3f} ({time.time() - t0:.0f} s)", flush=True)
+    spread = spread_runs(examples, labels, folds, settings, progress=progress)
     t0 = time.time()
     model, info = train_source_model(examples, labels, class_names, source_classes=settings["source_classes"],
                                      rng=settings["seed"], settings=settings)
     model.save_weights(out_dir / FILES[1])
     if progress:
         print(f"source model on {', '.join(info['source_classes'])} ({time.time() - t0:.0f} s)", flush=True)
-    return {"runs": runs, "class_names": list(class_names), "sample_rate": vggish.SAMPLE_RATE, "source": info}
+    return {"runs": runs, "spread": spread, "class_names": list(class_names), "sample_rate": vggish.SAMPLE_RATE,
+            "source": info}

@@ -482,7 +482,7 @@ def frame_audio(y, step_size=10, center=True) -> np.ndarray:
     return normalize_frames(frames)
 
 
-def get_activation(audio, sr, capacity="tiny", center=True, step_size=10, verbose=0, batch_size=256, model=None):
+def get_activation(audio, sr, *, capacity="tiny", center=True, step_size=10, verbose=0, batch_size=256, model=None):
     """The raw (n_frames, 360) activation matrix of the network for some audio.
 
     Multichannel ``(n_samples, n_channels)`` audio is averaged to mono, resampled to 16 kHz,

@@ -267,7 +267,7 @@ def _responses(kernel, sr, n_fft):
     return freqs, mag
 
 
-def filter_peak_frequencies(kernel, sr, n_fft=512):
+def filter_peak_frequencies(kernel, sr, *, n_fft=512):
     """Frequency (Hz) where each filter's magnitude response peaks, in the kernel's filter order.
 
     Parameters
@@ -286,7 +286,7 @@ def filter_peak_frequencies(kernel, sr, n_fft=512):
     return freqs[np.argmax(mag, axis=1)]
 
 
-def filter_responses(kernel, sr, n_fft=512, normalize=True, floor_db=-80.0, return_order=False):
+def filter_responses(kernel, sr, *, n_fft=512, normalize=True, floor_db=-80.0, return_order=False):
     """Magnitude responses of first-layer filters in dB, sorted by their peak frequency.
 
     Each filter (a column of the Keras kernel) is zero-padded to ``n_fft`` samples and
@@ -333,7 +333,7 @@ def filter_responses(kernel, sr, n_fft=512, normalize=True, floor_db=-80.0, retu
 # ---------------------------------------------------------------------------------------
 # the sinc (parametric band-pass) front end
 # ---------------------------------------------------------------------------------------
-def mel_band_edges(n_filters, sr, fmin=30.0, fmax=None):
+def mel_band_edges(n_filters, sr, *, fmin=30.0, fmax=None):
     """Low cut-offs and bandwidths (Hz) of ``n_filters`` adjacent bands evenly spaced in mel.
 
     SincNet's initialization: ``n_filters + 1`` edges on the HTK mel scale from ``fmin`` to
@@ -372,7 +372,7 @@ def mel_band_edges(n_filters, sr, fmin=30.0, fmax=None):
     return np.asarray(edges[:-1]), np.diff(edges)
 
 
-def sinc_kernels(low_hz, band_hz, kernel_size, sr, window="hamming"):
+def sinc_kernels(low_hz, band_hz, kernel_size, *, sr, window="hamming"):
     """Band-pass kernels as the difference of two windowed sincs (SincNet's first layer).
 
     An ideal low-pass filter with cut-off ``f`` Hz has the impulse response
@@ -536,7 +536,7 @@ def __getattr__(name):
 # ---------------------------------------------------------------------------------------
 # the raw-waveform classifier
 # ---------------------------------------------------------------------------------------
-def raw_waveform_classifier(n_samples, n_classes, sr=8000, frontend="conv", first_filters=32, first_kernel=65,
+def raw_waveform_classifier(n_samples, n_classes, *, sr=8000, frontend="conv", first_filters=32, first_kernel=65,
                             first_stride=16, block_filters=(32, 64, 64), pool_size=4, dropout=0.2, rng=0):
     """A small CNN that classifies raw waveforms.
 
@@ -636,7 +636,7 @@ def _back_end(x, steps, block_filters, pool_size, dropout, n_classes, init, seed
     return layers.Dense(n_classes, activation="softmax", kernel_initializer=init(), name="classes")(x)
 
 
-def log_mel_classifier(n_frames, n_mels, n_classes, block_filters=(32, 64, 64), pool_size=4, dropout=0.2, rng=0):
+def log_mel_classifier(n_frames, n_mels, n_classes, *, block_filters=(32, 64, 64), pool_size=4, dropout=0.2, rng=0):
     """The back end of :func:`raw_waveform_classifier`, reading log-mel frames instead of samples.
 
     ``log-mel (n_frames, n_mels)`` (time first, the bands as channels) → for each entry of
@@ -695,7 +695,7 @@ def log_mel_classifier(n_frames, n_mels, n_classes, block_filters=(32, 64, 64), 
 # ---------------------------------------------------------------------------------------
 # what shape are learned filters? (peak, -3 dB band)
 # ---------------------------------------------------------------------------------------
-def filter_bands(kernel, sr, n_fft=512, drop_db=3.0):
+def filter_bands(kernel, sr, *, n_fft=512, drop_db=3.0):
     """Peak frequency and the band around it where each filter stays within ``drop_db`` of its peak.
 
     Starting at the peak of the magnitude response, the band extends down and up while the

@@ -105,31 +105,31 @@ def small_cnn(input_shape, n_classes, filters=(16, 32, 64), dropout=0.3, name="s
     return keras.Model(inputs, outputs, name=name)
 
 
-def set_seed(seed) -> int:
+def set_seed(rng) -> int:
     """Make Keras training repeatable: seed Python, NumPy and Keras, and ask TensorFlow for deterministic ops.
 
     Parameters
     ----------
-    seed : int
-        The seed (>= 0).
+    rng : int or numpy.random.Generator
+        The seed (>= 0), or a generator that draws one.
 
     Returns
     -------
     int
-        ``seed``.
+        The seed used.
 
     Notebook: 03_mel_perception
     """
     import keras
     import tensorflow as tf
 
-    seed = _checks.integer(seed, "seed", minimum=0, what="seed")
+    seed = _checks.seed(rng)
     keras.utils.set_random_seed(seed)
     tf.config.experimental.enable_op_determinism()
     return seed
 
 
-def fit(build, x_train, y_train, x_test=None, y_test=None, epochs=20, batch_size=32, seed=0, learning_rate=1e-3,
+def fit(build, x_train, y_train, x_test=None, y_test=None, *, epochs=20, batch_size=32, rng=0, learning_rate=1e-3,
         dataset=None):
     """Train a freshly built model with Adam and sparse cross-entropy; evaluate it on a test set.
 
@@ -137,14 +137,14 @@ def fit(build, x_train, y_train, x_test=None, y_test=None, epochs=20, batch_size
     ----------
     build : callable
         ``build()`` returns an uncompiled Keras model (called after seeding, so its initial weights
-        depend on ``seed`` only).
+        depend on ``rng`` only).
     x_train, y_train : ndarray
         Training features and integer labels (features already standardised).
     x_test, y_test : ndarray, optional
         Test features and labels; when given, accuracy and loss are recorded after each epoch.
     epochs, batch_size : int
         Passes over the training set, and examples per step.
-    seed : int
+    rng : int or numpy.random.Generator
         Seeds the weights, the shuffling and dropout (:func:`set_seed`).
     learning_rate : float
         Adam's step size.
@@ -164,7 +164,7 @@ def fit(build, x_train, y_train, x_test=None, y_test=None, epochs=20, batch_size
 
     epochs = _checks.positive_int(epochs, "epochs", what="epochs")
     batch_size = _checks.positive_int(batch_size, "batch_size", what="examples")
-    set_seed(seed)
+    set_seed(rng)
     model = build()
     model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy",
                   metrics=["accuracy"])
@@ -208,7 +208,7 @@ def fold_split(folds, test_fold):
     return np.flatnonzero(folds != test_fold), np.flatnonzero(folds == test_fold)
 
 
-def cross_validate(build, x, y, folds, test_folds=None, seeds=(0,), epochs=20, batch_size=32, learning_rate=1e-3,
+def cross_validate(build, x, y, folds, *, test_folds=None, seeds=(0,), epochs=20, batch_size=32, learning_rate=1e-3,
                    progress=False) -> list[dict]:
     """Train and test one model per (test fold, seed): the folds × seeds grid of an experiment.
 
@@ -255,7 +255,7 @@ def cross_validate(build, x, y, folds, test_folds=None, seeds=(0,), epochs=20, b
         x_train, x_test = standardize(x[train], x[test])
         for seed in seeds:
             model, history = fit(build, x_train, y[train], x_test, y[test], epochs=epochs, batch_size=batch_size,
-                                 seed=seed, learning_rate=learning_rate)
+                                 rng=seed, learning_rate=learning_rate)
             y_pred = model.predict(x_test, batch_size=256, verbose=0).argmax(axis=1)
             acc = float(np.mean(y_pred == y[test]))
             records.append(dict(fold=int(fold), seed=int(seed), accuracy=acc, y_true=y[test].tolist(),

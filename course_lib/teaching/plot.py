@@ -38,7 +38,7 @@ def _axes(ax, figsize=(8, 3)):
     return ax
 
 
-def waveform(y, sr, ax=None, title=None, start=0.0, **line_kwargs):
+def waveform(y, sr, *, ax=None, title=None, start=0.0, **line_kwargs):
     """Plot a signal against time.
 
     Parameters
@@ -104,7 +104,7 @@ def spectrum(freqs, magnitude_db, ax=None, title=None, xlim=None, **line_kwargs)
 def spectrogram(
     S_db,
     sr,
-    hop_length,
+    *, hop_length,
     ax=None,
     title=None,
     y_axis="linear",
@@ -173,7 +173,7 @@ def spectrogram(
     return ax
 
 
-def filterbank(weights, sr, n_fft, ax=None, title=None, every=1, **line_kwargs):
+def filterbank(weights, sr, *, n_fft, ax=None, title=None, every=1, **line_kwargs):
     """Plot the rows of a filterbank matrix against frequency.
 
     Parameters
@@ -263,7 +263,7 @@ def layer_table(model) -> None:
 SALIENCE_HZ_TICKS = (50, 100, 200, 400, 800, 1600)
 
 
-def salience(activation, time=None, ax=None, frequency=None, confidence=None, truth=None, threshold=0.5,
+def salience(activation, time=None, *, ax=None, frequency=None, confidence=None, truth=None, threshold=0.5,
              hz_range=None, title=None, voicing_strip=False, labels=True):
     """Show CREPE's activation matrix: time across, the 360 pitch bins up (labelled in Hz).
 
@@ -370,7 +370,7 @@ def salience(activation, time=None, ax=None, frequency=None, confidence=None, tr
     return ax
 
 
-def filter_responses(freqs, responses_db, ax=None, title=None, vmin=-40.0, fmax=None, colorbar=True):
+def filter_responses(freqs, responses_db, *, ax=None, title=None, vmin=-40.0, fmax=None, colorbar=True):
     """Show the magnitude responses of a layer's filters as an image: Hz across, filters up, dB as colour.
 
     Draws what :func:`course_lib.rawconv.filter_responses` computes (one row per filter, sorted by
@@ -420,7 +420,7 @@ def filter_responses(freqs, responses_db, ax=None, title=None, vmin=-40.0, fmax=
 
 # --- chapter 09 (localization) ---
 
-def gcc_phat(lags, cc, ax=None, true_tau=None, tau=None, sr=None, title=None):
+def gcc_phat(lags, cc, *, ax=None, true_tau=None, tau=None, sr=None, title=None):
     """Plot a GCC-PHAT correlation against lag in milliseconds (and samples on the top axis).
 
     Parameters
@@ -466,7 +466,7 @@ def gcc_phat(lags, cc, ax=None, true_tau=None, tau=None, sr=None, title=None):
 
 # --- chapter 09 (detection) ---
 
-def sed_events(S_db, sr, hop_length, class_names, reference=(), estimated=(), ax=None, title=None, colorbar=False):
+def sed_events(S_db, sr, *, hop_length, class_names, reference=(), estimated=(), ax=None, title=None, colorbar=False):
     """A log-mel spectrogram with sound events drawn over it: one lane per class.
 
     The height of the picture is split into one lane per class (first class at the bottom).
@@ -507,7 +507,7 @@ def sed_events(S_db, sr, hop_length, class_names, reference=(), estimated=(), ax
     names = list(class_names)
     if not names:
         raise ValueError("class_names must name at least one class")
-    ax = spectrogram(S_db, sr, hop_length, ax=ax, title=title, y_axis="mel", colorbar=colorbar, cmap="Greys")
+    ax = spectrogram(S_db, sr, hop_length=hop_length, ax=ax, title=title, y_axis="mel", colorbar=colorbar, cmap="Greys")
     n_bins = np.shape(S_db)[0]
     lane = n_bins / len(names)
     colours = [f"C{i}" for i in range(len(names))]

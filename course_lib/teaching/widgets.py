@@ -201,7 +201,7 @@ def _explorer(controls, redraw, with_audio=False):
     return box
 
 
-def aliasing_explorer(sr=8000, duration=1.0, max_freq=16000):
+def aliasing_explorer(sr=8000, *, duration=1.0, max_freq=16000):
     """A frequency slider for a sine sampled at ``sr``: the plot and the sound show the alias.
 
     Parameters
@@ -247,7 +247,7 @@ def aliasing_explorer(sr=8000, duration=1.0, max_freq=16000):
     return _explorer([slider], redraw, with_audio=True)
 
 
-def stft_explorer(y, sr, max_window_ms=200.0):
+def stft_explorer(y, sr, *, max_window_ms=200.0):
     """Sliders for window length (ms) and hop (% of the window) over a spectrogram of ``y``.
 
     Short windows resolve events in time but blur frequency (the main lobe of the window is wide);
@@ -282,7 +282,7 @@ def stft_explorer(y, sr, max_window_ms=200.0):
         hop = max(1, int(n_fft * hop_percent / 100))
         S = spectral.amplitude_to_db(np.abs(spectral.stft(y, n_fft=n_fft, hop_length=hop)), ref=np.max)
         title = f"window {n_fft} samples = {1000 * n_fft / sr:.1f} ms, Δf = {sr / n_fft:.1f} Hz, hop {1000 * hop / sr:.1f} ms"
-        png = _render(lambda fig, ax: plot.spectrogram(S, sr, hop, ax=ax, n_fft=n_fft, vmin=-70, title=title), figsize=(8, 3.2))
+        png = _render(lambda fig, ax: plot.spectrogram(S, sr, hop_length=hop, ax=ax, n_fft=n_fft, vmin=-70, title=title), figsize=(8, 3.2))
         return png, None
 
     window = widgets.FloatLogSlider(value=32, base=10, min=np.log10(2), max=np.log10(max_window_ms), step=0.05,
@@ -293,7 +293,7 @@ def stft_explorer(y, sr, max_window_ms=200.0):
 
 # --- chapter 09 (localization) ---
 
-def doa_explorer(source, sr, mic_positions=None, pair=(0, 2), rt60=None, max_order=10):
+def doa_explorer(source, sr, *, mic_positions=None, pair=(0, 2), rt60=None, max_order=10):
     """Move a source around a microphone array and watch GCC-PHAT's peak and the estimated direction.
 
     A slider sets the true azimuth; the room (6 × 5 × 3 m, the array in its middle, the source
@@ -344,11 +344,11 @@ def doa_explorer(source, sr, mic_positions=None, pair=(0, 2), rt60=None, max_ord
     def redraw(azimuth):
         from . import plot
 
-        x = localization.simulate_array(source, sr, mics, azimuth, rt60=rt60, max_order=max_order)
+        x = localization.simulate_array(source, sr, mic_positions=mics, azimuth=azimuth, rt60=rt60, max_order=max_order)
         tau, lags, cc = localization.gcc_phat(x[i], x[j], sr, max_tau=1.5 * d / localization.SPEED_OF_SOUND, interp=8)
         u = np.array([np.cos(np.deg2rad(azimuth)), np.sin(np.deg2rad(azimuth))])
         true_tau = -float((mics[:, j] - mics[:, i]) @ u) / localization.SPEED_OF_SOUND
-        estimate = localization.gcc_doa(x, sr, mics)
+        estimate = localization.gcc_doa(x, sr, mic_positions=mics)
         state["estimate"] = estimate
 
         def draw(fig, ax):
@@ -372,7 +372,7 @@ def doa_explorer(source, sr, mic_positions=None, pair=(0, 2), rt60=None, max_ord
 
 
 # --- chapter 05 ---
-def augmentation_explorer(y, sr, backgrounds, rooms, snr_db=10.0):
+def augmentation_explorer(y, sr, *, backgrounds, rooms, snr_db=10.0):
     """Sliders for the SNR and the room over a real clip: see and hear the augmented sound.
 
     The clip is reverberated with the chosen room's impulse response (:func:`course_lib.augment.reverb`,
@@ -427,7 +427,7 @@ def augmentation_explorer(y, sr, backgrounds, rooms, snr_db=10.0):
         state["clip"] = out
         S = spectral.amplitude_to_db(np.abs(spectral.stft(out, n_fft=512, hop_length=128)), ref=np.max)
         title = f"{room}, {background} at {snr:.0f} dB SNR"
-        png = _render(lambda fig, ax: plot.spectrogram(S, sr, 128, ax=ax, n_fft=512, vmin=-70, title=title), figsize=(8, 3.0))
+        png = _render(lambda fig, ax: plot.spectrogram(S, sr, hop_length=128, ax=ax, n_fft=512, vmin=-70, title=title), figsize=(8, 3.0))
         return png, (out, sr)
 
     background = widgets.Dropdown(options=list(backgrounds), description="background")
@@ -439,7 +439,7 @@ def augmentation_explorer(y, sr, backgrounds, rooms, snr_db=10.0):
 
 
 # --- chapter 04 ---
-def multilabel_explorer(scores, targets, class_names, clips=None, sr=None, threshold=0.5):
+def multilabel_explorer(scores, targets, class_names, *, clips=None, sr=None, threshold=0.5):
     """A mixture explorer: pick a multi-label clip, move the threshold, see which classes it predicts.
 
     One horizontal bar per class shows the clip's sigmoid output; bars at or above the threshold
@@ -521,7 +521,7 @@ def multilabel_explorer(scores, targets, class_names, clips=None, sr=None, thres
 
 
 # --- chapter 03 ---
-def filterbank_explorer(sr=16000, n_fft=512):
+def filterbank_explorer(sr=16000, *, n_fft=512):
     """Controls for a mel filterbank: number of bands, frequency range, mel formula and normalisation.
 
     The picture shows every triangle against frequency, with the filters that hold one FFT bin or
@@ -557,9 +557,9 @@ def filterbank_explorer(sr=16000, n_fft=512):
         if fmax <= fmin:
             fmax = min(float(nyquist), fmin + 100.0)
         htk = scale == "htk"
-        weights = mel.mel_filterbank(sr, n_fft, n_mels=n_mels, fmin=fmin, fmax=fmax, htk=htk,
+        weights = mel.mel_filterbank(sr, n_fft=n_fft, n_mels=n_mels, fmin=fmin, fmax=fmax, htk=htk,
                                      norm=None if norm == "none" else norm)
-        counts = mel.filter_bin_counts(sr, n_fft, n_mels=n_mels, fmin=fmin, fmax=fmax, htk=htk)
+        counts = mel.filter_bin_counts(sr, n_fft=n_fft, n_mels=n_mels, fmin=fmin, fmax=fmax, htk=htk)
         state["counts"] = counts
         if "box" in state:
             state["box"].counts = counts
@@ -590,7 +590,7 @@ def filterbank_explorer(sr=16000, n_fft=512):
 
 # --- chapter 09 (detection) ---
 
-def detection_explorer(scores, reference, class_names, S_db, sr, hop_length, collar=0.2):
+def detection_explorer(scores, reference, class_names, S_db, *, sr, hop_length, collar=0.2):
     """Threshold and median-filter sliders over one soundscape's frame scores: the events and the F1s change.
 
     Each move post-processes the scores (:func:`course_lib.seld.scores_to_events`), redraws the
@@ -642,7 +642,7 @@ def detection_explorer(scores, reference, class_names, S_db, sr, hop_length, col
         text.value = (f"<b>{len(events)}</b> events detected &nbsp; event-based F1 ({collar * 1000:.0f} ms collar) "
                       f"<b>{ef:.2f}</b> &nbsp; segment-based F1 (1 s) <b>{sf:.2f}</b>")
         title = f"threshold {threshold:.2f}, median filter {median_frames} frames ({median_frames * hop_length / sr:.2f} s)"
-        return _render(lambda fig, ax: plot.sed_events(S_db, sr, hop_length, names, reference, events, ax=ax, title=title),
+        return _render(lambda fig, ax: plot.sed_events(S_db, sr, hop_length=hop_length, class_names=names, reference=reference, estimated=events, ax=ax, title=title),
                        figsize=(9, 3.4)), None
 
     threshold = widgets.FloatSlider(value=0.5, min=0.05, max=0.95, step=0.05, description="threshold",
