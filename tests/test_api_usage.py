@@ -33,15 +33,11 @@ EXPECTED_UNUSED = {
     "models/vggish.py": {"waveform_to_examples", "log_mel"},
     "models/crepe.py": {"predict"},
     "models/wavenet.py": {"mu_law_encode", "mu_law_decode"},
-    "datasets/corpora.py": {"load_esc10", "load_fsdd",
-                            "fsdd_speakers"},  # TODO lead: only tests call it (corpora.py)
-    "datasets/instruments.py": {"instrument_note",
-                                "gm_family"},  # TODO lead: only tests call it (instruments.py)
+    "datasets/corpora.py": {"load_esc10", "load_fsdd"},
+    "datasets/instruments.py": {"instrument_note"},
     "datasets/audioset.py": {"read_embeddings", "write_embeddings"},
     # The student edition's first cell calls it: code that book.student_notebook writes as text.
     "tools/book.py": {"student_mode"},
-    # TODO lead: only tests call them (augment.py; device_response is what the chapters use).
-    "dsp/augment.py": {"device_frequency_response", "device_impulse_response"},
 }
 
 

@@ -324,31 +324,23 @@ DOCUMENTED = {
 
 @pytest.mark.parametrize("device", sorted(augment.DEVICES))
 def test_device_gains_match_their_documentation(device):
-    freqs, response = augment.device_frequency_response(device, SR, n_fft=SR)  # bins 1 Hz apart
-    assert freqs.shape == response.shape == (SR // 2 + 1,)
     for f, *spec in DOCUMENTED[device]:
         measured = _measured_gain_db(device, f)
-        k = int(f)
-        assert freqs[k] == f
-        assert abs(measured - response[k]) < 0.25, f"{device} at {f} Hz: tones {measured:.2f} dB, response {response[k]:.2f} dB"
         if spec[0] == "<=":
             assert measured <= spec[1], f"{device} should attenuate {f} Hz by at least {-spec[1]} dB, got {measured:.1f}"
         else:
             assert abs(measured - spec[0]) < spec[1], f"{device} at {f} Hz: {measured:.2f} dB, documented {spec[0]} dB"
 
 
-def test_device_impulse_response_is_the_same_filter():
-    y = _white(0, SR // 2)
-    for device in augment.DEVICES:
-        ir = augment.device_impulse_response(device, SR, duration=0.25)
-        np.testing.assert_allclose(augment.reverb(y, ir, level=None), augment.device_response(y, SR, device=device), atol=2e-4)
+def test_an_unknown_device_is_refused():
     with pytest.raises(ValueError, match="device must be one of"):
-        augment.device_response(y, SR, device="gramophone")
+        augment.device_response(_white(0, SR // 2), SR, device="gramophone")
 
 
 def test_devices_at_8khz_leave_out_stages_above_nyquist():
-    freqs, response = augment.device_frequency_response("lavalier", 8000)
-    assert np.all(np.isfinite(response)) and freqs[-1] == 4000
+    for device in augment.DEVICES:
+        out = augment.device_response(_white(0, 4000), 8000, device=device)
+        assert out.shape == (4000,) and np.all(np.isfinite(out))
     assert abs(_measured_gain_db("phone", 1000, sr=8000)) < 0.3
 
 

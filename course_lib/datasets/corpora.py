@@ -58,7 +58,6 @@ __all__ = [
     "load_esc10",
     "esc10_metadata",
     "load_fsdd",
-    "fsdd_speakers",
     "background_names",
     "load_background",
     "room_ir_names",
@@ -380,7 +379,7 @@ def load_fsdd(sr=None):
     digits : numpy.ndarray of int
         The digit spoken, 0-9.
     speakers : numpy.ndarray of str
-        The speaker's name (6 speakers; see :func:`fsdd_speakers`).
+        The speaker's name (6 speakers).
     takes : numpy.ndarray of int
         The take 0-49; takes 0-4 of every speaker and digit are the official test split.
 
@@ -394,21 +393,6 @@ def load_fsdd(sr=None):
     speakers = np.array([s for _, s, _ in parsed])
     takes = np.array([int(t) for _, _, t in parsed], dtype=np.int64)
     return clips, digits, speakers, takes
-
-
-def fsdd_speakers() -> dict[str, dict]:
-    """FSDD's speaker metadata (gender, accent, language), read from the set's ``metadata.py``.
-
-    The file is parsed as a Python literal, never executed.
-
-    Notebook: (not yet used by a chapter)
-    """
-    source = fetch.file("fsdd/metadata.py").read_text(encoding="utf-8")
-    tree = ast.parse(source)
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "metadata" for t in node.targets):
-            return ast.literal_eval(node.value)
-    raise DataError("fsdd: metadata.py holds no 'metadata = {...}' dictionary")
 
 
 # ------------------------------------------------------------------------------------------

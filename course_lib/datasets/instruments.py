@@ -40,7 +40,6 @@ __all__ = [
     "NSYNTH_VELOCITIES",
     "NSynthNotes",
     "gm_program",
-    "gm_family",
     "gm_source",
     "instrument_note",
     "nsynth_notes",
@@ -270,26 +269,6 @@ def gm_program(instrument) -> int:
     return int(instrument)
 
 
-def gm_family(program) -> str:
-    """General MIDI family of a program: one of the 16 names in :data:`GM_FAMILIES`.
-
-    Parameters
-    ----------
-    program : int or str
-        A program number 0–127 or an instrument name (as :func:`gm_program` accepts).
-
-    Returns
-    -------
-    str
-        ``GM_FAMILIES[program // 8]``, e.g. ``"piano"`` for 0, ``"organ"`` for 19,
-        ``"chromatic percussion"`` for 9 (words separated by spaces; NSynth-style note names
-        join them with ``_``).
-
-    Notebook: (not yet used by a chapter)
-    """
-    return GM_FAMILIES[gm_program(program) // 8]
-
-
 def gm_source(program) -> str:
     """NSynth-style source of a program: ``"acoustic"``, ``"electronic"`` or ``"synthetic"``.
 
@@ -510,7 +489,7 @@ class NSynthNotes:
     preset_name : tuple of str
         The SoundFont's preset names: which instrument was recorded (``"Yamaha Grand Piano"``).
     family : tuple of str
-        General MIDI family names (``gm_family(instrument)``, e.g. ``"synth lead"``).
+        General MIDI family names (``GM_FAMILIES[program // 8]``, e.g. ``"synth lead"``).
     source : tuple of str
         ``"acoustic"``, ``"electronic"`` or ``"synthetic"`` (``gm_source(instrument)``).
     pitch : np.ndarray

@@ -68,7 +68,7 @@ def fsdd_speaker_split(test_speakers=("george", "yweweler"), train_takes=(5, 17)
     Parameters
     ----------
     test_speakers : sequence of str
-        Speakers held out (see :func:`course_lib.corpora.fsdd_speakers`).
+        Speakers held out (FSDD has 6: george, jackson, lucas, nicolas, theo, yweweler).
     train_takes, test_takes : (int, int)
         Half-open ranges of takes (0-49) kept for training and testing.
     duration : float

@@ -11,8 +11,8 @@ convolution with room impulse responses (:func:`reverb`; measured rooms come fro
 :func:`direct_to_reverberant_ratio`), **background noise** at a chosen SNR (:func:`mix_at_snr`,
 :func:`add_noise`; real backgrounds come from :func:`course_lib.corpora.load_background`),
 **capture devices** (measured loudspeaker responses from :func:`course_lib.corpora.load_device_ir`,
-convolved by :func:`reverb`; and :data:`DEVICES`, five documented filters: :func:`device_response`,
-:func:`device_frequency_response`, :func:`device_impulse_response`) and the **microphone
+convolved by :func:`reverb`; and :data:`DEVICES`, five documented filters: :func:`device_response`)
+and the **microphone
 position** (the ``mic`` argument of :func:`room_impulse_response`). :func:`random_augment` chains
 them. Two augmentations of the features, staples of DCASE systems since 2019:
 :func:`spec_augment` (time and frequency masks) and :func:`mixup` (convex combinations of
@@ -50,8 +50,6 @@ __all__ = [
     "DEVICES",
     "device_filter",
     "device_response",
-    "device_frequency_response",
-    "device_impulse_response",
     "random_augment",
     "spec_augment",
     "mixup",
@@ -339,7 +337,7 @@ def reverb(y, ir, level="rms"):
     y : array_like, shape (n_samples,)
         Dry mono audio.
     ir : array_like, shape (n_ir,)
-        Impulse response (e.g. :func:`room_impulse_response`, :func:`device_impulse_response`).
+        Impulse response (e.g. :func:`room_impulse_response`).
     level : {"rms", "peak", None}, default "rms"
         ``"rms"``: scale the output to the RMS level of ``y`` (the reverberant sound is as loud
         as the dry one); ``"peak"``: to the peak of ``y``; ``None``: the raw convolution. With
@@ -716,66 +714,6 @@ def device_response(y, sr, *, device):
     """
     y = _mono(y)
     return scipy.signal.sosfilt(device_filter(device, sr), y).astype(np.float32)
-
-
-def device_frequency_response(device, sr, *, n_fft=2048):
-    """Magnitude response of a device, for plotting: ``(freqs in Hz, gain in dB)``.
-
-    Computed exactly from the filter (``scipy.signal.sosfreqz``) at the ``1 + n_fft // 2``
-    STFT bin frequencies ``k · sr / n_fft``.
-
-    Parameters
-    ----------
-    device : str or Device
-        A key of :data:`DEVICES` or a :class:`Device`.
-    sr : int
-        Sampling rate in Hz.
-    n_fft : int, default 2048
-        FFT size in samples (>= 2): the frequencies are ``sr / n_fft`` Hz apart.
-
-    Returns
-    -------
-    freqs : np.ndarray, shape (1 + n_fft // 2,)
-        Hz.
-    gain_db : np.ndarray, shape (1 + n_fft // 2,)
-        dB (floored at -240 dB).
-
-    Notebook: (not yet used by a chapter: chapter 05 colours sound with measured device responses instead)
-    """
-    sr = _checks.sample_rate(sr)
-    n_fft = _checks.integer(n_fft, "n_fft", minimum=2, what="samples")
-    freqs = spectral.fft_frequencies(sr, n_fft=n_fft)
-    _, h = scipy.signal.sosfreqz(device_filter(device, sr), worN=freqs, fs=sr)
-    return freqs, 20.0 * np.log10(np.maximum(np.abs(h), 1e-12))
-
-
-def device_impulse_response(device, sr, *, duration=0.1):
-    """The device's impulse response, ``duration`` seconds of it (float32).
-
-    Convolving with it (:func:`reverb` with ``level=None``) equals :func:`device_response` up
-    to the truncated tail: "a recorder is an impulse response", as the talk puts it.
-
-    Parameters
-    ----------
-    device : str or Device
-        A key of :data:`DEVICES` or a :class:`Device`.
-    sr : int
-        Sampling rate in Hz.
-    duration : float, default 0.1
-        Seconds of response kept.
-
-    Returns
-    -------
-    np.ndarray
-        float32, shape ``(round(duration · sr),)``.
-
-    Notebook: (not yet used by a chapter: chapter 05 colours sound with measured device responses instead)
-    """
-    sr = _checks.sample_rate(sr)
-    n = synth.n_samples_for(sr=sr, duration=duration)
-    impulse = np.zeros(n)
-    impulse[0] = 1.0
-    return scipy.signal.sosfilt(device_filter(device, sr), impulse).astype(np.float32)
 
 
 # ---------------------------------------------------------------------------------------
