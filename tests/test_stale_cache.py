@@ -18,8 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 CASES = {
     "a setting": ("FILES = (", "SETTINGS = {**SETTINGS, \"base_epochs\": SETTINGS[\"base_epochs\"] + 1}\nFILES = ("),
-    "the code": ("def run(settings, out_dir, progress):",
-                 "def run(settings, out_dir, progress):\n    settings = {**settings, \"batch_size\": 16}"),
+    "the code": ("def run(settings, out_dir, progress) -> dict:",
+                 "def run(settings, out_dir, progress) -> dict:\n    settings = {**settings, \"batch_size\": 16}"),
 }
 
 
