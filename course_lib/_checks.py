@@ -205,13 +205,14 @@ def rng(value, name: str = "rng") -> np.random.Generator:
                     f"({type(value).__name__})")
 
 
-def seed(value, name: str = "rng") -> int:
-    """An int seed from ``rng``: a non-negative int is used as is, a Generator draws one.
+def seed(value, name: str = "rng", high: int = 2**31) -> int:
+    """An int seed from ``rng``: a non-negative int is used as is, a Generator (or None: a fresh one)
+    draws one below ``high``.
 
     For libraries that take an int seed (Keras, tf.data); everything else takes the Generator.
     """
-    if isinstance(value, np.random.Generator):
-        return int(value.integers(2**31))
+    if value is None or isinstance(value, np.random.Generator):
+        return int(rng(value, name).integers(high))
     return integer(value, name, minimum=0, what="seed")
 
 

@@ -86,3 +86,16 @@ def test_the_error_family():
 
     assert audio.AudioError is errors.AudioError
     assert fetch.DataError is corpora.DataError is errors.DataError
+
+
+def test_seed_keeps_an_int_and_draws_from_a_generator_below_high():
+    import numpy as np
+
+    assert _checks.seed(7) == 7
+    a = _checks.seed(np.random.default_rng(3), high=1000)
+    assert a == _checks.seed(np.random.default_rng(3), high=1000) and 0 <= a < 1000
+    assert 0 <= _checks.seed(None, high=10) < 10
+    with pytest.raises(ValueError, match="rng"):
+        _checks.seed(-1)
+    with pytest.raises(TypeError, match="rng"):
+        _checks.seed("0")

@@ -104,13 +104,6 @@ def note_frames(n_frames, *, instruments=("Cello", "Acoustic Guitar (nylon)", "C
     return crepe.normalize_frames(frames), crepe.gaussian_targets(f0, sigma), f0
 
 
-def _seed(rng) -> int:
-    """An int seed for Keras from ``rng`` (an int is used as is; a generator gives one)."""
-    if isinstance(rng, np.random.Generator):
-        return int(rng.integers(2**31))
-    return _checks.integer(rng, "rng", 0)
-
-
 def train_head(head, frames, f0, *, rng=0, epochs=1, batch_size=32, learning_rate=0.003, multiplier=1):
     """Train a small CREPE (multiplier 1, no dropout, Conv1D layout) with one of the two heads.
 
@@ -151,7 +144,7 @@ def train_head(head, frames, f0, *, rng=0, epochs=1, batch_size=32, learning_rat
     f0 = np.asarray(f0, np.float64)
     if frames.ndim != 2 or frames.shape[1] != crepe.FRAME_LENGTH or f0.shape != (frames.shape[0],):
         raise ValueError(f"frames must be (n, {crepe.FRAME_LENGTH}) and f0 (n,), got {frames.shape} and {f0.shape}")
-    keras.utils.set_random_seed(_seed(rng))
+    keras.utils.set_random_seed(_checks.seed(rng))
     model = crepe.build_model(multiplier, dropout=0.0, layout="conv1d", head=head)
     if head == "classification":
         target, loss = crepe.gaussian_targets(f0), "binary_crossentropy"

@@ -84,12 +84,6 @@ def build_sets(settings=None) -> dict:
                 classes=classes, mean=float(raw.mean()), std=float(raw.std()))
 
 
-def _int_seed(rng) -> int:
-    """An int seed for Keras: an int ``rng`` as is, a Generator (or None) draws one."""
-    generator = _checks.rng(rng)
-    return int(rng) if _checks.is_integer(rng) else int(generator.integers(2**31 - 1))
-
-
 def fit_crnn(x_train, y_train, *, rng=0, epochs=25, batch_size=8, learning_rate=3e-3, n_classes=None):
     """Train a fresh :func:`course_lib.models.seld.crnn` with Adam and frame-wise binary cross-entropy, deterministically.
 
@@ -122,7 +116,7 @@ def fit_crnn(x_train, y_train, *, rng=0, epochs=25, batch_size=8, learning_rate=
         raise ValueError(f"x_train must be (n, frames, bands, 1) and y_train (n, frames, classes) with the same n and "
                          f"frames, got {x_train.shape} and {y_train.shape}")
     epochs = _checks.positive_int(epochs, "epochs", what="epochs")
-    training.set_seed(_int_seed(rng))
+    training.set_seed(rng)
     model = seld.crnn(n_mels=x_train.shape[2], n_classes=n_classes or y_train.shape[-1])
     model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="binary_crossentropy")
     h = model.fit(x_train, y_train, batch_size=batch_size, epochs=epochs, shuffle=True, verbose=0)

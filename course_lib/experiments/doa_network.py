@@ -152,12 +152,6 @@ def make_training_set(settings=None, *, rng=1):
     return np.asarray(xs), np.asarray(az)
 
 
-def _int_seed(rng) -> int:
-    """An int seed for Keras: an int ``rng`` as is, a Generator (or None) draws one."""
-    generator = _checks.rng(rng)
-    return int(rng) if _checks.is_integer(rng) else int(generator.integers(2**31 - 1))
-
-
 def fit(x, azimuth, settings=None, *, rng=0, validation=0.1):
     """Train :func:`course_lib.models.localization_net.direction_mlp` (Adam, mean squared error on (cos θ, sin θ)).
 
@@ -191,7 +185,7 @@ def fit(x, azimuth, settings=None, *, rng=0, validation=0.1):
     if x.ndim != 3 or len(x) != len(y):
         raise ValueError(f"x must be (n, n_pairs, n_lags) with one azimuth per example, got {x.shape} and {len(y)}")
     n_val = int(round(len(x) * _checks.number(validation, "validation", minimum=0.0, maximum=0.5)))
-    training.set_seed(_int_seed(rng))
+    training.set_seed(rng)
     model = localization_net.direction_mlp(x.shape[1], x.shape[2], s["hidden"])
     model.compile(optimizer=keras.optimizers.Adam(s["learning_rate"]), loss="mse")
     xt, yt, xv, yv = x[: len(x) - n_val], y[: len(x) - n_val], x[len(x) - n_val:], y[len(x) - n_val:]

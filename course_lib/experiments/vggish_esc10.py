@@ -50,11 +50,6 @@ def _settings(settings):
     return {**SETTINGS, **(settings or {})}
 
 
-def _seed(rng) -> int:
-    """An int training seed from ``rng`` (an int is used as is; a generator gives one)."""
-    return _checks.seed(rng)
-
-
 def _build(n_classes, s):
     return vggish.small_vggish(n_classes, filters=tuple(s["filters"]), embedding_size=s["embedding_size"],
                                input_pool=s["input_pool"])
@@ -102,7 +97,7 @@ def esc10_fold(examples, labels, folds, test_fold, *, rng=0, settings=None):
 
     Notebook: 04_audioset_vggish
     """
-    seed = _seed(rng)
+    seed = _checks.seed(rng)
     examples = np.asarray(examples, dtype=np.float32)
     labels = np.asarray(labels)
     train, test = training.fold_split(folds, test_fold)
@@ -151,7 +146,7 @@ def train_source_model(examples, labels, class_names, *, source_classes=None, rn
 
     Notebook: 04_audioset_vggish (via ``source_model``)
     """
-    seed = _seed(rng)
+    seed = _checks.seed(rng)
     source_classes = list(SETTINGS["source_classes"] if source_classes is None else source_classes)
     names = list(class_names)
     unknown = [c for c in source_classes if c not in names]

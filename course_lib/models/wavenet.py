@@ -83,10 +83,9 @@ _ATTRIBUTE = "wavenet_hyperparameters"
 
 
 def _int_seed(rng) -> int:
-    # Keras initializers and set_random_seed take an int: an int rng is used as is (so rng=0 builds
-    # what seed=0 built), a Generator (or None) gives one.
-    generator = _checks.rng(rng)
-    return int(rng) if _checks.is_integer(rng) else int(generator.integers(2**31 // 100003))
+    # Keras initializers take an int: an int rng as is, a Generator (or None) draws one small enough
+    # that seed * 100003 + k stays an int32.
+    return _checks.seed(rng, high=2**31 // 100003)
 
 
 def _codes(codes, name="codes", n_classes=None) -> np.ndarray:

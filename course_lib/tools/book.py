@@ -381,6 +381,15 @@ COLAB = "https://colab.research.google.com/github/{slug}/blob/{branch}/{path}"
 COLAB_TAG = "colab-setup"
 
 
+def _named_branch(repository: Repository | None) -> Repository:
+    """The repository (default: ``book.yml``'s), refused when its branch is ``HEAD``: Colab needs a branch's name."""
+    repository = repository or read_book()["repository"]
+    if repository.branch == "HEAD":
+        raise ValueError("Colab opens notebooks and installs the course from a named branch: set book.yml's "
+                         "repository branch (e.g. main)")
+    return repository
+
+
 def colab_url(chapter: Chapter, repository: Repository | None = None) -> str:
     """The link that opens ``chapter``'s notebook on Google Colab, from the repository's branch.
 
@@ -403,9 +412,7 @@ def colab_url(chapter: Chapter, repository: Repository | None = None) -> str:
 
     Notebook: (tooling, the book's chapter pages)
     """
-    repository = repository or read_book()["repository"]
-    if repository.branch == "HEAD":
-        raise ValueError("Colab opens a notebook from a named branch: set book.yml's repository branch (e.g. main)")
+    repository = _named_branch(repository)
     return COLAB.format(slug=repository.slug, branch=repository.branch, path=chapter.file)
 
 
@@ -433,9 +440,7 @@ def colab_commands(repository: Repository | None = None) -> list[list[str]]:
 
     Notebook: (tooling, the Colab set-up cell and its test)
     """
-    repository = repository or read_book()["repository"]
-    if repository.branch == "HEAD":
-        raise ValueError("Colab installs the course from a named branch: set book.yml's repository branch (e.g. main)")
+    repository = _named_branch(repository)
     source = f"course_lib @ git+{repository.url}@{repository.branch}"
     return [["python", "-m", "pip", "install", "--quiet", source],
             ["python", "-m", "pip", "install", "--quiet", "--no-deps", *_nodeps_requirements()],
