@@ -26,7 +26,9 @@ def test_quick_run_saves_and_loads_sane_scores(tmp_path):
     for r in clean:  # a clean real clarinet note: both trackers are right and hear the silences as silence
         assert r["rpa"] > 0.9 and r["voicing_recall"] > 0.8 and r["voicing_false_alarm"] < 0.1, r
     for r in runs:
-        assert all(0 <= r[k] <= 1 for k in ("rpa_overall", "voicing_recall", "voicing_false_alarm"))
+        assert all(0 <= r[k] <= 1 for k in ("rpa", "rca", "overall_accuracy", "voicing_recall", "voicing_false_alarm",
+                                             "rpa_25", "rpa_10", "overall_accuracy_10"))
+        assert r["rpa_10"] <= r["rpa_25"] <= r["rpa"] <= r["rca"], "a tighter tolerance counts fewer frames right"
     rel = res["reliability"]["CREPE tiny"]
     assert len(rel["counts"]) == 10 and sum(rel["counts"]) == sum(r["n_voiced"] for r in runs if r["tracker"] == "CREPE tiny")
     assert res["key_ranges"] == {"Clarinet": list(pitch_eval.BENCHMARK_INSTRUMENTS["Clarinet"])}
@@ -51,6 +53,12 @@ def test_saved_benchmark_is_current_and_complete():
     assert len(cells) == len(pitch_benchmark.TRACKERS) * len(pitch_eval.BENCHMARK_INSTRUMENTS) * len(settings["snrs_db"])
     assert len(runs) == len(cells) * settings["n_per_cell"] and settings["n_per_cell"] >= 5
     assert set(res["reliability"]) == set(pitch_benchmark.TRACKERS)
+    # no excerpt is dropped: every run has every measure at every tolerance, as a number
+    for r in runs:
+        for tol in settings["cent_tolerances"]:
+            suffix = "" if tol == 50 else f"_{tol:g}"
+            assert all(not math.isnan(r[k + suffix]) for k in ("rpa", "rca", "overall_accuracy")), r["name"]
+        assert not math.isnan(r["voicing_recall"]) and not math.isnan(r["voicing_false_alarm"]), r["name"]
 
 
 def test_pyin_on_a_harmonic_tone():
@@ -76,32 +84,29 @@ def test_settings_match_the_datasets():
     assert pitch_benchmark._snr("inf") == math.inf and pitch_benchmark._snr(-5.0) == -5.0
 
 
-def _rescored(record, **counts):
-    """``record`` with some of its frame counts changed (n_both, right, chroma, alarms) and its fractions redone."""
-    n_v, n_u = record["n_voiced"], record["n_unvoiced"]
-    both = counts.get("n_both", record["n_both"])
-    right = counts.get("right", round(record["rpa"] * record["n_both"]) if record["n_both"] else 0)
-    chroma = counts.get("chroma", round(record["rca"] * record["n_both"]) if record["n_both"] else 0)
-    alarms = counts.get("alarms", round(record["voicing_false_alarm"] * n_u))
-    return {**record, "n_both": both, "voicing_recall": both / n_v, "voicing_false_alarm": alarms / n_u,
-            "rpa": right / both if both else math.nan, "rca": chroma / both if both else math.nan}
+def _run(**counts):
+    base = {"tracker": "CREPE tiny", "name": "Clarinet|MIDI 67|city|0 dB", "n_voiced": 40, "n_unvoiced": 35,
+            "n_pitch": 32, "n_chroma": 33, "n_recalled": 21, "n_false_alarms": 0, "n_overall": 56,
+            "n_pitch_10": 25, "n_chroma_10": 25, "n_overall_10": 54}
+    return {**base, **counts}
 
 
 def test_check_live_allows_a_frame_on_a_threshold_and_refuses_more():
-    cached = [{"tracker": "CREPE tiny", "name": "Clarinet|MIDI 67|city|0 dB", "n_voiced": 40, "n_unvoiced": 35,
-               "n_both": 21, "rpa": 1.0, "rca": 1.0, "voicing_recall": 0.525, "voicing_false_alarm": 0.0},
-              {"tracker": "pYIN", "name": "Clarinet|MIDI 63|rain|0 dB", "n_voiced": 40, "n_unvoiced": 35,
-               "n_both": 0, "rpa": math.nan, "rca": math.nan, "voicing_recall": 0.0, "voicing_false_alarm": 0.2}]
+    cached = [_run(), _run(tracker="pYIN", n_pitch=0, n_chroma=39, n_recalled=1, n_false_alarms=23, n_overall=12)]
     line = pitch_benchmark.check_live(cached, cached)
-    assert line.startswith("✔") and "0.525" not in line
-    one_off = [_rescored(cached[0], n_both=22, right=22, chroma=22), _rescored(cached[1], n_both=1, right=0, chroma=1, alarms=8)]
+    assert line.startswith("✔") and "32" not in line
+    one_off = [_run(n_pitch=33, n_recalled=22, n_overall_10=53), cached[1] | {"n_false_alarms": 24}]
     pitch_benchmark.check_live(one_off, cached)                        # a frame per count: float drift on a threshold
     remake = r"python -m course_lib.experiments pitch_benchmark"
-    with pytest.raises(StaleResultsError, match=r"false alarms in the silences: 9 now, 7 in the cache.*" + remake):
-        pitch_benchmark.check_live([_rescored(cached[1], alarms=9)], cached)
-    with pytest.raises(StaleResultsError, match="within 50 cents: 19 now, 21"):
-        pitch_benchmark.check_live([_rescored(cached[0], right=19)], cached)
+    with pytest.raises(StaleResultsError, match=r"false alarms in the silences: 25 now, 23 in the cache.*" + remake):
+        pitch_benchmark.check_live([cached[1] | {"n_false_alarms": 25}], cached)
+    with pytest.raises(StaleResultsError, match="within 50 cents: 30 now, 32"):
+        pitch_benchmark.check_live([_run(n_pitch=30)], cached)
+    with pytest.raises(StaleResultsError, match="right overall at 10 cents: 50 now, 54"):
+        pitch_benchmark.check_live([_run(n_overall_10=50)], cached)
     with pytest.raises(StaleResultsError, match="other excerpts"):
-        pitch_benchmark.check_live([{**cached[0], "n_voiced": 41}], cached)
+        pitch_benchmark.check_live([_run(n_voiced=41)], cached)
     with pytest.raises(StaleResultsError, match="no run of FCN-F0"):
-        pitch_benchmark.check_live([{**cached[0], "tracker": "FCN-F0"}], cached)
+        pitch_benchmark.check_live([_run(tracker="FCN-F0")], cached)
+    with pytest.raises(StaleResultsError, match="count other things"):
+        pitch_benchmark.check_live([{k: v for k, v in _run().items() if k != "n_pitch_10"}], cached)

@@ -1,10 +1,10 @@
 """Scoring pitch trackers: the reference at frame times, mir_eval's measures, reliability tables.
 
 Chapter ``07_crepe`` compares CREPE, FCN-F0 and librosa's pYIN the way the field does, with
-``mir_eval.melody``'s **raw pitch accuracy** (RPA: the fraction of voiced reference frames whose
-estimate lies within 50 cents of the truth), **raw chroma accuracy** (RCA: the same, forgiving
-octave errors) and the **voicing recall** and **false alarm**, kept apart
-(:func:`score_tracker`); a tracker's confidence is judged by a reliability table
+``mir_eval.melody``'s five measures under their own names (:func:`score_tracker`): **raw pitch
+accuracy** (RPA: the fraction of voiced reference frames whose pitch guess lies within 50 cents
+of the truth, whatever the voicing decision), **raw chroma accuracy** (RCA: the same, forgiving
+octave errors), **voicing recall** and **false alarm**, and **overall accuracy**; a tracker's confidence is judged by a reliability table
 (:func:`reliability`); the exact reference f0 of a synthetic tone at a tracker's frame times is
 :func:`reference_f0`. The benchmark these scores serve (real instrument notes in real
 backgrounds) is :mod:`course_lib.datasets.pitch_eval` and
@@ -51,36 +51,51 @@ def reference_f0(f0_track, sr, *, times) -> np.ndarray:
 
 
 def score_tracker(ref_freq, est_freq, est_voiced, scored=None, *, cent_tolerance=50.0) -> dict:
-    """Pitch and voicing scores of one tracker with ``mir_eval.melody``, voicing kept apart.
+    """The five MIREX melody measures of one tracker, as ``mir_eval.melody`` defines them, and their counts.
 
-    ``mir_eval``'s raw pitch accuracy ignores the estimator's voicing only when the estimate
-    carries a pitch in its unvoiced frames; here the pitch is scored **where the reference is
-    voiced and the tracker says voiced** (``rpa``, ``rca``: mir_eval's raw pitch and chroma
-    accuracy on those frames), and the voicing decision separately (``voicing_recall``,
-    ``voicing_false_alarm``: ``mir_eval.melody.voicing_measures``). A tracker's "unvoiced" is
-    thus never counted as a wrong pitch, and no pitch is invented for it. ``rpa_overall``
-    (mir_eval's RPA with the estimate set to 0 Hz where the tracker says unvoiced) combines the
-    two: the fraction of voiced reference frames with a voiced, correct estimate.
+    Each frame has a reference (Hz, 0 = unvoiced), the tracker's pitch guess ``est_freq`` (Hz, in
+    every frame, whatever its voicing decision; 0 or less = no guess) and its voicing decision
+    ``est_voiced``. With V the reference-voiced frames and U the reference-unvoiced ones
+    (Salamon et al. 2014; ``mir_eval.melody``):
+
+    - **RPA**, raw pitch accuracy: the fraction of V whose pitch guess lies within
+      ``cent_tolerance`` cents of the reference. The voicing decision is ignored: a frame the
+      tracker calls unvoiced still counts with its guess, and a frame without a guess is a miss.
+    - **RCA**, raw chroma accuracy: the same after folding octaves (RCA − RPA = octave errors).
+    - **VR**, voicing recall: the fraction of V the tracker calls voiced.
+    - **VFA**, voicing false alarm: the fraction of U the tracker calls voiced.
+    - **OA**, overall accuracy: the fraction of all frames that are right: in U called unvoiced,
+      or in V called voiced *and* within the tolerance.
+
+    Every frame of ``scored`` counts; nothing is left out, so the scores of two trackers on one
+    excerpt are always over the same frames.
 
     Parameters
     ----------
     ref_freq : array_like
         Hz per frame, 0 = unvoiced.
     est_freq : array_like
-        Hz per frame on the same grid (its value in unvoiced frames is not used).
+        The tracker's pitch guess per frame on the same grid, Hz (a value ≤ 0 or NaN = no guess).
     est_voiced : array_like of bool
         The tracker's voicing decision per frame.
     scored : array_like of bool, optional
         Frames to use (default: all).
     cent_tolerance : float
-        Cents.
+        Cents (50 is the MIREX standard; CREPE's paper also reports 25 and 10).
 
     Returns
     -------
     dict
-        ``rpa``, ``rca`` (NaN when no frame is voiced in both), ``rpa_overall``,
-        ``voicing_recall``, ``voicing_false_alarm`` (NaN without such frames), and the frame
-        counts ``n_voiced``, ``n_unvoiced``, ``n_both``.
+        ``rpa``, ``rca``, ``voicing_recall``, ``voicing_false_alarm``, ``overall_accuracy``
+        (fractions; ``rpa``, ``rca`` and ``voicing_recall`` are NaN without reference-voiced frames,
+        ``voicing_false_alarm`` without unvoiced ones), and the whole-frame counts behind them:
+        ``n_voiced``, ``n_unvoiced``, ``n_pitch`` (RPA's), ``n_chroma`` (RCA's), ``n_recalled``
+        (VR's), ``n_false_alarms`` (VFA's), ``n_overall`` (OA's).
+
+    Raises
+    ------
+    ValueError
+        Arrays that are not 1-D of one length; a tolerance that is not positive.
 
     Notebook: 07_crepe
     """
@@ -96,29 +111,41 @@ def score_tracker(ref_freq, est_freq, est_voiced, scored=None, *, cent_tolerance
                          f"{ref.shape}, {est.shape}, {ev.shape}, {m.shape}")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # mir_eval warns of an all-unvoiced estimate: a valid result here
-        return _score(ref[m], est[m], ev[m] & (est[m] > 0), cent_tolerance)
+        return _score(ref[m], est[m], ev[m], cent_tolerance)
 
 
 def _score(ref, est, ev, cent_tolerance) -> dict:
     import mir_eval
 
     rv = ref > 0
+    has_guess = est > 0
     rc = np.where(rv, 1200 * np.log2(np.where(rv, ref, 1.0) / 10.0), 0.0)
-    ec = np.where(est > 0, 1200 * np.log2(np.where(est > 0, est, 1.0) / 10.0), 0.0)
-    both = rv & ev
-    out = {"n_voiced": int(rv.sum()), "n_unvoiced": int((~rv).sum()), "n_both": int(both.sum())}
-    if both.any():
-        one = np.ones(int(both.sum()))
-        out["rpa"] = float(mir_eval.melody.raw_pitch_accuracy(one, rc[both], one, ec[both], cent_tolerance))
-        out["rca"] = float(mir_eval.melody.raw_chroma_accuracy(one, rc[both], one, ec[both], cent_tolerance))
-    else:
-        out["rpa"] = out["rca"] = float("nan")
-    ec_voiced = np.where(ev, ec, 0.0)
-    out["rpa_overall"] = float(mir_eval.melody.raw_pitch_accuracy(rv.astype(float), rc, ev.astype(float), ec_voiced, cent_tolerance))
-    recall = float(mir_eval.melody.voicing_recall(rv.astype(float), ev.astype(float))) if rv.any() else float("nan")
-    false_alarm = float(mir_eval.melody.voicing_false_alarm(rv.astype(float), ev.astype(float))) if (~rv).any() else float("nan")
-    out["voicing_recall"], out["voicing_false_alarm"] = recall, false_alarm
-    return out
+    ec = np.where(has_guess, 1200 * np.log2(np.where(has_guess, est, 1.0) / 10.0), 0.0)
+    ref_v, est_v = rv.astype(float), ev.astype(float)
+    n_voiced, n_unvoiced = int(rv.sum()), int((~rv).sum())
+    # the counts, from the definitions
+    both = rv & has_guess
+    err = np.abs(rc - ec)
+    pitch_ok = both & (err < cent_tolerance)
+    chroma_err = np.abs(err - 1200 * np.floor(err / 1200 + 0.5))  # mir_eval's octave folding
+    chroma_ok = both & (chroma_err < cent_tolerance)
+    counts = {"n_voiced": n_voiced, "n_unvoiced": n_unvoiced, "n_pitch": int(pitch_ok.sum()),
+              "n_chroma": int(chroma_ok.sum()), "n_recalled": int((rv & ev).sum()), "n_false_alarms": int((~rv & ev).sum()),
+              "n_overall": int((pitch_ok & ev).sum() + (~rv & ~ev).sum())}
+    nan = float("nan")
+    out = {
+        "rpa": float(mir_eval.melody.raw_pitch_accuracy(ref_v, rc, est_v, ec, cent_tolerance)) if n_voiced else nan,
+        "rca": float(mir_eval.melody.raw_chroma_accuracy(ref_v, rc, est_v, ec, cent_tolerance)) if n_voiced else nan,
+        "voicing_recall": float(mir_eval.melody.voicing_recall(ref_v, est_v)) if n_voiced else nan,
+        "voicing_false_alarm": float(mir_eval.melody.voicing_false_alarm(ref_v, est_v)) if n_unvoiced else nan,
+        "overall_accuracy": float(mir_eval.melody.overall_accuracy(ref_v, rc, est_v, ec, cent_tolerance)) if ref.size else nan,
+    }
+    # mir_eval's fractions are the counts over their frames: a check that the definitions above are mir_eval's
+    for key, k, n in (("rpa", "n_pitch", n_voiced), ("rca", "n_chroma", n_voiced), ("voicing_recall", "n_recalled", n_voiced),
+                      ("voicing_false_alarm", "n_false_alarms", n_unvoiced), ("overall_accuracy", "n_overall", ref.size)):
+        if n and abs(out[key] - counts[k] / n) > 1e-9:
+            raise AssertionError(f"{key}: mir_eval gives {out[key]}, the count gives {counts[k]}/{n}")
+    return {**out, **counts}
 
 
 def reliability(confidence, correct, *, edges=(0.0, 0.2, 0.4, 0.6, 0.8, 1.0)):

@@ -5,8 +5,10 @@ Every tracker of :data:`TRACKERS` runs on the same excerpts: for each instrument
 recorded-instrument notes with silence around them in a real background
 (:func:`course_lib.datasets.pitch_eval.note_excerpts`), one frame every ``step_ms`` ms. Each run
 is scored with :func:`course_lib.evaluation.pitch_scores.score_tracker` on the frames that
-:func:`course_lib.datasets.pitch_eval.note_reference` scores (raw pitch and chroma accuracy where
-both say voiced, voicing recall and false alarm apart), and every tracker's confidence is
+:func:`course_lib.datasets.pitch_eval.note_reference` scores: mir_eval's RPA, RCA, voicing recall
+and false alarm and overall accuracy, at each of ``cent_tolerances`` (50 cents, the MIREX
+standard, and 25 and 10, where CREPE's paper shows its advantage); every excerpt counts for
+every tracker. Every tracker's confidence is
 summarised in a reliability table over all excerpts
 (:func:`course_lib.evaluation.pitch_scores.reliability`). CREPE and FCN-F0 say *voiced* above a
 confidence of 0.5; pYIN (:func:`pyin`) uses its own voicing decision.
@@ -48,6 +50,7 @@ SETTINGS = {
     "backgrounds": list(pitch_eval.BENCHMARK_BACKGROUNDS),
     "trackers": list(TRACKERS),
     "step_ms": 20,
+    "cent_tolerances": [50.0, 25.0, 10.0],
     "confidence_edges": [float(e) for e in np.round(np.linspace(0.0, 1.0, 11), 1)],
 }
 #: ``--quick``: one clarinet note clean and at 0 dB, CREPE tiny and pYIN.
@@ -143,7 +146,12 @@ def track(y, sr, *, tracker, step_size=SETTINGS["step_ms"]):
     return t, np.nan_to_num(f), np.asarray(v, bool), np.nan_to_num(p)
 
 
-def benchmark_excerpt(excerpt, *, trackers=TRACKERS, step_size=SETTINGS["step_ms"]):
+#: The measures that depend on the cent tolerance (the voicing ones do not).
+_PITCH_KEYS = ("rpa", "rca", "overall_accuracy", "n_pitch", "n_chroma", "n_overall")
+
+
+def benchmark_excerpt(excerpt, *, trackers=TRACKERS, step_size=SETTINGS["step_ms"],
+                      cent_tolerances=tuple(SETTINGS["cent_tolerances"])):
     """Score every tracker on one :class:`~course_lib.datasets.pitch_eval.NoteExcerpt`.
 
     Parameters
@@ -153,13 +161,18 @@ def benchmark_excerpt(excerpt, *, trackers=TRACKERS, step_size=SETTINGS["step_ms
         Names of :data:`TRACKERS`.
     step_size : float
         ms.
+    cent_tolerances : sequence of float
+        Cents; 50 must be among them (the unsuffixed scores).
 
     Returns
     -------
     records : list of dict
         One per tracker: ``tracker``, the excerpt's ``name``, ``instrument``, ``midi``,
-        ``background``, ``snr_db`` (``"inf"`` when clean) and the scores of
-        :func:`course_lib.evaluation.pitch_scores.score_tracker`.
+        ``background``, ``snr_db`` (``"inf"`` when clean) and the scores and counts of
+        :func:`course_lib.evaluation.pitch_scores.score_tracker` at 50 cents (``rpa``, ``rca``,
+        ``overall_accuracy``, ``voicing_recall``, ``voicing_false_alarm``, ``n_*``) and, for each
+        other tolerance T of ``cent_tolerances``, the pitch measures with the suffix ``_T``
+        (``rpa_25``, ``rca_25``, ``overall_accuracy_25``, ``n_pitch_25``, ...).
     frames : dict
         ``{tracker: (confidence, correct)}`` on the scored reference-voiced frames (correct:
         within 50 cents whatever the voicing decision), for reliability tables.
@@ -173,6 +186,10 @@ def benchmark_excerpt(excerpt, *, trackers=TRACKERS, step_size=SETTINGS["step_ms
         t, f, v, c = t[:n], f[:n], v[:n], c[:n]
         ref, scored = pitch_eval.note_reference(excerpt, t)
         scores = pitch_scores.score_tracker(ref, f, v, scored)
+        for tol in cent_tolerances:
+            if float(tol) != 50.0:
+                extra = pitch_scores.score_tracker(ref, f, v, scored, cent_tolerance=tol)
+                scores.update({f"{k}_{float(tol):g}": extra[k] for k in _PITCH_KEYS})
         records.append({"tracker": name, "name": excerpt.name, "instrument": excerpt.instrument, "midi": excerpt.midi,
                         "background": excerpt.background,
                         "snr_db": "inf" if excerpt.snr_db == math.inf else excerpt.snr_db, **scores})
@@ -185,28 +202,31 @@ def benchmark_excerpt(excerpt, *, trackers=TRACKERS, step_size=SETTINGS["step_ms
 
 
 def _frame_counts(record) -> dict:
-    """The frame counts behind a run's scores (``round(fraction × frames)``; 0 where a fraction is NaN)."""
-    def count(fraction, n):
-        return 0 if n == 0 or math.isnan(fraction) else int(round(fraction * n))
-
-    n_voiced, n_unvoiced, n_both = record["n_voiced"], record["n_unvoiced"], record["n_both"]
-    return {"frames called voiced in the note": n_both,
-            "of them within 50 cents": count(record["rpa"], n_both),
-            "of them within 50 cents after folding octaves": count(record["rca"], n_both),
-            "false alarms in the silences": count(record["voicing_false_alarm"], n_unvoiced)}
+    """The whole-frame counts behind a run's scores, by what they count."""
+    names = {"n_pitch": "voiced frames with a pitch within {T} cents", "n_chroma": "voiced frames within {T} cents after "
+             "folding octaves", "n_overall": "frames right overall at {T} cents"}
+    out = {"voiced frames called voiced": record["n_recalled"], "false alarms in the silences": record["n_false_alarms"]}
+    for key, value in record.items():
+        if key in names:
+            out[names[key].format(T=50)] = value
+        elif key.rsplit("_", 1)[0] in names and key.rsplit("_", 1)[1].replace(".", "").isdigit():
+            stem, tol = key.rsplit("_", 1)
+            out[names[stem].format(T=tol)] = value
+    return out
 
 
 def check_live(live_runs, cached_runs, *, max_frames=1) -> str:
     """Check runs of :func:`benchmark_excerpt` made now against the saved ones, frame by frame.
 
     A tracker's scores are fractions of frames, and each frame is decided by a threshold: a
-    confidence above 0.5, a pitch within 50 cents. On another CPU, thread count or oneDNN setting
-    the networks sum in another order and their activations differ by about 1e-6 (measured: 1, 2
-    and 8 TensorFlow threads, oneDNN on and off); a frame changes its decision only where its
-    confidence or pitch lies that close to a threshold, which is rare. So the check compares the
-    frame counts behind the scores (frames called voiced in the note, of them those within 50
-    cents and within 50 cents after folding octaves, false alarms in the silences) and lets each
-    move by ``max_frames``; the reference's counts (voiced and silent frames) must be equal.
+    confidence above 0.5, a pitch within 50 (25, 10) cents. On another CPU, thread count or oneDNN
+    setting the networks sum in another order and their activations differ by about 1e-6
+    (measured: 1, 2 and 8 TensorFlow threads, oneDNN on and off); a frame changes its decision
+    only where its confidence or pitch lies that close to a threshold, which is rare. So the check
+    compares the frame counts behind the scores (voiced frames called voiced, false alarms in the
+    silences, and at each tolerance the frames with a right pitch, a right chroma, right overall)
+    and lets each move by ``max_frames``; the reference's counts (voiced and silent frames) must
+    be equal.
 
     Parameters
     ----------
@@ -243,6 +263,9 @@ def check_live(live_runs, cached_runs, *, max_frames=1) -> str:
                 f"pitch_benchmark: {r['name']} has {r['n_voiced']} voiced and {r['n_unvoiced']} silent frames now, "
                 f"{c['n_voiced']} and {c['n_unvoiced']} in the cache: other excerpts; {remake}")
         now, saved = _frame_counts(r), _frame_counts(c)
+        if now.keys() != saved.keys():
+            raise StaleResultsError(f"pitch_benchmark: the cache's runs count other things ({sorted(saved)}) than "
+                                    f"the live ones ({sorted(now)}): {remake}")
         for what in now:
             if abs(now[what] - saved[what]) > max_frames:
                 raise StaleResultsError(
@@ -283,7 +306,8 @@ def run(settings, out_dir, progress) -> dict:
         for snr in map(_snr, settings["snrs_db"]):
             for excerpt in pitch_eval.note_excerpts(instrument, snr, settings["n_per_cell"], rng=settings["seed"],
                                                     backgrounds=tuple(settings["backgrounds"])):
-                records, frames = benchmark_excerpt(excerpt, trackers=trackers, step_size=step)
+                records, frames = benchmark_excerpt(excerpt, trackers=trackers, step_size=step,
+                                                    cent_tolerances=tuple(settings["cent_tolerances"]))
                 runs += records
                 for name, (c, k) in frames.items():
                     conf[name].append(c)
