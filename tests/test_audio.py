@@ -577,19 +577,25 @@ def test_peak_normalize_silence_and_errors():
 
 
 def test_rms_db():
+    """dBFS by AES17: a full-scale sine reads 0 dBFS, a full-scale square wave +3.01 dBFS."""
     sr = 48000
-    assert audio.rms_db(_sine(1000, sr, sr)) == pytest.approx(-3.0103, abs=1e-3)
-    assert audio.rms_db(_sine(1000, sr, sr, amplitude=0.5)) == pytest.approx(-3.0103 - 6.0206, abs=1e-3)
-    assert audio.rms_db(np.ones(10)) == pytest.approx(0.0)
-    assert audio.rms_db(np.full((10, 2), 0.1)) == pytest.approx(-20.0)
+    assert audio.rms_db(_sine(1000, sr, sr)) == pytest.approx(0.0, abs=1e-3)
+    assert audio.rms_db(_sine(1000, sr, sr, amplitude=0.5)) == pytest.approx(-6.0206, abs=1e-3)
+    # a sine's level equals its peak level 20*log10(amplitude), whatever the amplitude
+    assert audio.rms_db(_sine(440, sr, sr, amplitude=10 ** (-30 / 20))) == pytest.approx(-30.0, abs=1e-3)
+    square = np.sign(_sine(1000, sr, sr))
+    square[square == 0] = 1.0
+    assert audio.rms_db(square) == pytest.approx(3.0103, abs=1e-3)
+    assert audio.rms_db(np.ones(10)) == pytest.approx(20 * np.log10(np.sqrt(2)))
+    assert audio.rms_db(np.full((10, 2), 0.1)) == pytest.approx(-20.0 + 3.0103, abs=1e-4)
     assert audio.rms_db(np.zeros(10)) == -math.inf
     with pytest.raises(ValueError, match="empty"):
         audio.rms_db(np.zeros(0))
-    # librosa's RMS over one frame agrees.
+    # librosa's RMS over one frame agrees, 3.01 dB (a factor sqrt(2)) below the AES17 level.
     librosa = pytest.importorskip("librosa")
     y = np.random.default_rng(1).uniform(-0.3, 0.3, 2048)
     rms = librosa.feature.rms(y=y, frame_length=2048, hop_length=2048, center=False)[0, 0]
-    assert audio.rms_db(y) == pytest.approx(20 * np.log10(rms), abs=1e-4)
+    assert audio.rms_db(y) == pytest.approx(20 * np.log10(np.sqrt(2) * rms), abs=1e-4)
 
 
 def test_play_returns_audio_widget():

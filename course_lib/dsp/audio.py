@@ -445,11 +445,13 @@ def peak_normalize(y, peak=1.0):
 
 
 def rms_db(y):
-    """Root-mean-square level in dBFS: ``20 * log10(sqrt(mean(y**2)))``.
+    """Root-mean-square level in dBFS, AES17 convention: ``20 * log10(sqrt(2) * sqrt(mean(y**2)))``.
 
-    The reference (0 dBFS) is an RMS of 1, i.e. a full-scale square wave, so a
-    full-scale sine (amplitude 1) measures ``20*log10(1/sqrt(2))``, about
-    -3.01 dB. (AES17 instead calls a full-scale sine 0 dBFS.)
+    AES17 defines full scale by a sine: a sine whose peaks just reach full scale
+    (amplitude 1) reads 0 dBFS. The level is therefore the RMS level in dB plus
+    ``20*log10(sqrt(2))``, about 3.01 dB. Under this convention a full-scale square wave
+    (RMS 1) reads +3.01 dBFS, and a peak level ``20*log10(max|y|)`` of a sine equals its RMS
+    level. (Some meters use an RMS of 1 as 0 dB instead; they read 3.01 dB lower.)
 
     Parameters
     ----------
@@ -460,14 +462,15 @@ def rms_db(y):
     Returns
     -------
     float
-        Level in dB (<= 0 for audio in [-1, 1]); ``-inf`` for digital silence.
+        Level in dBFS (at most +3.01 for audio in [-1, 1], reached by a full-scale square
+        wave; 0 for a full-scale sine); ``-inf`` for digital silence.
 
     Raises
     ------
     ValueError
         Empty input, bad shape, NaN or infinite samples.
 
-    Notebook: 01_sound_physics
+    Notebook: 00_introduction, 01_sound_physics
     """
     y = _checks.audio(y, allow_empty=True)
     if y.size == 0:
@@ -475,7 +478,7 @@ def rms_db(y):
     rms = math.sqrt(float(np.mean(np.square(y.astype(np.float64)))))
     if rms == 0.0:
         return -math.inf
-    return 20.0 * math.log10(rms)
+    return 20.0 * math.log10(math.sqrt(2.0) * rms)
 
 
 def play(y, sr, *, normalize=False):
