@@ -94,3 +94,20 @@ def test_a_changed_setting_makes_load_refuse_the_results(tmp_path):
     experiments.run("augment_ablation", tmp_path, quick=True, progress=False, conditions=("none",))
     with pytest.raises(StaleResultsError, match=r"settings \['conditions'\].*python -m course_lib.experiments augment_ablation"):
         experiments.load("augment_ablation", tmp_path, quick=True)
+
+
+def test_only_the_specaugment_condition_masks_its_training_examples():
+    rng = np.random.default_rng(0)
+    views = rng.normal(size=(6, 2, 40, 16, 1)).astype(np.float32) + 5.0  # no value is 0 before masking
+    labels = np.arange(6) % 3
+    for condition in ae.CONDITIONS:
+        batches = list(ae.training_pipeline(views, labels, condition, 0, settings={"batch_size": 6}))
+        x = np.concatenate([b[0].numpy() for b in batches])
+        assert x.shape == (6, 40, 16, 1)
+        masked = np.mean(x == 0.0)
+        if condition == "specaugment":
+            assert masked > 0.01, "SpecAugment masks part of every example"
+        else:
+            assert masked == 0.0, f"{condition!r} trains unmasked ('all' has no SpecAugment)"
+    with pytest.raises(ValueError, match="condition"):
+        ae.training_pipeline(views, labels, "mixup", 0)

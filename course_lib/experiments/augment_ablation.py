@@ -37,7 +37,7 @@ from ..models import training
 __all__ = [
     "TRAIN_BACKGROUNDS", "TEST_BACKGROUNDS", "TRAIN_ROOMS", "TEST_ROOMS", "TRAIN_DEVICES", "TEST_DEVICES",
     "CONDITIONS", "SETTINGS", "QUICK", "FILES", "DATA", "CHAPTER", "TITLE", "load_pools", "features", "make_views",
-    "shifted_test_set", "prepare", "run_condition", "run",
+    "shifted_test_set", "prepare", "training_pipeline", "run_condition", "run",
 ]
 
 #: Real ambient recordings the training noise is drawn from, and the ones only the shifted test uses.
@@ -264,13 +264,54 @@ def prepare(*, pools=None, settings=None) -> dict:
     return data
 
 
+def training_pipeline(views, labels, condition, rng, *, settings=None):
+    """The per-epoch ``tf.data`` pipeline one condition trains on: one view per clip, masks only for SpecAugment.
+
+    :func:`course_lib.datasets.splits.augmented_views_dataset` over the (standardised) feature
+    views, drawing one of each clip's views per epoch; :func:`course_lib.dsp.augment.spec_augment`
+    masks (the settings' ``spec_augment``, masked value 0 = the training mean after
+    standardisation) are drawn afresh for every example **only** for ``"specaugment"``: every
+    other condition, ``"all"`` included, trains on its views unmasked. :func:`run_condition` trains
+    on exactly this pipeline.
+
+    Parameters
+    ----------
+    views : ndarray, shape (n, views, frames, bands, 1)
+        Features of each clip's views (view 0 the clip itself).
+    labels : 1-D array_like of int
+        One label per clip.
+    condition : str
+        One of :data:`CONDITIONS`.
+    rng : int or numpy.random.Generator
+        The seed of the shuffle and of the draws of views and masks (what
+        :func:`course_lib.datasets.splits.augmented_views_dataset` takes).
+    settings : dict, optional
+        Overrides :data:`SETTINGS` (``batch_size``, ``spec_augment``).
+
+    Returns
+    -------
+    tf.data.Dataset
+        Batches of (features, labels), one pass = one epoch.
+
+    Notebook: 05_augmentation
+    """
+    s = {**SETTINGS, **(settings or {})}
+    condition = _checks.choice(condition, "condition", CONDITIONS)
+    transform = None
+    if condition == "specaugment":
+        masks = dict(s["spec_augment"])
+        transform = lambda e, gen: augment.spec_augment(e, gen, value=0.0, **masks)  # noqa: E731
+    return datasets.augmented_views_dataset(views, labels, batch_size=s["batch_size"], rng=rng, transform=transform)
+
+
 def run_condition(data, condition, rng, *, views=None, settings=None) -> dict:
     """Train one model for one condition and seed; test it on the clean and the shifted test sets.
 
     Features are standardised with the clean training set's mean and standard deviation
     (:func:`course_lib.models.training.standardize`); training goes through
     :func:`course_lib.datasets.splits.augmented_views_dataset` (one view per clip per epoch, plus
-    SpecAugment masks for ``"specaugment"``) and :func:`course_lib.models.training.fit`.
+    SpecAugment masks for ``"specaugment"``: :func:`training_pipeline`) and
+    :func:`course_lib.models.training.fit`.
 
     Parameters
     ----------
@@ -305,12 +346,8 @@ def run_condition(data, condition, rng, *, views=None, settings=None) -> dict:
     _, V_std, F_test, F_shifted = training.standardize(data["F_train"], V.reshape((n * k,) + V.shape[2:]),
                                                        data["F_test"], data["F_shifted"])
     V_std = V_std.reshape(V.shape)
-    transform = None
-    if condition == "specaugment":
-        masks = dict(s["spec_augment"])
-        transform = lambda e, gen: augment.spec_augment(e, gen, value=0.0, **masks)  # noqa: E731
     training.set_seed(seed)  # before the pipeline exists: the first run of a process repeats exactly too
-    ds = datasets.augmented_views_dataset(V_std, data["y_train"], batch_size=s["batch_size"], rng=seed, transform=transform)
+    ds = training_pipeline(V_std, data["y_train"], condition, seed, settings=s)
     build = lambda: training.small_cnn(V_std.shape[2:], 10, filters=s["filters"])  # noqa: E731
     model, history = training.fit(build, V_std[:, 0], data["y_train"], epochs=s["epochs"], rng=seed,
                                   learning_rate=s["learning_rate"], dataset=ds)
