@@ -95,14 +95,23 @@ def test_classes_without_reference_events_are_left_out():
         metrics.event_f1([s], [[]], NAMES)
 
 
-def test_windows_labels_and_back_to_frames():
+def test_windows_targets_and_back_to_frames():
     x = np.arange(2 * 40).reshape(2, 40, 1, 1).astype(float)
     w = seld.windows(x, size=16, hop=4)
     assert w.shape == (2 * 7, 16, 1, 1) and w[1, 0, 0, 0] == 4 and w[7, 0, 0, 0] == 40
     targets = np.zeros((1, 40, 2))
     targets[0, 0:12, 0] = 1  # class 0 covers 12 of the first window's 16 frames
-    labels = seld.window_labels(targets, size=16, hop=4)
-    assert labels.tolist() == [0, 0, 0, 2, 2, 2, 2]  # then "no event" (index 2)
+    targets[0, 6:14, 1] = 1  # class 1 overlaps it: 8 frames
+    on = seld.window_targets(targets, size=16, hop=4)
+    assert on.shape == (7, 2) and on.dtype == np.float32
+    # class 0 covers 12, 8, 4, 0 ... frames of windows 0, 1, 2, 3: on while it covers at least a quarter (4 of 16)
+    assert on[:, 0].tolist() == [1, 1, 1, 0, 0, 0, 0]
+    assert on[:, 1].tolist() == [1, 1, 1, 0, 0, 0, 0]  # 8, 8, 6, 2 frames: both classes on together
+    assert seld.window_targets(targets, size=16, hop=4, min_cover=0.6)[:, 1].sum() == 0  # 8 of 16 < 60 %
+    with pytest.raises(ValueError, match="min_cover"):
+        seld.window_targets(targets, size=16, hop=4, min_cover=0)
+    with pytest.raises(ValueError, match="targets"):
+        seld.window_targets(targets[0])
     frames = seld.windows_to_frames(np.array([[1.0], [0.0], [0.5]]), 30, size=16, hop=4)
     assert frames[0, 0] == 1.0 and frames[5, 0] == 0.5 and frames[10, 0] == pytest.approx(0.5)
     assert frames[29, 0] == frames[23, 0] == 0.5  # uncovered frames take the nearest covered one
@@ -123,6 +132,44 @@ def test_crnn_keeps_every_frame_and_checks_its_pooling():
 
 def test_seld_keeps_the_frame_timing_and_post_processing_of_the_scores():
     assert seld.frame_boundaries is metrics.frame_boundaries and seld.median_filter is metrics.median_filter
+
+
+@pytest.mark.slow
+def test_window_cnn_is_the_crnn_without_its_gru_and_can_output_overlapping_classes():
+    crnn, base = seld.crnn(n_classes=5), seld.window_cnn(5)
+    out = np.asarray(base(np.zeros((3, 16, 64, 1), np.float32)))
+    assert out.shape == (3, 5) and base.layers[-1].activation.__name__ == "sigmoid"  # one sigmoid per class
+    assert [l.name for l in base.layers if l.name.startswith(("conv", "bn"))] == \
+        [l.name for l in crnn.layers if l.name.startswith(("conv", "bn"))]
+    assert not any("gru" in l.name for l in base.layers)
+    conv = sum(l.count_params() for l in crnn.layers if l.name.startswith(("conv", "bn")))
+    assert base.count_params() == conv + 64 * 5 + 5  # the same conv blocks, then a dense layer on the window average
+    assert crnn.count_params() - base.count_params() == 18_816  # what the CRNN adds: the bidirectional GRU
+    with pytest.raises(ValueError, match="pools"):
+        seld.window_cnn(5, n_mels=16)
+
+
+@pytest.mark.slow
+def test_fit_baseline_is_repeatable_and_learns_overlapping_window_targets():
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((16, 40, 64, 1)).astype(np.float32)
+    y = np.zeros((16, 40, 2), np.float32)
+    for i in range(16):
+        a = int(rng.integers(0, 20))
+        x[i, a:a + 16, 8:24] += 3.0  # class 0: a low patch
+        y[i, a:a + 16, 0] = 1.0
+        b = int(rng.integers(0, 20))
+        x[i, b:b + 16, 40:56] += 3.0  # class 1: a high patch, often overlapping class 0
+        y[i, b:b + 16, 1] = 1.0
+    m1, h1 = detection.fit_baseline(x, y, rng=3, epochs=3, batch_size=4, learning_rate=3e-3)
+    m2, h2 = detection.fit_baseline(x, y, rng=3, epochs=3, batch_size=4, learning_rate=3e-3)
+    assert h1 == h2 and len(h1["loss"]) == 3 and h1["loss"][-1] < h1["loss"][0]
+    both = seld.window_targets(y).sum(axis=1) == 2
+    assert both.any()
+    p = np.asarray(m1(seld.windows(x)[both], training=False))
+    assert p.shape[1] == 2 and (p > 0.0).all() and (p < 1.0).all()
+    with pytest.raises(ValueError, match="x_train"):
+        detection.fit_baseline(x[..., 0], y)
 
 
 @pytest.mark.slow

@@ -4,13 +4,22 @@ Training and test soundscapes (:func:`build_sets`: ESC-10 events of disjoint fol
 real backgrounds, :func:`course_lib.datasets.soundscapes.make_set`) give log-mel features and
 frame targets. For every seed of ``SETTINGS["seeds"]`` the study trains the CRNN
 (:func:`fit_crnn`, :func:`course_lib.models.seld.crnn`) and the baseline, a 1 s window classifier
-slid over the soundscape (:func:`course_lib.models.seld.window_cnn`), saves both weights, and
+slid over the soundscape (:func:`fit_baseline`, :func:`course_lib.models.seld.window_cnn`: the
+CRNN's convolution blocks without the GRU, one sigmoid per class), saves both weights, and
 scores both on the test soundscapes with the three numbers DCASE reports
 (:func:`course_lib.evaluation.detection.evaluate`: event F1, segment F1, PSDS1).
+
+The two get the same training budget: Adam at the same learning rate, binary cross-entropy, the
+same epochs over the same 200 soundscapes, and the same number of steps (one step: the 8
+soundscapes of a CRNN batch, or for the baseline as many windows as 8 soundscapes hold, 288).
+What still differs is what the comparison is about: the CRNN's GRU (18,816 more parameters)
+reads the whole 10 s and outputs every 64 ms frame; the baseline sees 1 s at a time, learns from
+window targets (a class covering a quarter of the window) and its scores are window scores spread
+back over the frames.
 ``python -m course_lib.experiments detection`` writes ``data/seld_results.json`` and
 ``data/seld_{crnn,baseline}_seed{0,1,2}.weights.h5``; chapter ``09_detection_localization`` reads
-them (:func:`course_lib.experiments.load`, :func:`load_models`), re-trains two epochs of seed 0
-live and re-scores every cached model, and asserts that both agree with the cache.
+them (:func:`course_lib.experiments.load`, :func:`load_models`), re-trains one epoch of seed 0 of
+each model live and re-scores every cached model, and asserts that both agree with the cache.
 
 Layer 5: imports :mod:`course_lib.datasets.soundscapes`, :mod:`course_lib.models.seld`,
 :mod:`course_lib.models.training` and :mod:`course_lib.evaluation.detection`.
@@ -26,17 +35,17 @@ from ..evaluation import detection as scores
 from ..models import seld, training
 from . import study
 
-__all__ = ["SETTINGS", "QUICK", "FILES", "DATA", "CHAPTER", "TITLE", "build_sets", "fit_crnn", "load_models", "run"]
+__all__ = ["SETTINGS", "QUICK", "FILES", "DATA", "CHAPTER", "TITLE", "build_sets", "fit_crnn", "fit_baseline",
+           "load_models", "run"]
 
-#: The soundscapes (how many, how long, the seed of the sets), the training of both models (the CRNN's
-#: epochs, batch and learning rate; the baseline's epochs and batch) and the scoring (threshold,
+#: The soundscapes (how many, how long, the seed of the sets), the training of both models (epochs,
+#: soundscapes per step and Adam's learning rate: the same for both) and the scoring (threshold,
 #: median filter, collar, segment length), for every seed of ``seeds``.
 SETTINGS = dict(n_train=200, n_test=60, duration=10.0, set_seed=0, seeds=(0, 1, 2), epochs=25, batch_size=8,
-                learning_rate=3e-3, baseline_epochs=6, baseline_batch_size=64, threshold=0.5, median_frames=7,
-                collar=0.2, segment_length=1.0)
+                learning_rate=3e-3, threshold=0.5, median_frames=7, collar=0.2, segment_length=1.0)
 
 #: The quick run: a few soundscapes, one seed, one epoch of each model.
-QUICK = dict(n_train=6, n_test=4, seeds=(0,), epochs=1, baseline_epochs=1)
+QUICK = dict(n_train=6, n_test=4, seeds=(0,), epochs=1)
 
 #: The results, then the weights of both models for every seed (in ``data/``).
 FILES = ("seld_results.json",) + tuple(f"seld_{kind}_seed{s}.weights.h5" for kind in ("crnn", "baseline")
@@ -84,6 +93,27 @@ def build_sets(settings=None) -> dict:
                 classes=classes, mean=float(raw.mean()), std=float(raw.std()))
 
 
+def _check_xy(x_train, y_train):
+    x_train, y_train = np.asarray(x_train, dtype=np.float32), np.asarray(y_train, dtype=np.float32)
+    if x_train.ndim != 4 or y_train.ndim != 3 or x_train.shape[:2] != y_train.shape[:2]:
+        raise ValueError(f"x_train must be (n, frames, bands, 1) and y_train (n, frames, classes) with the same n and "
+                         f"frames, got {x_train.shape} and {y_train.shape}")
+    return x_train, y_train
+
+
+def _fit(build, x, y, rng, epochs, batch_size, learning_rate):
+    import keras
+
+    epochs = _checks.positive_int(epochs, "epochs", what="epochs")
+    batch_size = _checks.positive_int(batch_size, "batch_size", what="examples")
+    learning_rate = _checks.positive(learning_rate, "learning_rate")
+    training.set_seed(rng)
+    model = build()
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="binary_crossentropy")
+    h = model.fit(x, y, batch_size=batch_size, epochs=epochs, shuffle=True, verbose=0)
+    return model, {"loss": [float(v) for v in h.history["loss"]]}
+
+
 def fit_crnn(x_train, y_train, *, rng=0, epochs=25, batch_size=8, learning_rate=3e-3, n_classes=None):
     """Train a fresh :func:`course_lib.models.seld.crnn` with Adam and frame-wise binary cross-entropy, deterministically.
 
@@ -97,6 +127,7 @@ def fit_crnn(x_train, y_train, *, rng=0, epochs=25, batch_size=8, learning_rate=
         Seeds weights, shuffling and dropout (:func:`course_lib.models.training.set_seed`); an int
         is the seed itself.
     epochs, batch_size : int
+        Passes over the soundscapes, and soundscapes per step.
     learning_rate : float
         Adam's step size.
     n_classes : int, optional
@@ -109,18 +140,47 @@ def fit_crnn(x_train, y_train, *, rng=0, epochs=25, batch_size=8, learning_rate=
 
     Notebook: 09_detection_localization
     """
-    import keras
+    x_train, y_train = _check_xy(x_train, y_train)
+    return _fit(lambda: seld.crnn(n_mels=x_train.shape[2], n_classes=n_classes or y_train.shape[-1]), x_train, y_train,
+                rng, epochs, batch_size, learning_rate)
 
-    x_train, y_train = np.asarray(x_train, dtype=np.float32), np.asarray(y_train, dtype=np.float32)
-    if x_train.ndim != 4 or y_train.ndim != 3 or x_train.shape[:2] != y_train.shape[:2]:
-        raise ValueError(f"x_train must be (n, frames, bands, 1) and y_train (n, frames, classes) with the same n and "
-                         f"frames, got {x_train.shape} and {y_train.shape}")
-    epochs = _checks.positive_int(epochs, "epochs", what="epochs")
-    training.set_seed(rng)
-    model = seld.crnn(n_mels=x_train.shape[2], n_classes=n_classes or y_train.shape[-1])
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="binary_crossentropy")
-    h = model.fit(x_train, y_train, batch_size=batch_size, epochs=epochs, shuffle=True, verbose=0)
-    return model, {"loss": [float(v) for v in h.history["loss"]]}
+
+def fit_baseline(x_train, y_train, *, rng=0, epochs=25, batch_size=8, learning_rate=3e-3):
+    """Train a fresh :func:`course_lib.models.seld.window_cnn` on the soundscapes' 1 s windows, as the CRNN is trained.
+
+    The soundscapes are cut into windows (:func:`course_lib.models.seld.windows`) with multi-label
+    targets (:func:`course_lib.models.seld.window_targets`); Adam, binary cross-entropy, the same
+    epochs and learning rate as :func:`fit_crnn`, and as many windows per step as ``batch_size``
+    soundscapes hold (so both models take the same number of steps over the same audio).
+
+    Parameters
+    ----------
+    x_train : ndarray, shape (n, frames, n_mels, 1)
+        Standardised features of whole soundscapes.
+    y_train : ndarray, shape (n, frames, n_classes)
+        Their frame targets (:func:`course_lib.models.seld.frame_targets`).
+    rng : int, numpy.random.Generator or None
+        Seeds weights, shuffling and dropout (:func:`course_lib.models.training.set_seed`).
+    epochs : int
+        Passes over the windows (every soundscape once per pass).
+    batch_size : int
+        Soundscapes per step: a step takes ``batch_size × windows per soundscape`` windows.
+    learning_rate : float
+        Adam's step size.
+
+    Returns
+    -------
+    (model, history) : (keras.Model, dict)
+        ``history["loss"]``: training loss (binary cross-entropy of the window targets) after each epoch.
+
+    Notebook: 09_detection_localization
+    """
+    x_train, y_train = _check_xy(x_train, y_train)
+    xw, yw = seld.windows(x_train), seld.window_targets(y_train)
+    per_clip = len(xw) // len(x_train)
+    batch_size = _checks.positive_int(batch_size, "batch_size", what="soundscapes")
+    return _fit(lambda: seld.window_cnn(y_train.shape[-1], n_mels=x_train.shape[2]), xw, yw, rng, epochs,
+                batch_size * per_clip, learning_rate)
 
 
 def run(settings, out_dir, progress) -> dict:
@@ -149,7 +209,6 @@ def run(settings, out_dir, progress) -> dict:
     sets = build_sets(s)
     classes = sets["classes"]
     runs = []
-    xw, yw = seld.windows(sets["x_train"]), seld.window_labels(sets["y_train"])
 
     def keep(kind, seed, model, history):
         model.save_weights(out_dir / _weights(kind, seed))
@@ -163,8 +222,8 @@ def run(settings, out_dir, progress) -> dict:
     for seed in s["seeds"]:
         keep("crnn", seed, *fit_crnn(sets["x_train"], sets["y_train"], rng=seed, epochs=s["epochs"],
                                      batch_size=s["batch_size"], learning_rate=s["learning_rate"]))
-        keep("baseline", seed, *training.fit(lambda: seld.window_cnn(len(classes)), xw, yw, epochs=s["baseline_epochs"],
-                                             batch_size=s["baseline_batch_size"], rng=seed))
+        keep("baseline", seed, *fit_baseline(sets["x_train"], sets["y_train"], rng=seed, epochs=s["epochs"],
+                                             batch_size=s["batch_size"], learning_rate=s["learning_rate"]))
         keras.backend.clear_session()
     return dict(classes=classes, runs=runs)
 

@@ -9,9 +9,10 @@ filter) turns the scores into events ``(onset, offset, label)``. This module hol
 - :func:`crnn`, the convolutional recurrent network of Çakır et al. (2017) in small: conv blocks
   that pool only along frequency (so every frame keeps its own output), a bidirectional GRU, and
   a sigmoid per class and frame;
-- the baseline: a clip classifier (:func:`window_cnn`, a :func:`course_lib.training.small_cnn`)
-  on 1 s windows, slid over the soundscape (:func:`windows`, :func:`window_labels`,
-  :func:`windows_to_frames`);
+- the baseline: a window classifier (:func:`window_cnn`: the CRNN's convolution blocks, an average
+  over the window's frames instead of the GRU, and the same sigmoid per class) on 1 s windows,
+  trained on multi-label window targets and slid over the soundscape (:func:`windows`,
+  :func:`window_targets`, :func:`windows_to_frames`);
 - :func:`scores_to_events` (post-processing: the median filter of
   :func:`course_lib.evaluation.detection.median_filter`, a threshold, runs of active frames) and
   :func:`predict` (frame scores of either model).
@@ -34,9 +35,9 @@ from . import training
 # calls course_lib.evaluation.detection, where the scores live now.
 
 __all__ = [
-    "SR", "N_FFT", "HOP_LENGTH", "N_MELS", "FMAX", "WINDOW_FRAMES", "WINDOW_HOP",
+    "SR", "N_FFT", "HOP_LENGTH", "N_MELS", "FMAX", "WINDOW_FRAMES", "WINDOW_HOP", "WINDOW_COVER",
     "log_mel", "frame_boundaries", "frame_targets", "crnn", "window_cnn", "median_filter", "scores_to_events",
-    "windows", "window_labels", "windows_to_frames", "predict",
+    "windows", "window_targets", "windows_to_frames", "predict",
 ]
 
 SR = 16000
@@ -46,6 +47,7 @@ N_MELS = 64
 FMAX = 8000.0
 WINDOW_FRAMES = 16  # the baseline's 1 s windows (16 frames of 64 ms)
 WINDOW_HOP = 4  # and their hop (0.256 s)
+WINDOW_COVER = 0.25  # a class is on in a window where it covers at least this share of its frames
 
 
 def log_mel(clips, sr=SR) -> np.ndarray:
@@ -146,6 +148,18 @@ def crnn(n_mels=N_MELS, n_classes=5, *, filters=(16, 32, 64), pools=(4, 4, 4), g
     n_classes = _checks.positive_int(n_classes, "n_classes", what="classes")
     gru_units = _checks.positive_int(gru_units, "gru_units", what="units")
     dropout = _checks.number(dropout, "dropout", minimum=0.0, maximum=0.99)
+    inputs = keras.Input(shape=(n_frames, n_mels, 1), name="log_mel")
+    x = _conv_blocks(inputs, n_mels, filters, pools, dropout)
+    x = layers.Bidirectional(layers.GRU(gru_units, return_sequences=True), name="bigru")(x)
+    x = layers.Dropout(dropout, name="dropout_gru")(x)
+    outputs = layers.Dense(n_classes, activation="sigmoid", name="classes")(x)
+    return keras.Model(inputs, outputs, name=name)
+
+
+def _conv_blocks(inputs, n_mels, filters, pools, dropout):
+    """The CRNN's convolution blocks (pooling along frequency only), then one vector per frame, then dropout."""
+    from keras import layers
+
     if len(filters) != len(pools):
         raise ValueError(f"filters and pools must have the same length, got {len(filters)} and {len(pools)}")
     bands = n_mels
@@ -153,7 +167,6 @@ def crnn(n_mels=N_MELS, n_classes=5, *, filters=(16, 32, 64), pools=(4, 4, 4), g
         bands //= _checks.positive_int(p, "pools", what="bands")
     if bands < 1:
         raise ValueError(f"pools {tuple(pools)} pool {n_mels} bands below one band")
-    inputs = keras.Input(shape=(n_frames, n_mels, 1), name="log_mel")
     x = inputs
     for i, (f, p) in enumerate(zip(filters, pools), start=1):
         x = layers.Conv2D(_checks.positive_int(f, f"filters[{i - 1}]", what="filters"), 3, padding="same",
@@ -162,30 +175,54 @@ def crnn(n_mels=N_MELS, n_classes=5, *, filters=(16, 32, 64), pools=(4, 4, 4), g
         x = layers.Activation("relu", name=f"relu{i}")(x)
         x = layers.MaxPooling2D((1, p), name=f"pool{i}")(x)
     x = layers.Reshape((-1, bands * filters[-1]), name="frames")(x)
-    x = layers.Dropout(dropout, name="dropout_conv")(x)
-    x = layers.Bidirectional(layers.GRU(gru_units, return_sequences=True), name="bigru")(x)
-    x = layers.Dropout(dropout, name="dropout_gru")(x)
-    outputs = layers.Dense(n_classes, activation="sigmoid", name="classes")(x)
-    return keras.Model(inputs, outputs, name=name)
+    return layers.Dropout(dropout, name="dropout_conv")(x)
 
 
-def window_cnn(n_classes=5):
-    """The baseline: a clip classifier of 1 s windows (16 frames × 64 bands), one output per class plus "no event".
+def window_cnn(n_classes=5, *, n_mels=N_MELS, filters=(16, 32, 64), pools=(4, 4, 4), dropout=0.2, name="window_cnn",
+               window_frames=WINDOW_FRAMES):
+    """The baseline: the CRNN without its recurrent layer, on 1 s windows, one sigmoid per class.
+
+    The same convolution blocks as :func:`crnn` (3×3 convolutions, batch normalisation, ReLU,
+    pooling along frequency only) give one vector per frame of the window; instead of a GRU
+    reading them in order, their **average** over the window's frames (no sequence modelling:
+    the order of the frames inside the window is lost, and nothing outside the window is seen)
+    goes to a dense layer with one **sigmoid** per class, so several classes may be on in one
+    window (overlapping events), as in the CRNN. Trained with binary cross-entropy on
+    :func:`window_targets`.
 
     Parameters
     ----------
     n_classes : int
-        Event classes; the softmax has ``n_classes + 1`` outputs (the last is "no event").
+        Event classes (outputs).
+    n_mels : int
+        Mel bands of the input.
+    filters, pools : sequences of int, same length
+        As in :func:`crnn`.
+    dropout : float
+        Dropout after the conv blocks, in [0, 1).
+    name : str
+    window_frames : int
+        Frames of a window (default 16: 1.024 s).
 
     Returns
     -------
     keras.Model
-        :func:`course_lib.training.small_cnn` with filters (16, 32, 64), named ``window_cnn``; uncompiled.
+        Input ``(window_frames, n_mels, 1)``, output ``(n_classes,)`` in [0, 1]; uncompiled.
 
     Notebook: 09_detection_localization (via ``course_lib.experiments.detection.load_models``)
     """
+    import keras
+    from keras import layers
+
+    n_mels = _checks.positive_int(n_mels, "n_mels", what="bands")
     n_classes = _checks.positive_int(n_classes, "n_classes", what="classes")
-    return training.small_cnn((WINDOW_FRAMES, N_MELS, 1), n_classes + 1, filters=(16, 32, 64), name="window_cnn")
+    window_frames = _checks.positive_int(window_frames, "window_frames", what="frames")
+    dropout = _checks.number(dropout, "dropout", minimum=0.0, maximum=0.99)
+    inputs = keras.Input(shape=(window_frames, n_mels, 1), name="log_mel")
+    x = _conv_blocks(inputs, n_mels, filters, pools, dropout)
+    x = layers.GlobalAveragePooling1D(name="window_average")(x)
+    outputs = layers.Dense(n_classes, activation="sigmoid", name="classes")(x)
+    return keras.Model(inputs, outputs, name=name)
 
 
 def scores_to_events(scores, class_names, threshold=0.5, median_frames=1, *, sr=SR, hop_length=HOP_LENGTH) -> list:
@@ -252,8 +289,12 @@ def windows(x, *, size=WINDOW_FRAMES, hop=WINDOW_HOP) -> np.ndarray:
     return np.stack([x[:, s:s + size] for s in starts], axis=1).reshape(-1, size, *x.shape[2:])
 
 
-def window_labels(targets, *, size=WINDOW_FRAMES, hop=WINDOW_HOP) -> np.ndarray:
-    """A weak label per window: the class active in most of its frames, or "no event" (index n_classes).
+def window_targets(targets, *, size=WINDOW_FRAMES, hop=WINDOW_HOP, min_cover=WINDOW_COVER) -> np.ndarray:
+    """Multi-label window targets: 1 for every class active in at least ``min_cover`` of the window's frames.
+
+    Each class is decided on its own, as the CRNN's frame targets are, so two overlapping events
+    are both on in a window they share; an event that covers less than ``min_cover`` of every
+    window (shorter than a quarter of a second at the defaults) is on in none.
 
     Parameters
     ----------
@@ -261,16 +302,22 @@ def window_labels(targets, *, size=WINDOW_FRAMES, hop=WINDOW_HOP) -> np.ndarray:
         Frame targets (:func:`frame_targets`).
     size, hop : int
         As in :func:`windows`.
+    min_cover : float
+        Share of the window's frames, in (0, 1].
 
     Returns
     -------
-    ndarray of int, shape (n · n_windows,)
-        A class index, or ``n_classes`` where no class covers at least a quarter of the window.
+    ndarray of float32, shape (n · n_windows, n_classes)
+        Windows of clip 0 first, as :func:`windows` cuts them.
 
     Notebook: 09_detection_localization
     """
-    cover = windows(targets, size=size, hop=hop).mean(axis=1)  # (n_windows, n_classes): share of frames active
-    return np.where(cover.max(axis=1) >= 0.25, cover.argmax(axis=1), cover.shape[1]).astype(np.int64)
+    targets = np.asarray(targets)
+    if targets.ndim != 3:
+        raise ValueError(f"targets must be (n, frames, n_classes), got shape {targets.shape}")
+    min_cover = _checks.number(min_cover, "min_cover", minimum=0.0, maximum=1.0, open_minimum=True)
+    cover = windows(targets, size=size, hop=hop).mean(axis=1)  # (n · n_windows, n_classes): share of frames active
+    return (cover >= min_cover).astype(np.float32)
 
 
 def windows_to_frames(window_scores, n_frames, *, size=WINDOW_FRAMES, hop=WINDOW_HOP) -> np.ndarray:
@@ -330,5 +377,4 @@ def predict(kind, model, x) -> list:
         return list(run(x, 32))
     n, n_frames = x.shape[:2]
     p = run(windows(x), 512)
-    per_clip = p.reshape(n, -1, p.shape[-1])[..., :-1]  # drop the "no event" column
-    return [windows_to_frames(w, n_frames) for w in per_clip]
+    return [windows_to_frames(w, n_frames) for w in p.reshape(n, -1, p.shape[-1])]
