@@ -1,6 +1,6 @@
 """course_lib.wavenet (mu-law coding, causality, receptive field, naive = fast generation, training),
 course_lib.melodies (its data set) and course_lib.experiments.wavenet_notes (the study that trained the
-shipped model).
+shipped model, its held-out split, per-note losses and count baselines).
 
 How fast fast generation is, next to naive generation, is measured by
 ``python -m benchmarks.wavenet_generation``; here only that both give the same codes (no wall-clock
@@ -407,16 +407,100 @@ def test_the_shipped_model():
     assert hp["n_conditions"] == 3 and info["conditions"] == list(melodies.NOTE_CONDITIONS) and info["sr"] == 8000
     assert wavenet.receptive_field(model) >= 1024
     history = info["history"]
-    assert history["val_loss"][-1] < history["val_loss"][0] < np.log(256)
+    assert history["loss"][-1] < history["loss"][0] < np.log(256) and len(history["val_loss"]) == len(history["loss"])
     # the recorded check loss is the loss of these weights on the fixed check batch
     data = wavenet_notes.check_batch(wavenet.receptive_field(model))
     assert abs(wavenet.evaluate(model, data) - info["check_loss"]) < 1e-4
+    # the recorded per-note losses are these weights' (three unheard-pitch notes under each label, recomputed)
+    sets = wavenet_notes.note_sets()
+    assert {k: len(v["midi"]) for k, v in info["sets"].items()} == {k: len(v["midi"]) for k, v in sets.items()}
+    for name in wavenet_notes.SETS:
+        assert info["sets"][name]["midi"] == sets[name]["midi"].tolist() and info["sets"][name]["instrument"] == sets[name]["instrument"]
+    cached = np.array(info["losses"]["test_pitches"])
+    assert cached.shape == (9, 3) and np.array(info["losses"]["test_instrument"]).shape == (10, 3)
+    for c in range(3):
+        again = wavenet_notes.note_losses(model, sets["test_pitches"]["clips"][::4], c)
+        np.testing.assert_allclose(again, cached[::4, c], atol=1e-4)
+    markov = wavenet_notes.count_baselines(sets["train"]["clips"], sets["test_instrument"]["clips"], info["baselines"]["alpha"])
+    np.testing.assert_allclose(markov["markov"], info["baselines"]["test_instrument"]["markov"], atol=1e-5)
     # the results JSON is also the model's metadata, which wavenet.load reads beside the weights
     same, meta = wavenet.load(info.path(wavenet_notes.FILES[1]))
     assert meta["hyperparameters"] == info["hyperparameters"] and meta["record"] == info.record
 
 
 # --------------------------------------------------------------------------- the study
+
+
+
+def test_the_studys_sets_hold_out_pitches_and_an_instrument():
+    sets = wavenet_notes.note_sets()
+    assert tuple(sets) == wavenet_notes.SETS
+    assert {k: len(v["clips"]) for k, v in sets.items()} == {"train": 36, "validation": 9, "test_pitches": 9,
+                                                            "test_instrument": 10}
+    train = sets["train"]
+    trained_pitches = set(train["midi"].tolist())
+    assert trained_pitches == {57, 60, 64, 67, 74, 79}
+    for name in ("validation", "test_pitches"):  # no held-out pitch is played by any training note
+        assert not set(sets[name]["midi"].tolist()) & trained_pitches, name
+    assert not set(sets["validation"]["midi"].tolist()) & set(sets["test_pitches"]["midi"].tolist())
+    assert set(sets["test_instrument"]["instrument"]) == {"clarinet"} and (sets["test_instrument"]["labels"] == -1).all()
+    assert not set(sets["test_instrument"]["instrument"]) & set(train["instrument"])
+    for name, d in sets.items():
+        assert d["clips"].shape[1] == 8000 and len(d["labels"]) == len(d["midi"]) == len(d["velocity"]), name
+        np.testing.assert_allclose(np.max(np.abs(d["clips"]), axis=1), 0.5, rtol=1e-6)
+    assert [melodies.NOTE_CONDITIONS[c] for c in train["labels"]] == train["instrument"]
+    # by content: no held-out note is a training note (the old split's velocity twins correlated >= 0.999)
+    c = train["clips"].astype(np.float64)
+    c = (c - c.mean(axis=1, keepdims=True)) / np.linalg.norm(c - c.mean(axis=1, keepdims=True), axis=1, keepdims=True)
+    for name in ("validation", "test_pitches", "test_instrument"):
+        v = sets[name]["clips"].astype(np.float64)
+        v = (v - v.mean(axis=1, keepdims=True)) / np.linalg.norm(v - v.mean(axis=1, keepdims=True), axis=1, keepdims=True)
+        assert np.max(v @ c.T) < 0.5, name
+    with pytest.raises(ValueError, match="overlap"):
+        wavenet_notes.note_sets(dict(wavenet_notes.SETTINGS, validation_pitches=(62,)))
+    with pytest.raises(ValueError, match="test_instrument"):
+        wavenet_notes.note_sets(dict(wavenet_notes.SETTINGS, test_instrument=56))
+    with pytest.raises(ValueError, match="test_pitches"):
+        wavenet_notes.note_sets(dict(wavenet_notes.SETTINGS, test_pitches=(61,)))
+
+
+def test_note_losses_are_the_teacher_forced_cross_entropy(conditioned_model):
+    clips, labels = _tone_clips(2)
+    clips = np.stack([np.asarray(c, np.float32)[-300:] for c in clips])  # 300 samples of each tone
+    got = wavenet_notes.note_losses(conditioned_model, clips, labels, batch_size=1)
+    rf = wavenet.receptive_field(conditioned_model)
+    for clip, c, loss in zip(clips, labels, got):
+        codes = np.concatenate([np.full(rf, 128), wavenet.mu_law_encode(clip)])
+        p = wavenet.forward(conditioned_model, codes[:-1], condition=int(c))[rf - 1 :]  # float64 NumPy, same maths
+        expected = -np.mean(np.log(p[np.arange(len(clip)), codes[rf:]]))
+        assert abs(loss - expected) < 1e-4
+    one_label = wavenet_notes.note_losses(conditioned_model, clips, 1)
+    assert abs(one_label[1] - got[1]) < 1e-6 and abs(one_label[0] - got[0]) > 1e-6  # the label is used
+    with pytest.raises(ValueError, match="condition is required"):
+        wavenet_notes.note_losses(conditioned_model, clips)
+    with pytest.raises(ValueError, match="one label for all notes or one per note"):
+        wavenet_notes.note_losses(conditioned_model, clips, [0, 1, 2])
+    with pytest.raises(ValueError, match="clips"):
+        wavenet_notes.note_losses(conditioned_model, clips[0])
+
+
+def test_count_baselines_by_hand():
+    up = np.array([[0.0, 0.5, -0.5, 0.0]], np.float32)  # codes after the silence 128: 128, 239, 16, 128
+    codes = [128, 128, 239, 16, 128]
+    out = wavenet_notes.count_baselines(up, up, alpha=0.5)
+    marginal = np.bincount(codes[1:], minlength=256) + 0.5
+    assert abs(out["marginal"][0] + np.mean(np.log(marginal[codes[1:]] / marginal.sum()))) < 1e-12
+    pairs = np.full((256, 256), 0.5)
+    for a, b in zip(codes[:-1], codes[1:]):
+        pairs[a, b] += 1
+    expected = -np.mean([np.log(pairs[a, b] / pairs[a].sum()) for a, b in zip(codes[:-1], codes[1:])])
+    assert abs(out["markov"][0] - expected) < 1e-12
+    sharp = wavenet_notes.count_baselines(up, up, alpha=0.01)
+    assert sharp["markov"][0] < sharp["marginal"][0] < np.log(256)  # lightly smoothed, the chain knows what follows what
+    both = wavenet_notes.count_baselines(up, up, alpha={"marginal": 0.5, "markov": 2.0})
+    assert both["marginal"][0] == out["marginal"][0] and both["markov"][0] > out["markov"][0]
+    with pytest.raises(ValueError, match="alpha"):
+        wavenet_notes.count_baselines(up, up, alpha=0.0)
 
 
 @pytest.mark.slow
@@ -452,6 +536,9 @@ def test_the_quick_study_trains_saves_and_the_model_loads(tmp_path, capsys):
     assert info["conditions"] == list(melodies.NOTE_CONDITIONS) and len(info["history"]["val_loss"]) == s["epochs"] == 1
     assert wavenet.hyperparameters_of(model)["n_conditions"] == 3 and wavenet.receptive_field(model) == 8
     assert all(0 < v < 2 * np.log(256) for v in info["history"]["loss"] + info["history"]["val_loss"])
+    assert np.array(info["losses"]["test_pitches"]).shape == (9, 3) and np.array(info["losses"]["test_instrument"]).shape == (10, 3)
+    assert len(info["losses"]["train"]) == 18 == len(info["baselines"]["train"]["markov"])  # velocity 127 only
+    assert set(info["baselines"]["alpha"]) == {"marginal", "markov"} and "unheard pitches" in printed
     again = wavenet.evaluate(model, wavenet_notes.check_batch(wavenet.receptive_field(model), s["check_segment_length"]))
     assert abs(again - info["check_loss"]) < 1e-4, "the loaded weights give the check loss the run recorded"
     with pytest.raises(StaleResultsError, match="quick"):

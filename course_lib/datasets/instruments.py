@@ -585,7 +585,7 @@ def nsynth_notes(
     OSError
         If the SoundFont file cannot be found, fetched, verified or loaded.
 
-    Notebook: 08_wavenet (via ``note_dataset``)
+    Notebook: 08_wavenet (via ``wavenet_notes.note_sets``)
     """
     programs = [gm_program(i) for i in _as_sequence(instruments)]
     if not programs:

@@ -64,7 +64,7 @@ def note_dataset(*, velocities=(75, 127), duration=1.0, peak=0.5, sr=SAMPLE_RATE
     OSError
         If the SoundFont cannot be found, fetched or verified.
 
-    Notebook: 08_wavenet
+    Notebook: 08_wavenet (via ``wavenet_notes.note_sets``)
     """
     peak = _checks.number(peak, "peak", minimum=0.0, maximum=1.0, open_minimum=True)
     notes = instruments.nsynth_notes(NOTE_INSTRUMENTS, NOTE_PITCHES, velocities=velocities, duration=duration, sr=sr)

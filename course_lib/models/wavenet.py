@@ -42,6 +42,7 @@ __all__ = [
     "DEFAULT_HYPERPARAMETERS",
     "WeightsNotFoundError",
     "mu_law_encode",
+    "logits_model",
     "mu_law_decode",
     "one_hot",
     "dilations_for",
@@ -604,6 +605,25 @@ def _model_inputs(data):
     if len(data) == 3:
         return [data[0], data[2]], data[1]
     raise ValueError("data must be a dict from make_examples or a tuple (inputs, targets[, condition])")
+
+
+def logits_model(model):
+    """The network up to its logits (before the softmax): a Keras model with the same inputs.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A WaveNet of :func:`build` (its last layer is the softmax over the 256 mu-law codes).
+
+    Returns
+    -------
+    keras.Model
+        Outputs the 256 logits per time step; scoring a note's cross-entropy from logits is stable
+        where the softmax's probabilities underflow.
+
+    Notebook: 08_wavenet (via ``wavenet_notes.note_losses``)
+    """
+    return _logits_model(model)
 
 
 def _logits_model(model):
