@@ -62,6 +62,16 @@ def test_log_mel_and_raw_models_share_their_back_end(keras):
     # same seed, same back-end weights
     np.testing.assert_array_equal(raw.get_layer("conv2").get_weights()[0], mel_model.get_layer("conv2").get_weights()[0])
     assert raw_waveform.fsdd_builder("sinc", (6000,))().get_layer("frontend").kernel_size == 129
+    # the matched raw front end: 257 taps (32 ms, the log-mel's n_fft), frames of 4 · 16 = 64 samples (its hop)
+    matched = raw_waveform.fsdd_builder("log_energy", (6000,), rng=1)()
+    front = matched.get_layer("frontend")
+    assert front.kernel_size == (257,) and front.strides == (4,) and matched.get_layer("frontend_pool").pool_size == (16,)
+    assert front.strides[0] * matched.get_layer("frontend_pool").pool_size[0] == raw_waveform.SETTINGS["hop_length"]
+    assert front.kernel_size[0] - 1 == raw_waveform.SETTINGS["n_fft"]
+    assert matched.get_layer("frontend_log").output.shape[1:] == (89, 32)
+    assert back_end(matched) == back_end(mel_model) and matched.count_params() - mel_model.count_params() == 32 * 257 + 128
+    np.testing.assert_array_equal(matched.get_layer("conv2").get_weights()[0], mel_model.get_layer("conv2").get_weights()[0])
+    np.testing.assert_array_equal(raw_waveform.fsdd_features(np.ones((2, 10)), "log_energy"), np.ones((2, 10), "float32"))
     with pytest.raises(ValueError, match="frontend"):
         raw_waveform.fsdd_builder("mfcc", (6000,))
     with pytest.raises(ValueError, match="n_mels"):
@@ -118,12 +128,12 @@ def test_the_saved_results_hold_every_fold_fraction_and_front_end():
     results = experiments.load("raw_waveform")
     s = raw_waveform.SETTINGS
     keys = sorted((r["frontend"], r["fold"], r["fraction"]) for r in results["runs"])
-    expected = sorted([(f, k, p) for k in s["test_folds"] for p in s["fractions"] for f in ("baseline", "log_mel", "conv")]
+    expected = sorted([(f, k, p) for k in s["test_folds"] for p in s["fractions"] for f in ("baseline", "log_mel", "conv", "log_energy")]
                       + [("sinc", k, 1.0) for k in s["test_folds"]])
     assert keys == expected and all(0 <= r["accuracy"] <= 1 for r in results["runs"])
     assert results["test_speakers"] == {"0": ["george", "jackson"], "1": ["lucas", "nicolas"], "2": ["theo", "yweweler"]}
     fronts = np.load(results.path(raw_waveform.FRONTENDS_FILE))
-    assert sorted(fronts.files) == sorted(f"{kind}_{when}_fold{k}" for kind in ("conv", "sinc") for when in ("initial", "learned")
+    assert sorted(fronts.files) == sorted(f"{kind}_{when}_fold{k}" for kind in ("conv", "sinc", "log_energy") for when in ("initial", "learned")
                                           for k in s["test_folds"])
 
 
@@ -133,13 +143,13 @@ def test_quick_run_goes_through_the_whole_path(tmp_path):
     results = experiments.load("raw_waveform", tmp_path, quick=True)
     runs = results["runs"]
     assert [(r["frontend"], r["fold"], r["fraction"]) for r in runs] == [
-        ("baseline", 0, 1.0), ("log_mel", 0, 1.0), ("conv", 0, 1.0), ("sinc", 0, 1.0)]
+        ("baseline", 0, 1.0), ("log_mel", 0, 1.0), ("conv", 0, 1.0), ("sinc", 0, 1.0), ("log_energy", 0, 1.0)]
     for r in runs:
         assert np.isfinite(r["accuracy"]) and 0 <= r["accuracy"] <= 1
         assert r["n_train"] == 4 * 10 * 4 and len(r["y_pred"]) == len(r["y_true"]) == 2 * 10 * 4
     fronts = np.load(results.path(raw_waveform.FRONTENDS_FILE))
     assert fronts["conv_learned_fold0"].shape == (65, 1, 32) and fronts["sinc_learned_fold0"].shape == (2, 32)
-    assert np.all(np.isfinite(fronts["sinc_learned_fold0"]))
+    assert np.all(np.isfinite(fronts["sinc_learned_fold0"])) and fronts["log_energy_learned_fold0"].shape == (257, 1, 32)
 
 
 @pytest.mark.slow

@@ -277,6 +277,47 @@ def test_raw_waveform_classifier_shapes_and_seeds(keras):
         rawconv.raw_waveform_classifier(8000, 8, rng="3")
 
 
+def test_log_energy_front_end_is_the_log_energy_of_its_filters(keras):
+    # the matched front end: Conv1D -> square -> mean over energy_pool steps -> log(. + floor) -> batch norm
+    n, k, stride, pool, floor = 1000, 33, 4, 8, 1e-6
+    model = rawconv.raw_waveform_classifier(n, 3, sr=SR, frontend="log_energy", first_filters=4, first_kernel=k,
+                                            first_stride=stride, energy_pool=pool, block_filters=(4,), rng=2)
+    names = [layer.name for layer in model.layers]
+    assert names[2:7] == ["frontend", "frontend_energy", "frontend_pool", "frontend_log", "frontend_bn"]
+    assert "frontend_relu" not in names and not model.get_layer("frontend").use_bias
+    frames = rawconv.conv1d_output_length(n, k, stride) // pool
+    assert model.get_layer("frontend_log").output.shape[1:] == (frames, 4) == (30, 4)
+    # kernels set to known filters: a 500 Hz and a 2 kHz Hann-windowed cosine, a unit impulse, and zeros
+    t = np.arange(k) - k // 2
+    hann = np.hanning(k + 2)[1:-1]
+    kernel = np.stack([hann * np.cos(2 * np.pi * 500 * t / SR), hann * np.cos(2 * np.pi * 2000 * t / SR),
+                       (t == 0).astype(float), np.zeros(k)], axis=1)
+    model.get_layer("frontend").set_weights([kernel[:, None, :].astype("float32")])
+    rng = np.random.default_rng(0)
+    x = (0.5 * np.sin(2 * np.pi * 500 * np.arange(n) / SR) + 0.1 * rng.standard_normal(n)).astype("float32")[None]
+    log_energy = keras.Model(model.input, model.get_layer("frontend_log").output)
+    got = np.asarray(log_energy(x))[0]
+    # by hand: filter, square, average each frame's pool outputs, log with the floor
+    y = rawconv.conv1d(x[0], kernel, stride=stride)                  # (steps, 4)
+    energy = (y[: frames * pool] ** 2).reshape(frames, pool, 4).mean(axis=1)
+    np.testing.assert_allclose(got, np.log(energy + floor), rtol=1e-4, atol=1e-4)
+    assert np.allclose(got[:, 3], np.log(floor))                      # a zero filter reads the floor
+    assert np.all(got[:, 0] > got[:, 1] + 3)                          # the 500 Hz tone passes the 500 Hz filter
+    # a log: ten times the amplitude adds log(100) wherever the energy is far above the floor
+    np.testing.assert_allclose(np.asarray(log_energy(10 * x))[0][:, :3] - got[:, :3], np.log(100), atol=1e-3)
+    probs = np.asarray(model(x))
+    assert probs.shape == (1, 3) and np.isfinite(probs).all()
+    # the kernels start with unit gain on white noise (standard deviation 1 / sqrt(k))
+    fresh = rawconv.raw_waveform_classifier(n, 3, frontend="log_energy", first_kernel=k, first_stride=stride, energy_pool=pool, rng=2)
+    assert abs(np.std(fresh.get_layer("frontend").get_weights()[0]) * np.sqrt(k) - 1) < 0.1
+    with pytest.raises(ValueError, match="log_floor"):
+        rawconv.raw_waveform_classifier(n, 3, frontend="log_energy", first_kernel=k, log_floor=0.0)
+    with pytest.raises(ValueError, match="energy_pool"):
+        rawconv.raw_waveform_classifier(n, 3, frontend="log_energy", first_kernel=k, first_stride=stride, energy_pool=1000)
+    with pytest.raises(TypeError, match="energy_pool"):
+        rawconv.raw_waveform_classifier(n, 3, frontend="log_energy", first_kernel=k, energy_pool=2.0)
+
+
 @pytest.mark.slow
 def test_raw_waveform_classifier_learns_to_tell_low_from_high_tones(keras):
     rng = np.random.default_rng(0)

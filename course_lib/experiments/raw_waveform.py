@@ -6,7 +6,10 @@ speakers are split into 3 folds of 2 (:func:`speaker_folds`): each model trains 
 tested on the 2 it never heard, every fold in turn (seed = fold). Three front ends feed the same
 back end (:func:`course_lib.models.rawconv.raw_waveform_classifier`,
 :func:`course_lib.models.rawconv.log_mel_classifier`; :func:`fsdd_builder`): log-mel frames, a free
-strided ``Conv1D`` on the samples and a ``SincConv1D`` of learnable band-passes. Each is trained on
+strided ``Conv1D`` on the samples and a ``SincConv1D`` of learnable band-passes, and the matched
+raw front end, ``"log_energy"``: the log-mel pipeline with learned filters (a ``Conv1D`` of 257 taps,
+32 ms like the log-mel's window, squared, averaged over 64-sample frames like the log-mel's hop,
+log-compressed; :func:`course_lib.models.rawconv.log_energy_frontend`). Each is trained on
 10, 25, 50 and 100 % of the takes of every training speaker and digit (:func:`training_subset`,
 nested sets; smaller sets get more epochs, :func:`epochs_for`) beside a logistic-regression
 baseline on mean and standard deviation per mel band (:func:`fsdd_baseline`); the sinc front end
@@ -15,7 +18,7 @@ on the full set only (:func:`fsdd_run` trains one).
 :func:`run` does it all; ``python -m course_lib.experiments raw_waveform`` writes
 ``data/rawconv_fsdd_results.json`` (every run's accuracy, predictions and history) and
 ``data/rawconv_fsdd_frontends.npz`` (the Conv1D kernels and sinc cut-offs before and after
-training, full training set, per fold). Chapter ``06_raw_waveform`` reads them
+training, full training set, per fold, and the matched front end's kernels). Chapter ``06_raw_waveform`` reads them
 (:func:`course_lib.experiments.load`), re-runs one of them live and checks it against the cache with
 McNemar's exact test (:func:`course_lib.experiments.live.same_accuracy`).
 
@@ -33,19 +36,24 @@ from .. import _checks
 from ..datasets import corpora
 from ..models import rawconv, training
 
-__all__ = ["SETTINGS", "QUICK", "FILES", "DATA", "CHAPTER", "TITLE", "RESULTS_FILE", "FRONTENDS_FILE",
+__all__ = ["SETTINGS", "QUICK", "FRONTENDS", "FILES", "DATA", "CHAPTER", "TITLE", "RESULTS_FILE", "FRONTENDS_FILE",
            "fsdd_examples", "speaker_folds", "training_subset", "fsdd_features", "fsdd_builder", "epochs_for",
            "fsdd_run", "fsdd_baseline", "run"]
 
 #: Settings of the study: data, front ends, back end, training. ``test_folds`` are the speaker
 #: folds held out in turn; ``n_takes`` keeps the takes below it (FSDD has 50; the quick run keeps 4).
+#: ``matched_*``: the ``"log_energy"`` front end's kernel (257 taps = 32 ms, the log-mel's ``n_fft``
+#: window), Conv1D stride and the steps averaged per frame (4 · 16 = 64 samples, the log-mel's hop).
 SETTINGS = dict(sr=8000, n_samples=6000, n_folds=3, fractions=(0.1, 0.25, 0.5, 1.0), base_epochs=10, batch_size=32,
                 learning_rate=3e-3, cosine_decay=True, first_filters=32, first_kernel=65, sinc_kernel=129,
-                first_stride=16, block_filters=(32, 64, 64), n_fft=256, hop_length=64, n_mels=32,
+                first_stride=16, matched_kernel=257, matched_stride=4, matched_pool=16, block_filters=(32, 64, 64), n_fft=256, hop_length=64, n_mels=32,
                 test_folds=(0, 1, 2), n_takes=50)
 
 #: The quick run: one fold, 4 takes per speaker and digit, the full (small) set, one epoch.
 QUICK = dict(test_folds=(0,), n_takes=4, fractions=(1.0,), base_epochs=1)
+
+#: The front ends of the study (:func:`fsdd_features`, :func:`fsdd_builder`).
+FRONTENDS = ("conv", "sinc", "log_energy", "log_mel")
 
 #: The results, and the first layers before and after training.
 RESULTS_FILE = "rawconv_fsdd_results.json"
@@ -56,7 +64,7 @@ FILES = (RESULTS_FILE, FRONTENDS_FILE)
 DATA = ("fsdd",)
 
 CHAPTER = "06_raw_waveform"
-TITLE = "raw waveform (Conv1D, SincConv1D) vs log-mel, same back end, FSDD's unseen speakers"
+TITLE = "raw waveform (Conv1D, SincConv1D, matched log-energy Conv1D) vs log-mel, same back end, FSDD's unseen speakers"
 
 
 def fsdd_examples(n_samples=6000):
@@ -153,7 +161,7 @@ def fsdd_features(x, frontend, *, settings=None):
     ----------
     x : np.ndarray, shape (n, samples)
         Clips from :func:`fsdd_examples`.
-    frontend : {"conv", "sinc", "log_mel"}
+    frontend : {"conv", "sinc", "log_energy", "log_mel"}
     settings : dict, optional
         :data:`SETTINGS` by default (n_fft, hop_length, n_mels, sr).
 
@@ -166,7 +174,7 @@ def fsdd_features(x, frontend, *, settings=None):
     Notebook: 06_raw_waveform
     """
     s = dict(SETTINGS, **(settings or {}))
-    frontend = _checks.choice(frontend, "frontend", ("conv", "sinc", "log_mel"))
+    frontend = _checks.choice(frontend, "frontend", FRONTENDS)
     if frontend != "log_mel":
         return np.asarray(x, dtype=np.float32)
     return training.log_mel_batch(x, s["sr"], n_fft=s["n_fft"], hop_length=s["hop_length"], n_mels=s["n_mels"],
@@ -178,8 +186,10 @@ def fsdd_builder(frontend, input_shape, *, n_classes=10, rng=0, settings=None):
 
     Parameters
     ----------
-    frontend : {"conv", "sinc", "log_mel"}
-        A free strided Conv1D, a SincConv1D, or log-mel frames.
+    frontend : {"conv", "sinc", "log_energy", "log_mel"}
+        A free strided Conv1D, a SincConv1D, the matched log-energy Conv1D
+        (``rawconv.raw_waveform_classifier(frontend="log_energy")`` with ``matched_kernel``,
+        ``matched_stride`` and ``matched_pool``), or log-mel frames.
     input_shape : tuple
         Shape of one example (``(samples,)`` or ``(frames, n_mels)``).
     n_classes : int, default 10
@@ -196,10 +206,15 @@ def fsdd_builder(frontend, input_shape, *, n_classes=10, rng=0, settings=None):
     Notebook: 06_raw_waveform
     """
     s = dict(SETTINGS, **(settings or {}))
-    frontend = _checks.choice(frontend, "frontend", ("conv", "sinc", "log_mel"))
+    frontend = _checks.choice(frontend, "frontend", FRONTENDS)
     if frontend == "log_mel":
         return lambda: rawconv.log_mel_classifier(input_shape[0], input_shape[1], n_classes, block_filters=s["block_filters"],
                                           rng=rng)
+    if frontend == "log_energy":
+        return lambda: rawconv.raw_waveform_classifier(input_shape[0], n_classes, sr=s["sr"], frontend="log_energy",
+                                               first_filters=s["first_filters"], first_kernel=s["matched_kernel"],
+                                               first_stride=s["matched_stride"], energy_pool=s["matched_pool"],
+                                               block_filters=s["block_filters"], rng=rng)
     kernel = s["first_kernel"] if frontend == "conv" else s["sinc_kernel"]
     return lambda: rawconv.raw_waveform_classifier(input_shape[0], n_classes, sr=s["sr"], frontend=frontend,
                                            first_filters=s["first_filters"], first_kernel=kernel,
@@ -240,7 +255,7 @@ def fsdd_run(frontend, features, digits, folds, takes, *, fold, fraction, settin
 
     Parameters
     ----------
-    frontend : {"conv", "sinc", "log_mel"}
+    frontend : {"conv", "sinc", "log_energy", "log_mel"}
     features : np.ndarray
         :func:`fsdd_features` of every example.
     digits, folds, takes : 1-D np.ndarray
@@ -332,9 +347,10 @@ def run(settings, out_dir, progress) -> dict:
     """The whole study: per test fold and training fraction, the baseline and the front ends.
 
     For each fold of ``settings["test_folds"]`` and each training fraction: the baseline, the
-    log-mel and the Conv1D front ends; the SincConv1D front end on the full training set only.
-    Writes :data:`FRONTENDS_FILE` into ``out_dir``: the Conv1D kernels (``conv_initial_fold{k}``,
-    ``conv_learned_fold{k}``) and the sinc cut-offs in Hz, rows low and high
+    log-mel, the Conv1D and the matched log-energy front ends; the SincConv1D front end on the full
+    training set only. Writes :data:`FRONTENDS_FILE` into ``out_dir``: the Conv1D kernels
+    (``conv_initial_fold{k}``, ``conv_learned_fold{k}``; the matched front end's
+    ``log_energy_initial_fold{k}``, ``log_energy_learned_fold{k}``) and the sinc cut-offs in Hz, rows low and high
     (``sinc_initial_fold{k}``, ``sinc_learned_fold{k}``), full training set, float32.
 
     Parameters
@@ -361,20 +377,20 @@ def run(settings, out_dir, progress) -> dict:
         x, digits, speakers, takes = x[keep], digits[keep], speakers[keep], takes[keep]
     folds = speaker_folds(speakers, s["n_folds"])
     feats = {"conv": fsdd_features(x, "conv", settings=s), "log_mel": fsdd_features(x, "log_mel", settings=s)}
-    feats["sinc"] = feats["conv"]
+    feats["sinc"] = feats["log_energy"] = feats["conv"]
     records, arrays = [], {}
     t0 = time.perf_counter()
     for fold in s["test_folds"]:
         for fraction in s["fractions"]:
             records.append(fsdd_baseline(feats["log_mel"], digits, folds, takes, fold=fold, fraction=fraction))
-            frontends = ("log_mel", "conv", "sinc") if fraction == 1.0 else ("log_mel", "conv")
+            frontends = ("log_mel", "conv", "sinc", "log_energy") if fraction == 1.0 else ("log_mel", "conv", "log_energy")
             for frontend in frontends:
                 rec, model, initial = fsdd_run(frontend, feats[frontend], digits, folds, takes, fold=fold,
                                                fraction=fraction, settings=s)
                 records.append(rec)
-                if fraction == 1.0 and frontend == "conv":
-                    arrays[f"conv_initial_fold{fold}"] = initial[0]
-                    arrays[f"conv_learned_fold{fold}"] = model.get_layer("frontend").get_weights()[0]
+                if fraction == 1.0 and frontend in ("conv", "log_energy"):
+                    arrays[f"{frontend}_initial_fold{fold}"] = initial[0]
+                    arrays[f"{frontend}_learned_fold{fold}"] = model.get_layer("frontend").get_weights()[0]
                 if fraction == 1.0 and frontend == "sinc":
                     layer = model.get_layer("frontend")
                     arrays[f"sinc_learned_fold{fold}"] = np.stack([np.asarray(v) for v in layer.cutoffs()])

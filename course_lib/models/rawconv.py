@@ -7,7 +7,8 @@ module holds what chapter ``06_raw_waveform`` teaches and tests: the output leng
 itself, written in NumPy (:func:`conv1d`, identical to Keras) and run through Keras with given
 weights (:func:`keras_conv1d`, which chapters ``06_raw_waveform`` and ``08_wavenet`` compare their
 hand-written convolutions with); a raw-waveform classifier with a strided first layer
-(:func:`raw_waveform_classifier`); the magnitude responses of learned first-layer filters
+(:func:`raw_waveform_classifier`; or, as its matched front end, the log-mel pipeline with learned
+filters, :func:`log_energy_frontend`); the magnitude responses of learned first-layer filters
 (:func:`filter_responses`, :func:`filter_peak_frequencies`; ``course_lib.plot.filter_responses``
 draws them); and a parametric band-pass first layer in the spirit of SincNet and Zeghidour et al.'s
 learned front ends (:func:`sinc_kernels` in NumPy; the Keras layer ``SincConv1D``, made on first
@@ -34,6 +35,8 @@ __all__ = [
     "conv1d",
     "keras_conv1d",
     "raw_waveform_classifier",
+    "LOG_ENERGY_FLOOR",
+    "log_energy_frontend",
     "filter_responses",
     "filter_peak_frequencies",
     "mel_band_edges",
@@ -536,15 +539,24 @@ def __getattr__(name):
 # ---------------------------------------------------------------------------------------
 # the raw-waveform classifier
 # ---------------------------------------------------------------------------------------
+#: The floor added to the energies of :func:`log_energy_frontend` before the logarithm: 60 dB below
+#: the output power of a unit-gain filter on unit-variance white noise.
+LOG_ENERGY_FLOOR = 1e-6
+
+
 def raw_waveform_classifier(n_samples, n_classes, *, sr=8000, frontend="conv", first_filters=32, first_kernel=65,
-                            first_stride=16, block_filters=(32, 64, 64), pool_size=4, dropout=0.2, rng=0):
+                            first_stride=16, block_filters=(32, 64, 64), pool_size=4, dropout=0.2, rng=0,
+                            log_floor=LOG_ENERGY_FLOOR, energy_pool=None):
     """A small CNN that classifies raw waveforms.
 
     ``waveform (n_samples,)`` → reshape ``(n_samples, 1)`` → **front end**: a strided
     ``Conv1D`` (``first_filters`` kernels of ``first_kernel`` samples, stride ``first_stride``;
     or, with ``frontend="sinc"``, :class:`SincConv1D` band-passes) → batch norm → ReLU → max
-    pooling → for each entry of ``block_filters``: ``Conv1D`` (kernel 3, 'same') → batch norm →
-    ReLU → max pooling (``pool_size``) → global max pooling over time → dropout → dense softmax
+    pooling; or, with ``frontend="log_energy"``, the log-mel pipeline with learned filters
+    (Sainath et al. 2015's order, see :func:`log_energy_frontend`): the same strided ``Conv1D`` →
+    square (energy) → average pooling over ``energy_pool`` steps (one frame per
+    ``first_stride · energy_pool`` samples) → ``log(energy + log_floor)`` → batch norm → for each
+    entry of ``block_filters``: ``Conv1D`` (kernel 3, 'same') → batch norm → ReLU → max pooling (``pool_size``) → global max pooling over time → dropout → dense softmax
     over ``n_classes``. The front end plays the part of the STFT + filterbank of a spectrogram
     model, learned from data. Its kernels start as tiny random numbers (normal, standard
     deviation 1e-3): batch normalization behind it makes their scale irrelevant, and what the
@@ -559,8 +571,11 @@ def raw_waveform_classifier(n_samples, n_classes, *, sr=8000, frontend="conv", f
         Number of classes (>= 2).
     sr : int, default 8000
         Sampling rate in Hz (needed by the sinc front end).
-    frontend : {"conv", "sinc"}
-        A free ``Conv1D`` or :class:`SincConv1D` band-passes.
+    frontend : {"conv", "sinc", "log_energy"}
+        A free ``Conv1D``, :class:`SincConv1D` band-passes, or a free ``Conv1D`` whose outputs are
+        squared, averaged over a frame and log-compressed (its kernels start as normal numbers
+        with standard deviation ``1 / sqrt(first_kernel)``: unit gain for white noise, so that
+        the floor sits far below the first energies).
     first_filters, first_kernel, first_stride : int
         The front end's filters, kernel length (samples; odd for ``"sinc"``) and stride (samples).
     block_filters : sequence of int
@@ -572,12 +587,18 @@ def raw_waveform_classifier(n_samples, n_classes, *, sr=8000, frontend="conv", f
     rng : int, numpy.random.Generator or None, default 0
         Randomness of every initializer and of the dropout: an int seed builds the same weights
         every time (a Generator gives one seed from its stream).
+    log_floor : float, default 1e-6
+        Added to the energies before the logarithm of ``frontend="log_energy"`` (> 0).
+    energy_pool : int, optional
+        Steps of the Conv1D averaged into one frame by ``frontend="log_energy"`` (default
+        ``pool_size``).
 
     Returns
     -------
     keras.Model
         Input ``"waveform"`` ``(batch, n_samples)``, output class probabilities; the front end
-        layer is named ``"frontend"``.
+        layer is named ``"frontend"`` (with ``"log_energy"``, the log-energies are the output of the
+        layer ``"frontend_log"``).
 
     Notebook: 06_raw_waveform
     """
@@ -595,7 +616,9 @@ def raw_waveform_classifier(n_samples, n_classes, *, sr=8000, frontend="conv", f
     dropout = _checks.number(dropout, "dropout", minimum=0.0, maximum=1.0)
     if dropout == 1.0:
         raise ValueError("dropout must be below 1 (a rate of 1 drops everything), got 1.0")
-    frontend = _checks.choice(frontend, "frontend", ("conv", "sinc"))
+    frontend = _checks.choice(frontend, "frontend", ("conv", "sinc", "log_energy"))
+    log_floor = _checks.positive(log_floor, "log_floor", "energy")
+    energy_pool = pool_size if energy_pool is None else _checks.positive_int(energy_pool, "energy_pool", "steps")
     generator = _checks.rng(rng)
     seed = int(rng) if _checks.is_integer(rng) else int(generator.integers(2**31 // 1009))  # Keras takes int seeds
     counter = iter(range(1, 1000))
@@ -606,6 +629,13 @@ def raw_waveform_classifier(n_samples, n_classes, *, sr=8000, frontend="conv", f
     steps = conv1d_output_length(n_samples, first_kernel, first_stride)  # raises if the clip is too short
     inputs = keras.Input(shape=(n_samples,), name="waveform")
     x = layers.Reshape((n_samples, 1), name="to_channels")(inputs)
+    if frontend == "log_energy":
+        if steps < energy_pool:
+            raise ValueError(f"energy_pool={energy_pool} is more than the {steps} steps of the front end's Conv1D")
+        x = log_energy_frontend(x, first_filters, first_kernel, first_stride, energy_pool, log_floor=log_floor, rng=seed * 1009)
+        steps //= energy_pool
+        outputs = _back_end(x, steps, block_filters, pool_size, dropout, n_classes, init, seed)
+        return keras.Model(inputs, outputs, name="raw_log_energy_classifier")
     if frontend == "conv":
         x = layers.Conv1D(first_filters, first_kernel, strides=first_stride, use_bias=False, kernel_initializer=keras.initializers.RandomNormal(stddev=1e-3, seed=seed * 1009), name="frontend")(x)
     else:
@@ -617,6 +647,53 @@ def raw_waveform_classifier(n_samples, n_classes, *, sr=8000, frontend="conv", f
         steps //= pool_size
     outputs = _back_end(x, steps, block_filters, pool_size, dropout, n_classes, init, seed)
     return keras.Model(inputs, outputs, name=f"raw_{frontend}_classifier")
+
+
+def log_energy_frontend(x, filters, kernel_size, stride, pool_size, *, log_floor=LOG_ENERGY_FLOOR, rng=0):
+    """The log-mel pipeline with learned filters: ``log(mean over a frame of (Conv1D output)²)`` (Keras layers).
+
+    ``Conv1D`` (``filters`` kernels of ``kernel_size`` samples, stride ``stride``, no bias,
+    'valid') → square → average pooling over ``pool_size`` steps → ``log(· + log_floor)`` → batch
+    norm. Output frame ``t``, filter ``f``:
+    ``log(log_floor + (1/P) Σ_{j<P} (Σ_k x[(tP + j)·stride + k] · w[k, f])²)`` with ``P = pool_size``:
+    the log-energy of the signal through filter ``f`` in one frame of ``stride · pool_size``
+    samples, as a log-mel band is the log-energy through a fixed mel filter of an STFT frame
+    (Sainath et al. 2015 learn such a front end; they pool with a maximum over a rectified output).
+    With ``kernel_size`` 257 at 8 kHz a filter spans 32 ms, the log-mel's 256-sample window.
+
+    Parameters
+    ----------
+    x : keras tensor, shape (batch, samples, 1)
+    filters, kernel_size, stride, pool_size : int
+    log_floor : float, default 1e-6
+        Added before the logarithm (> 0).
+    rng : int or numpy.random.Generator, default 0
+        Seed of the kernels' initializer (normal, standard deviation ``1 / sqrt(kernel_size)``; a
+        Generator gives one seed from its stream).
+
+    Returns
+    -------
+    keras tensor, shape (batch, frames, filters)
+        Layers ``"frontend"`` (the Conv1D), ``"frontend_energy"``, ``"frontend_pool"``,
+        ``"frontend_log"`` and ``"frontend_bn"``.
+
+    Notebook: 06_raw_waveform (via ``fsdd_builder``)
+    """
+    import keras
+    from keras import layers
+
+    floor = float(_checks.positive(log_floor, "log_floor", "energy"))
+    filters = _checks.positive_int(filters, "filters", "filters")
+    kernel_size = _checks.positive_int(kernel_size, "kernel_size", "samples")
+    stride = _checks.positive_int(stride, "stride", "samples")
+    pool_size = _checks.positive_int(pool_size, "pool_size", "steps")
+    seed = int(rng) if _checks.is_integer(rng) else int(_checks.rng(rng).integers(2**31 // 1009))
+    init = keras.initializers.RandomNormal(stddev=1.0 / np.sqrt(kernel_size), seed=seed)
+    x = layers.Conv1D(filters, kernel_size, strides=stride, use_bias=False, kernel_initializer=init, name="frontend")(x)
+    x = layers.Lambda(keras.ops.square, name="frontend_energy")(x)
+    x = layers.AveragePooling1D(pool_size, name="frontend_pool")(x)
+    x = layers.Lambda(lambda e: keras.ops.log(e + floor), name="frontend_log")(x)
+    return layers.BatchNormalization(momentum=0.9, name="frontend_bn")(x)
 
 
 def _back_end(x, steps, block_filters, pool_size, dropout, n_classes, init, seed):
