@@ -85,3 +85,23 @@ def test_cross_validate_refuses_mismatched_lengths():
     with pytest.raises(ValueError, match="same examples"):
         training.cross_validate(_build, np.zeros((3, 8, 8, 1)), [0, 1], [1, 2, 3])
 
+
+
+def test_the_esc10_bar_functions_are_chapter_00s_features_and_classifier():
+    rng = np.random.default_rng(0)
+    clips = rng.normal(size=(30, 8000)).astype(np.float32) * np.repeat([0.01, 0.1, 1.0], 10)[:, None]
+    labels = np.repeat([0, 1, 2], 10)
+    folds = np.tile([1, 2, 3, 4, 5], 6)
+    f = training.log_mel_statistics(clips, 16000)
+    assert f.shape == (30, 128)
+    import librosa
+
+    by_hand = librosa.power_to_db(librosa.feature.melspectrogram(y=clips[3], sr=16000, n_fft=1024, hop_length=512, n_mels=64),
+                                  ref=1.0)
+    np.testing.assert_allclose(f[3], np.r_[by_hand.mean(axis=-1), by_hand.std(axis=-1)], rtol=1e-4, atol=1e-3)
+    acc, predicted = training.logistic_regression_folds(f, labels, folds)
+    assert acc.shape == (5,) and np.all(acc == 1.0) and np.array_equal(predicted, labels), "three loudness levels are easy"
+    with pytest.raises(ValueError, match="folds"):
+        training.logistic_regression_folds(f, labels, np.ones(30))
+    with pytest.raises(ValueError, match="equal-length"):
+        training.log_mel_statistics([clips[0], clips[1][:100]], 16000)

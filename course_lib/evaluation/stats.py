@@ -176,7 +176,7 @@ def paired_difference(a, b, *, test_train_ratio=None, confidence: float = 0.95) 
         Arrays of other shapes or fewer than 2 pairs, values that are not finite, a
         ``test_train_ratio`` that is not positive, or ``confidence`` outside (0, 1).
 
-    Notebook: 03_mel_perception, 04_audioset_vggish, 05_augmentation, 06_raw_waveform, 07_crepe, 09_detection_localization
+    Notebook: 00_introduction, 03_mel_perception, 04_audioset_vggish, 05_augmentation, 06_raw_waveform, 07_crepe, 08_wavenet, 09_detection_localization
     """
     from scipy import stats
 
@@ -234,7 +234,7 @@ def proportion_ci(successes, n, confidence: float = 0.95) -> tuple[float, float,
     TypeError
         ``successes`` or ``n`` not an integer.
 
-    Notebook: 04_audioset_vggish, 07_crepe, 09_detection_localization
+    Notebook: 04_audioset_vggish, 08_wavenet, 09_detection_localization
     """
     from scipy import stats
 
@@ -270,7 +270,7 @@ def format_ci(values, confidence: float = 0.95, digits: int = 3) -> str:
     -------
     str
 
-    Notebook: 03_mel_perception, 04_audioset_vggish, 05_augmentation, 09_detection_localization
+    Notebook: 03_mel_perception, 04_audioset_vggish, 09_detection_localization
     """
     digits = _checks.integer(digits, "digits", minimum=0, what="decimals")
     mean, low, high = mean_ci(values, confidence)
@@ -339,7 +339,7 @@ def mcnemar(y_true, pred_a, pred_b) -> tuple[int, int, float]:
     ValueError
         Arrays that are not 1-D or not of the same length.
 
-    Notebook: 03_mel_perception (via ``experiments.live.same_accuracy``)
+    Notebook: 03_mel_perception (via ``experiments.live.same_accuracy``), 05_augmentation
     """
     from scipy.stats import binomtest
 

@@ -83,7 +83,7 @@ def split_keys(lowest, highest, part) -> list:
     -------
     list of int
 
-    Notebook: 07_crepe
+    Notebook: 07_crepe (via `head_data`)
     """
     lowest = _checks.integer(lowest, "lowest", minimum=0, maximum=127, what="MIDI key")
     highest = _checks.integer(highest, "highest", minimum=lowest, maximum=127, what="MIDI key")
