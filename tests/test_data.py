@@ -30,6 +30,26 @@ def test_readme_describes_each_file_as_assets_does():
     assert len([line for line in README.splitlines() if line.startswith("| `")]) == len(assets.ASSETS)
 
 
+def test_readme_states_what_each_remake_costs_as_the_records_say():
+    import json
+
+    studies = 0
+    for a in assets.ASSETS:
+        if not (a.trained and a.name.endswith(".json")):
+            continue
+        record = json.loads(assets.path(a.name).read_text()).get("record") or {}
+        if "study" not in record:
+            continue
+        studies += 1
+        row = next((line for line in README.splitlines() if line.startswith(f"| {record['study']} | `{a.name}` |")), None)
+        assert row is not None, f"data/README.md does not say what remaking {record['study']} costs; run `make data`"
+        if isinstance(record.get("seconds"), int):
+            assert f"{record['seconds']:,} s" in row, f"{a.name}: the README's remake time is not the record's; run `make data`"
+        else:
+            assert "not timed" in row
+    assert studies >= 9
+
+
 def test_only_assets_are_shipped():
     shipped = {p.name for p in (ROOT / "data").iterdir()} - {"README.md", "checksums.sha256"}
     assert shipped == {a.name for a in assets.ASSETS}

@@ -371,10 +371,12 @@ ASSETS: tuple[Asset, ...] = (
           "course_lib.assets.sample_embedding_records + course_lib.audioset.write_embeddings"),
     Asset("wavenet_notes.weights.h5", _trained,
           "WaveNet weights (103,136 parameters, receptive field 1024) trained on real sampled notes (FluidR3 nylon guitar, "
-          "trumpet, flute; A minor pentatonic, 8 kHz), conditioned on the instrument",
+          "trumpet, flute; six of the ten A minor pentatonic pitches, 8 kHz; D4, A4, E5 and the clarinet held out), "
+          "conditioned on the instrument",
           "trained by `python -m course_lib.experiments wavenet_notes`", trained=True),
     Asset("wavenet_notes.json", _trained,
-          "the notes WaveNet's hyperparameters, training settings, per-epoch loss history and check loss",
+          "the notes WaveNet's hyperparameters, training settings, per-epoch loss history, the held-out split (unheard "
+          "pitches, an unheard instrument) and every note's teacher-forced loss with its count baselines",
           "written by the same training command", trained=True),
     Asset("doa_net.weights.h5", _trained,
           "direction-of-arrival MLP (41,538 parameters, GCC-PHAT of 6 mic pairs -> (cos, sin) of the azimuth), seed 0, "
@@ -402,10 +404,11 @@ ASSETS: tuple[Asset, ...] = (
           "written by `python -m course_lib.experiments mel_bands` (writes data/mel_filters_esc10.json)", trained=True),
     Asset("pitch_benchmark.json", _trained,
           "chapter 07's pitch-tracker benchmark: CREPE tiny and small, FCN-F0 and pYIN on real instrument notes "
-          "(FluidR3 samples) in real backgrounds at 5 SNRs, 5 excerpts per cell, mir_eval scores and confidence reliability",
+          "(FluidR3 samples) in real backgrounds at 5 SNRs, 5 excerpts per cell, mir_eval's RPA, RCA, VR, VFA and OA at 50, "
+          "25 and 10 cents, and confidence reliability",
           "computed by `python -m course_lib.experiments pitch_benchmark`", trained=True),
     Asset("crepe_heads.json", _trained,
-          "chapter 07's regression-vs-classification experiment: the same small CREPE with either head, 3 seeds × 1,500 steps: loss curves, test scores per kind of frame and every test frame's error in cents",
+          "chapter 07's regression-vs-classification experiment: the same small CREPE with either head, a learning-rate sweep per head chosen on validation notes, then 3 seeds × 1,500 steps; tested on unheard MIDI keys and an unheard instrument (trumpet): loss curves, test scores per kind of frame and every test frame's error in cents",
           "trained by `python -m course_lib.experiments crepe_heads`", trained=True),
     Asset("augment_ablation.json", _trained,
           "chapter 05's augmentation ablation on FSDD digits (unseen speakers): 7 conditions x 5 seeds, clean and shifted "
@@ -425,13 +428,13 @@ ASSETS: tuple[Asset, ...] = (
           "chapter 09's sound event detector, seed 2: the CRNN (42,773 parameters)",
           "trained by `python -m course_lib.experiments detection`", trained=True),
     Asset("seld_baseline_seed0.weights.h5", _trained,
-          "chapter 09's sound event detector, seed 0: the sliding-window baseline (training.small_cnn, 1 s windows)",
+          "chapter 09's sound event detector, seed 0: the sliding-window baseline (seld.window_cnn: the CRNN's convolution blocks without its GRU, one sigmoid per class, 1 s windows)",
           "trained by `python -m course_lib.experiments detection`", trained=True),
     Asset("seld_baseline_seed1.weights.h5", _trained,
-          "chapter 09's sound event detector, seed 1: the sliding-window baseline (training.small_cnn, 1 s windows)",
+          "chapter 09's sound event detector, seed 1: the sliding-window baseline (seld.window_cnn: the CRNN's convolution blocks without its GRU, one sigmoid per class, 1 s windows)",
           "trained by `python -m course_lib.experiments detection`", trained=True),
     Asset("seld_baseline_seed2.weights.h5", _trained,
-          "chapter 09's sound event detector, seed 2: the sliding-window baseline (training.small_cnn, 1 s windows)",
+          "chapter 09's sound event detector, seed 2: the sliding-window baseline (seld.window_cnn: the CRNN's convolution blocks without its GRU, one sigmoid per class, 1 s windows)",
           "trained by `python -m course_lib.experiments detection`", trained=True),
     Asset("vggish_esc10_folds.json", _trained,
           "chapter 04's small VGGish (73,618 parameters, VGGish front end, 2x2 input pooling) on ESC-10's 5 official "
@@ -483,7 +486,42 @@ def read_checksums(folder=None) -> dict[str, str]:
     return sums
 
 
-def _readme(sums: dict[str, str]) -> str:
+def _remake_costs(folder: Path) -> str:
+    """The table of what remaking each study costs, from the records its results carry."""
+    import json
+
+    lines = []
+    for a in ASSETS:
+        path = folder / a.name
+        if not (a.trained and a.name.endswith(".json") and path.is_file()):
+            continue
+        try:
+            record = json.loads(path.read_text()).get("record") or {}
+        except (ValueError, AttributeError):
+            continue
+        if "study" not in record:
+            continue
+        seconds = record.get("seconds")
+        cost = (f"{seconds:,} s (about {max(1, round(seconds / 60))} min)" if isinstance(seconds, int)
+                else "not timed: its results were converted from an earlier format, not remade")
+        lines.append(f"| {record['study']} | `{a.name}` | `{record.get('command', '')}` | {cost} |")
+    if not lines:
+        return ""
+    return """
+## What a remake costs
+
+Each study's last full run, timed by `course_lib.experiments` and kept in its record
+(`seconds`), on the project's 2-core CPU machine (no GPU). Several of these ran beside other
+training jobs, so they are upper bounds; a `--quick` run of any study takes seconds. Remake only
+what a changed method needs: a change that moves code but computes the same numbers is
+recorded with `--restamp "why"` instead (see the README).
+
+| study | results | command | last full run |
+|---|---|---|---|
+""" + "\n".join(lines) + "\n"
+
+
+def _readme(sums: dict[str, str], folder: Path | None = None) -> str:
     rows = "\n".join(
         f"| `{a.name}` | {a.description} | {a.origin} | {a.licence} | `{sums[a.name]}` |" for a in ASSETS
     )
@@ -509,7 +547,7 @@ the copy an installed course_lib carries as its package data (`course_lib/data`)
 | file | what it is | made by | licence | sha256 |
 |---|---|---|---|---|
 {rows}
-"""
+{_remake_costs(folder) if folder is not None else ""}"""
 
 
 def _checkout_data_dir() -> Path:
@@ -538,7 +576,7 @@ def build(folder=None) -> dict[str, str]:
                 shutil.copyfile(path(asset.name), dest)
             sums[asset.name] = sha256(dest)
     (folder / _MARKER).write_text("".join(f"{sums[a.name]}  {a.name}\n" for a in ASSETS))
-    (folder / "README.md").write_text(_readme(sums))
+    (folder / "README.md").write_text(_readme(sums, folder))
     return sums
 
 
@@ -576,7 +614,7 @@ def main(argv=None) -> int:
         return 0
     if args.command == "readme":
         folder = _checkout_data_dir()
-        (folder / "README.md").write_text(_readme(read_checksums(folder)))
+        (folder / "README.md").write_text(_readme(read_checksums(folder), folder))
         print(f"wrote {folder / 'README.md'}")
         return 0
     bad = verify()

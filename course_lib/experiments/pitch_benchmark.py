@@ -16,7 +16,7 @@ confidence of 0.5; pYIN (:func:`pyin`) uses its own voicing decision.
 Results (``data/pitch_benchmark.json``): ``runs`` (one per tracker and excerpt), ``reliability``
 (per tracker: ``counts``, ``correct``, ``mean_confidence`` per confidence bin) and ``key_ranges``
 (the MIDI keys drawn per instrument). Remake them with ``python -m course_lib.experiments
-pitch_benchmark`` (about 10 minutes on a 2-core CPU); chapter ``07_crepe`` re-runs two excerpts
+pitch_benchmark`` (about 3 minutes on a 2-core CPU); chapter ``07_crepe`` re-runs two excerpts
 live (:func:`benchmark_excerpt`) and checks them against the saved runs frame by frame
 (:func:`check_live`). Layer 5.
 """
