@@ -46,7 +46,7 @@ def test_readme_states_what_each_remake_costs_as_the_records_say():
         if isinstance(record.get("seconds"), int):
             assert f"{record['seconds']:,} s" in row, f"{a.name}: the README's remake time is not the record's; run `make data`"
         else:
-            assert "not timed" in row
+            assert "not timed" in row or "timed in a separate run" in row
     assert studies >= 9
 
 
