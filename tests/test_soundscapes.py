@@ -134,20 +134,46 @@ def test_random_soundscape_respects_polyphony_and_is_repeatable():
 
 
 @pytest.mark.slow
-def test_train_and_test_sets_share_no_clip_and_no_background():
+def test_train_validation_and_test_sets_share_no_fold_background_or_room():
     from course_lib import corpora
 
     _, _, folds, _ = corpora.load_esc10(sr=SR)
-    train = soundscapes.make_set("train", 4, rng=0)
-    test = soundscapes.make_set("test", 4, rng=0)
-    assert {folds[i["source"]] for s in train for i in s.info} <= set(soundscapes.TRAIN_FOLDS)
-    assert {folds[i["source"]] for s in test for i in s.info} <= set(soundscapes.TEST_FOLDS)
-    assert not set(soundscapes.TRAIN_BACKGROUNDS) & set(soundscapes.TEST_BACKGROUNDS)
-    assert set(soundscapes.TRAIN_BACKGROUNDS) | set(soundscapes.TEST_BACKGROUNDS) <= set(corpora.background_names())
-    assert all(s.audio.size == 10 * SR and s.events for s in train + test)
-    labels = {e[2] for s in train for e in s.events}
-    assert labels <= set(soundscapes.EVENT_CLASSES)
+    sets = {split: soundscapes.make_set(split, 4, rng=0) for split in soundscapes.SPLITS}
+    parts = {"train": (soundscapes.TRAIN_FOLDS, soundscapes.TRAIN_BACKGROUNDS, soundscapes.TRAIN_ROOMS),
+             "validation": (soundscapes.VALIDATION_FOLDS, soundscapes.VALIDATION_BACKGROUNDS, soundscapes.VALIDATION_ROOMS),
+             "test": (soundscapes.TEST_FOLDS, soundscapes.TEST_BACKGROUNDS, soundscapes.TEST_ROOMS)}
+    for split, scapes in sets.items():
+        assert {folds[i["source"]] for s in scapes for i in s.info} <= set(parts[split][0]), split
+        assert all(s.audio.size == 10 * SR and s.events for s in scapes), split
+        assert {e[2] for s in scapes for e in s.events} <= set(soundscapes.EVENT_CLASSES)
+    for k in range(3):  # folds, backgrounds, rooms: pairwise disjoint, all real names
+        for one, other in (("train", "validation"), ("train", "test"), ("validation", "test")):
+            assert not set(parts[one][k]) & set(parts[other][k]), (k, one, other)
+    assert sorted(f for p in parts.values() for f in p[0]) == [1, 2, 3, 4, 5]
+    assert {b for p in parts.values() for b in p[1]} <= set(corpora.background_names())
+    assert [r for p in parts.values() for r in p[2]] == corpora.room_ir_names()  # every room, each in one split
+    assert "coffee-shop" not in soundscapes.VALIDATION_BACKGROUNDS  # its murmur is speech
     again = soundscapes.make_set("test", 4, rng=0)
-    assert [s.events for s in again] == [s.events for s in test]
+    assert [s.events for s in again] == [s.events for s in sets["test"]]
+    assert [s.events for s in soundscapes.make_set("validation", 4, rng=0)] == [s.events for s in sets["validation"]]
     with pytest.raises(ValueError, match="split"):
         soundscapes.make_set("valid", 2)
+
+
+def test_make_set_seeds_each_split_with_its_own_stream(monkeypatch):
+    """An int rng seeds ``[rng, stream]``: train 0, test 1 (as before the validation split existed, so the
+    test soundscapes did not change), validation 2."""
+    seen = []
+
+    def default_rng(seed=None):
+        seen.append(seed)
+        raise _Stop
+
+    class _Stop(Exception):
+        pass
+
+    monkeypatch.setattr(soundscapes.np.random, "default_rng", default_rng)
+    for split in ("train", "test", "validation"):
+        with pytest.raises(_Stop):
+            soundscapes.make_set(split, 1, rng=5)
+    assert seen == [[5, 0], [5, 1], [5, 2]]

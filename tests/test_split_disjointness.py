@@ -6,8 +6,9 @@ in what its claim is about, not only by file name.
   upload under another id) in two folds; the transfer experiment's source and target classes.
 - Chapter 05's shifted test: backgrounds, rooms and devices that augmentation never draws from (by name,
   by file, by source recording, by content).
-- Chapter 09: soundscape events from disjoint folds over disjoint backgrounds in disjoint rooms; the
-  direction-of-arrival study's clips and backgrounds; the validation soundscapes of Exercise 2.
+- Chapter 09: training, validation and test soundscapes from disjoint folds over disjoint backgrounds in
+  disjoint rooms, and Exercise 2 choosing its median filter on the validation split (it drew from the
+  training clips before issue 21); the direction-of-arrival study's clips and backgrounds.
 - Chapters 07 and 08: notes (instrument and MIDI key; for 08 also by content), training vs validation vs
   test. The original studies cut test frames (07) and validation notes (08) from the training notes'
   renderings: these tests fail on them (issue 21 audit), and pass on the remade studies.
@@ -39,10 +40,6 @@ from course_lib.experiments import (augment_ablation, crepe_heads, detection, do
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 MIRROR = Path(os.environ.get(fetch.MIRROR_ENV) or ROOT.parent / "shared" / "reference")
-
-ISSUE_09_VAL = ("issue 21: chapter 09's validation soundscapes (Exercise 2) are drawn from the training clips "
-                "(ESC-10 folds 1-4): not yet held out; fixed when the chapter draws them from a held-out fold")
-
 
 @pytest.fixture(scope="module", autouse=True)
 def _mirror():
@@ -424,25 +421,42 @@ def _sources(soundscape_set):
     return {i["source"] for s in soundscape_set for i in s.info}
 
 
-def test_ch09_soundscape_sets_share_no_clip_recording_background_or_room(recorded_soundscapes, esc10_16k, esc10_meta):
-    log = recorded_soundscapes
-    folds = esc10_16k[2]
-    train_set = soundscapes.make_set("train", 4, rng=0)
-    train_bg, train_rooms, (train_pool,) = set(log["backgrounds"]), set(log["rooms"]), log["pools"]
+def _drawn(log, split, n=4, rng=0):
+    """What one make_set call draws from: its pool of clips, the backgrounds and rooms it loads, the set."""
     for v in log.values():
         v.clear()
-    test_set = soundscapes.make_set("test", 4, rng=0)
-    test_bg, test_rooms, (test_pool,) = set(log["backgrounds"]), set(log["rooms"]), log["pools"]
-    assert not set(soundscapes.TRAIN_FOLDS) & set(soundscapes.TEST_FOLDS)
-    assert {int(folds[i]) for i in train_pool} == set(soundscapes.TRAIN_FOLDS)
-    assert {int(folds[i]) for i in test_pool} == set(soundscapes.TEST_FOLDS)
-    assert _sources(train_set) <= train_pool and _sources(test_set) <= test_pool  # the events placed
-    assert not _freesound_ids(esc10_meta, train_pool) & _freesound_ids(esc10_meta, test_pool)
-    assert train_bg == set(soundscapes.TRAIN_BACKGROUNDS) and test_bg == set(soundscapes.TEST_BACKGROUNDS)
-    assert not train_bg & test_bg
+    scapes = soundscapes.make_set(split, n, rng=rng)
+    (pool,) = log["pools"]
+    return dict(pool=pool, backgrounds=set(log["backgrounds"]), rooms=set(log["rooms"]), set=scapes)
+
+
+def _assert_disjoint(one, other, what, esc10_meta, bg_registry):
+    assert not one["pool"] & other["pool"], f"{what}: shared clips"
+    assert not _freesound_ids(esc10_meta, one["pool"]) & _freesound_ids(esc10_meta, other["pool"]), \
+        f"{what}: shared source recordings"
+    assert one["backgrounds"] and other["backgrounds"] and not one["backgrounds"] & other["backgrounds"], \
+        f"{what}: shared backgrounds"
+    assert not ({_registry_source(bg_registry[n]) for n in one["backgrounds"]}
+                & {_registry_source(bg_registry[n]) for n in other["backgrounds"]}), f"{what}: shared background sources"
+    assert one["rooms"] and other["rooms"] and not one["rooms"] & other["rooms"], f"{what}: shared rooms"
+
+
+def test_ch09_soundscape_sets_share_no_clip_recording_background_or_room(recorded_soundscapes, esc10_16k, esc10_meta):
+    folds = esc10_16k[2]
+    drawn = {split: _drawn(recorded_soundscapes, split) for split in soundscapes.SPLITS}
+    constants = {"train": (soundscapes.TRAIN_FOLDS, soundscapes.TRAIN_BACKGROUNDS, soundscapes.TRAIN_ROOMS),
+                 "validation": (soundscapes.VALIDATION_FOLDS, soundscapes.VALIDATION_BACKGROUNDS,
+                                soundscapes.VALIDATION_ROOMS),
+                 "test": (soundscapes.TEST_FOLDS, soundscapes.TEST_BACKGROUNDS, soundscapes.TEST_ROOMS)}
+    for split, d in drawn.items():
+        split_folds, backgrounds, rooms = constants[split]
+        assert {int(folds[i]) for i in d["pool"]} == set(split_folds), split
+        assert _sources(d["set"]) <= d["pool"], split  # the events placed
+        assert d["backgrounds"] == set(backgrounds) and d["rooms"] == set(rooms), split
+    assert (soundscapes.TRAIN_FOLDS, soundscapes.VALIDATION_FOLDS, soundscapes.TEST_FOLDS) == ((1, 2, 3), (4,), (5,))
     bg = {Path(e.path).stem: e for e in fetch.registry("blanket")}
-    assert not {_registry_source(bg[n]) for n in train_bg} & {_registry_source(bg[n]) for n in test_bg}
-    assert train_rooms and test_rooms and not train_rooms & test_rooms
+    for one, other in (("train", "validation"), ("train", "test"), ("validation", "test")):
+        _assert_disjoint(drawn[one], drawn[other], f"{one} vs {other}", esc10_meta, bg)
 
 
 def test_ch09_detection_study_trains_on_the_training_split_and_tests_on_the_test_split(monkeypatch):
@@ -460,11 +474,11 @@ def test_ch09_detection_study_trains_on_the_training_split_and_tests_on_the_test
     assert calls == ["train", "test"]
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=ISSUE_09_VAL)
 def test_ch09_validation_soundscapes_hold_out_the_training_recordings(recorded_soundscapes, esc10_meta):
-    """Exercise 2 chooses the median filter on "validation" soundscapes: they should share no recording
-    with what the CRNN trained on. Measured (issue 21 audit): 104 of their 110 events are clips the
-    study's 200 training soundscapes contain, 63 of their 67 source recordings too."""
+    """Exercise 2 chooses the median filter on "validation" soundscapes: they share no clip, source recording,
+    background or room with what the CRNN trained on, nor with the test. Before issue 21 the chapter drew them
+    with ``make_set("train", 40, rng=1)``: 104 of their 110 events were clips of the study's 200 training
+    soundscapes, 63 of their 67 source recordings too; this test fails on that call."""
     source = None
     for cell in json.loads((ROOT / "notebooks" / "09_detection_localization.ipynb").read_text())["cells"]:
         m = re.search(r"^validation = (soundscapes\.make_set\(.*\))\s*$", "".join(cell["source"]), re.M)
@@ -473,15 +487,17 @@ def test_ch09_validation_soundscapes_hold_out_the_training_recordings(recorded_s
     if source is None:
         pytest.fail("chapter 09 no longer makes its validation set with `validation = soundscapes.make_set(...)`: "
                     "update this test")
-    soundscapes.make_set("train", 1, rng=0)
-    (train_pool,) = recorded_soundscapes["pools"]
+    log = recorded_soundscapes
+    train, test = _drawn(log, "train", n=1), _drawn(log, "test", n=1)
+    for v in log.values():
+        v.clear()
     validation = eval(source, {"soundscapes": soundscapes})  # the chapter's own call
-    val_sources = _sources(validation)
-    assert val_sources
-    val_recordings = _freesound_ids(esc10_meta, val_sources)
-    shared = val_recordings & _freesound_ids(esc10_meta, train_pool)
-    assert not shared, (f"{len(shared)} of the validation soundscapes' {len(val_recordings)} source recordings "
-                        "are training recordings")
+    (val_pool,) = log["pools"]
+    val = dict(pool=val_pool, backgrounds=set(log["backgrounds"]), rooms=set(log["rooms"]), set=validation)
+    assert len(validation) == 40 and _sources(validation) <= val_pool
+    bg = {Path(e.path).stem: e for e in fetch.registry("blanket")}
+    _assert_disjoint(val, train, "validation vs the training soundscapes", esc10_meta, bg)
+    _assert_disjoint(val, test, "validation vs the test soundscapes", esc10_meta, bg)
 
 
 def test_ch09_doa_network_trains_on_folds_1_to_4_and_other_backgrounds(monkeypatch, esc10_16k, esc10_meta):

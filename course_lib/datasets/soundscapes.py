@@ -15,7 +15,8 @@ which does not build on Python 3.13):
   background, optionally reverberated by a measured room response, and returns the mixture,
   each placed event on its own and the strong labels;
 - :func:`random_soundscape` draws onsets, levels and overlaps; :func:`make_set` builds a
-  training or test set from disjoint ESC-10 folds and disjoint backgrounds.
+  training, validation or test set: each from its own ESC-10 folds, its own backgrounds and its
+  own measured rooms, none shared with another split.
 
 A label is the *dry* event's audible interval: reverberation lengthens what one hears a little,
 as in DESED, whose labels also come from the dry sources. Used by ``09_detection_localization``.
@@ -33,10 +34,16 @@ from . import corpora
 
 __all__ = [
     "EVENT_CLASSES",
+    "SPLITS",
     "TRAIN_FOLDS",
+    "VALIDATION_FOLDS",
     "TEST_FOLDS",
     "TRAIN_BACKGROUNDS",
+    "VALIDATION_BACKGROUNDS",
     "TEST_BACKGROUNDS",
+    "TRAIN_ROOMS",
+    "VALIDATION_ROOMS",
+    "TEST_ROOMS",
     "Event",
     "Soundscape",
     "audible_intervals",
@@ -51,12 +58,26 @@ __all__ = [
 #: waves and crackling fire are textures that fill the whole clip; helicopter and chainsaw are
 #: long, steady sounds that mostly fill their 5 s clips too, so they are left out.
 EVENT_CLASSES = ("Dog bark", "Baby cry", "Clock tick", "Person sneeze", "Rooster")
-#: ESC-10 folds whose clips make the training soundscapes; the test soundscapes use the others.
-TRAIN_FOLDS = (1, 2, 3, 4)
+#: The splits :func:`make_set` builds, each from its own folds, backgrounds and rooms.
+SPLITS = ("train", "validation", "test")
+#: ESC-10 folds whose clips make each split's events: training folds 1-3, validation fold 4, test
+#: fold 5 (ESC-50's folds keep the clips cut from one source recording in one fold).
+TRAIN_FOLDS = (1, 2, 3)
+VALIDATION_FOLDS = (4,)
 TEST_FOLDS = (5,)
-#: Real ambient recordings (:func:`course_lib.corpora.background_names`) split between the sets.
-TRAIN_BACKGROUNDS = ("birds", "city", "coffee-shop", "rain", "summer-night", "waves")
+#: Real ambient recordings (:func:`course_lib.corpora.background_names`) split between the sets; the
+#: validation pair is a city street and sea waves (not the coffee shop, which carries speech).
+TRAIN_BACKGROUNDS = ("birds", "coffee-shop", "rain", "summer-night")
+VALIDATION_BACKGROUNDS = ("city", "waves")
 TEST_BACKGROUNDS = ("boat", "fireplace", "storm", "train", "wind")
+#: Measured room responses (:func:`course_lib.corpora.room_ir_names`) split between the sets: three
+#: OpenAIR spaces for training, the fourth (a church) for validation, the seminar-room clap for testing.
+TRAIN_ROOMS = ("Arthur Sykes Rymer Auditorium", "Genesis 6 Studio Live Room", "Jack Lyons Hall")
+VALIDATION_ROOMS = ("St Margaret's Church",)
+TEST_ROOMS = ("Seminar room (clap)",)
+_PARTS = {"train": (TRAIN_FOLDS, TRAIN_BACKGROUNDS, TRAIN_ROOMS, 0),
+          "validation": (VALIDATION_FOLDS, VALIDATION_BACKGROUNDS, VALIDATION_ROOMS, 2),
+          "test": (TEST_FOLDS, TEST_BACKGROUNDS, TEST_ROOMS, 1)}
 
 
 @dataclass
@@ -411,18 +432,22 @@ def random_soundscape(pool, background, *, sr, n_events=(1, 4), ebr_db=(0.0, 15.
 
 def make_set(split, n, *, sr=16000, duration=10.0, rng=0, classes=EVENT_CLASSES, n_events=(1, 4), ebr_db=(0.0, 15.0),
              reverb_probability=0.5) -> list[Soundscape]:
-    """A training or test set of soundscapes from real ESC-10 events over real backgrounds.
+    """A training, validation or test set of soundscapes from real ESC-10 events over real backgrounds.
 
-    ``"train"`` draws events from ESC-10 folds :data:`TRAIN_FOLDS` and backgrounds from
-    :data:`TRAIN_BACKGROUNDS`; ``"test"`` from :data:`TEST_FOLDS` and :data:`TEST_BACKGROUNDS`:
-    no clip, source recording or background is shared. Each soundscape takes a random
-    ``duration`` excerpt of a background (looped if shorter) and, with probability
-    ``reverb_probability`` per event, one of the measured room responses (the four OpenAIR
-    halls for training, the seminar-room clap for testing).
+    Each split has its own ESC-10 folds, backgrounds and measured rooms, shared with no other split:
+    ``"train"`` draws from :data:`TRAIN_FOLDS`, :data:`TRAIN_BACKGROUNDS` and :data:`TRAIN_ROOMS`
+    (folds 1-3, four backgrounds, three OpenAIR spaces), ``"validation"`` from
+    :data:`VALIDATION_FOLDS`, :data:`VALIDATION_BACKGROUNDS` and :data:`VALIDATION_ROOMS` (fold 4,
+    two backgrounds, the church), ``"test"`` from :data:`TEST_FOLDS`, :data:`TEST_BACKGROUNDS` and
+    :data:`TEST_ROOMS` (fold 5, five backgrounds, the seminar-room clap). So no clip, source
+    recording, background or room is shared, and a choice made on the validation set (a threshold,
+    a filter length) is made on sounds and places the model never trained on. Each soundscape takes
+    a random ``duration`` excerpt of a background (looped if shorter) and, with probability
+    ``reverb_probability`` per event, one of the split's room responses.
 
     Parameters
     ----------
-    split : {"train", "test"}
+    split : {"train", "validation", "test"}
     n : int
         Number of soundscapes.
     sr : int
@@ -431,7 +456,8 @@ def make_set(split, n, *, sr=16000, duration=10.0, rng=0, classes=EVENT_CLASSES,
         Length of each soundscape (s).
     rng : int, numpy.random.Generator or None
         The randomness of every choice: an int seeds the set's own generator together with the
-        split (the same int gives the same set, and the two splits differ); a Generator is used as is.
+        split (the same int gives the same set, and the three splits draw differently); a Generator
+        is used as is.
     classes : sequence of str
         ESC-10 classes used as events.
     n_events, ebr_db, reverb_probability
@@ -441,26 +467,30 @@ def make_set(split, n, *, sr=16000, duration=10.0, rng=0, classes=EVENT_CLASSES,
     -------
     list of Soundscape
 
+    Raises
+    ------
+    ValueError
+        An unknown ``split``, or a bad ``n``, ``sr``, ``duration`` or ``rng``.
+
     Notebook: 09_detection_localization
     """
-    split = _checks.choice(split, "split", ("train", "test"))
+    split = _checks.choice(split, "split", SPLITS)
     n = _checks.positive_int(n, "n", what="soundscapes")
     sr = _checks.sample_rate(sr)
     length = int(round(_checks.positive(duration, "duration", "s") * sr))
+    split_folds, split_backgrounds, split_rooms, stream = _PARTS[split]
     if _checks.is_integer(rng):
-        rng = np.random.default_rng([_checks.integer(rng, "rng", minimum=0), 0 if split == "train" else 1])
+        rng = np.random.default_rng([_checks.integer(rng, "rng", minimum=0), stream])  # train 0, test 1, validation 2
     else:
         rng = _checks.rng(rng)
     clips, labels, folds, names = corpora.load_esc10(sr=sr)
-    wanted = np.isin(folds, TRAIN_FOLDS if split == "train" else TEST_FOLDS)
+    wanted = np.isin(folds, split_folds)
     pool = prepare_events([clips[i] for i in np.flatnonzero(wanted)], np.asarray(labels)[wanted], names, sr=sr,
                           classes=classes)
     for ev, i in zip(pool, np.flatnonzero(wanted)[[e.source for e in pool]]):
         ev.source = int(i)
-    backgrounds = [corpora.load_background(b, sr=sr)[0] for b in (TRAIN_BACKGROUNDS if split == "train" else TEST_BACKGROUNDS)]
-    rooms = corpora.room_ir_names()
-    rooms = rooms[:4] if split == "train" else rooms[4:]
-    irs = [prepare_room_ir(corpora.load_room_ir(r, sr=sr)[0], sr) for r in rooms]
+    backgrounds = [corpora.load_background(b, sr=sr)[0] for b in split_backgrounds]
+    irs = [prepare_room_ir(corpora.load_room_ir(r, sr=sr)[0], sr) for r in split_rooms]
     out = []
     for _ in range(n):
         b = backgrounds[int(rng.integers(len(backgrounds)))]

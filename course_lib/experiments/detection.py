@@ -1,8 +1,10 @@
 """Chapter 09's detection study: a CRNN against a sliding-window classifier on real-sound soundscapes.
 
-Training and test soundscapes (:func:`build_sets`: ESC-10 events of disjoint folds over disjoint
-real backgrounds, :func:`course_lib.datasets.soundscapes.make_set`) give log-mel features and
-frame targets. For every seed of ``SETTINGS["seeds"]`` the study trains the CRNN
+Training and test soundscapes (:func:`build_sets`, :func:`course_lib.datasets.soundscapes.make_set`:
+ESC-10 events of folds 1-3 over four real backgrounds in three measured rooms for training, fold 5
+over five other backgrounds in the seminar room for testing) give log-mel features and frame
+targets. Fold 4, two more backgrounds and the fourth room are the validation split, left out of
+training so that the chapter's choices (the median filter of exercise 2) are made on held-out sound. For every seed of ``SETTINGS["seeds"]`` the study trains the CRNN
 (:func:`fit_crnn`, :func:`course_lib.models.seld.crnn`) and the baseline, a 1 s window classifier
 slid over the soundscape (:func:`fit_baseline`, :func:`course_lib.models.seld.window_cnn`: the
 CRNN's convolution blocks without the GRU, one sigmoid per class), saves both weights, and
@@ -64,6 +66,9 @@ def _weights(kind, seed) -> str:
 
 def build_sets(settings=None) -> dict:
     """The study's data: training and test soundscapes, features and targets.
+
+    Training soundscapes come from ``make_set("train")`` (ESC-10 folds 1-3), test ones from
+    ``make_set("test")`` (fold 5); the validation split (fold 4) is not used here.
 
     Parameters
     ----------
