@@ -87,7 +87,7 @@ def test_settings_match_the_datasets():
 def _run(**counts):
     base = {"tracker": "CREPE tiny", "name": "Clarinet|MIDI 67|city|0 dB", "n_voiced": 40, "n_unvoiced": 35,
             "n_pitch": 32, "n_chroma": 33, "n_recalled": 21, "n_false_alarms": 0, "n_overall": 56,
-            "n_pitch_10": 25, "n_chroma_10": 25, "n_overall_10": 54}
+            "n_pitch_25": 30, "n_chroma_25": 31, "n_overall_25": 55, "n_pitch_10": 25, "n_chroma_10": 25, "n_overall_10": 54}
     return {**base, **counts}
 
 
@@ -108,5 +108,5 @@ def test_check_live_allows_a_frame_on_a_threshold_and_refuses_more():
         pitch_benchmark.check_live([_run(n_voiced=41)], cached)
     with pytest.raises(StaleResultsError, match="no run of FCN-F0"):
         pitch_benchmark.check_live([_run(tracker="FCN-F0")], cached)
-    with pytest.raises(StaleResultsError, match="count other things"):
+    with pytest.raises(StaleResultsError, match=r"lack \[.voiced frames with a pitch within 10 cents.\]"):
         pitch_benchmark.check_live([{k: v for k, v in _run().items() if k != "n_pitch_10"}], cached)

@@ -150,6 +150,11 @@ def track(y, sr, *, tracker, step_size=SETTINGS["step_ms"]):
 _PITCH_KEYS = ("rpa", "rca", "overall_accuracy", "n_pitch", "n_chroma", "n_overall")
 
 
+def _at(key, tolerance) -> str:
+    """The record's name of a pitch measure at a cent tolerance: ``rpa`` at 50 cents, ``rpa_25`` at 25."""
+    return key if float(tolerance) == 50.0 else f"{key}_{float(tolerance):g}"
+
+
 def benchmark_excerpt(excerpt, *, trackers=TRACKERS, step_size=SETTINGS["step_ms"],
                       cent_tolerances=tuple(SETTINGS["cent_tolerances"])):
     """Score every tracker on one :class:`~course_lib.datasets.pitch_eval.NoteExcerpt`.
@@ -189,7 +194,7 @@ def benchmark_excerpt(excerpt, *, trackers=TRACKERS, step_size=SETTINGS["step_ms
         for tol in cent_tolerances:
             if float(tol) != 50.0:
                 extra = pitch_scores.score_tracker(ref, f, v, scored, cent_tolerance=tol)
-                scores.update({f"{k}_{float(tol):g}": extra[k] for k in _PITCH_KEYS})
+                scores.update({_at(k, tol): extra[k] for k in _PITCH_KEYS})
         records.append({"tracker": name, "name": excerpt.name, "instrument": excerpt.instrument, "midi": excerpt.midi,
                         "background": excerpt.background,
                         "snr_db": "inf" if excerpt.snr_db == math.inf else excerpt.snr_db, **scores})
@@ -201,17 +206,14 @@ def benchmark_excerpt(excerpt, *, trackers=TRACKERS, step_size=SETTINGS["step_ms
     return records, frames
 
 
-def _frame_counts(record) -> dict:
-    """The whole-frame counts behind a run's scores, by what they count."""
-    names = {"n_pitch": "voiced frames with a pitch within {T} cents", "n_chroma": "voiced frames within {T} cents after "
-             "folding octaves", "n_overall": "frames right overall at {T} cents"}
+def _frame_counts(record, cent_tolerances=tuple(SETTINGS["cent_tolerances"])) -> dict:
+    """The whole-frame counts behind a run's scores, by what they count, at every cent tolerance."""
+    names = {"n_pitch": "voiced frames with a pitch within {T:g} cents",
+             "n_chroma": "voiced frames within {T:g} cents after folding octaves",
+             "n_overall": "frames right overall at {T:g} cents"}
     out = {"voiced frames called voiced": record["n_recalled"], "false alarms in the silences": record["n_false_alarms"]}
-    for key, value in record.items():
-        if key in names:
-            out[names[key].format(T=50)] = value
-        elif key.rsplit("_", 1)[0] in names and key.rsplit("_", 1)[1].replace(".", "").isdigit():
-            stem, tol = key.rsplit("_", 1)
-            out[names[stem].format(T=tol)] = value
+    for tol in cent_tolerances:
+        out.update({what.format(T=float(tol)): record.get(_at(key, tol)) for key, what in names.items()})
     return out
 
 
@@ -263,9 +265,9 @@ def check_live(live_runs, cached_runs, *, max_frames=1) -> str:
                 f"pitch_benchmark: {r['name']} has {r['n_voiced']} voiced and {r['n_unvoiced']} silent frames now, "
                 f"{c['n_voiced']} and {c['n_unvoiced']} in the cache: other excerpts; {remake}")
         now, saved = _frame_counts(r), _frame_counts(c)
-        if now.keys() != saved.keys():
-            raise StaleResultsError(f"pitch_benchmark: the cache's runs count other things ({sorted(saved)}) than "
-                                    f"the live ones ({sorted(now)}): {remake}")
+        missing = sorted(what for what in now if now[what] is None or saved[what] is None)
+        if missing:
+            raise StaleResultsError(f"pitch_benchmark: the cache's runs or the live ones lack {missing}: {remake}")
         for what in now:
             if abs(now[what] - saved[what]) > max_frames:
                 raise StaleResultsError(

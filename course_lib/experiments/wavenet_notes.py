@@ -199,6 +199,8 @@ def note_losses(model, clips, condition=None, batch_size=4) -> np.ndarray:
 
     Notebook: 08_wavenet
     """
+    from scipy.special import log_softmax
+
     batch_size = _checks.positive_int(batch_size, "batch_size", "notes")
     clips = _checks.audio(np.asarray(clips, np.float32), "clips", ndim=2)
     rf = wavenet.receptive_field(model)
@@ -220,8 +222,7 @@ def note_losses(model, clips, condition=None, batch_size=4) -> np.ndarray:
             x.append(cond[i : i + batch_size, None].astype(np.int32))
         logits = np.asarray(net.predict(x, verbose=0, batch_size=batch_size), np.float64)[:, rf - 1 :]
         targets = codes[i : i + batch_size, rf:]
-        logits -= logits.max(axis=-1, keepdims=True)
-        log_p = np.take_along_axis(logits, targets[..., None], axis=-1)[..., 0] - np.log(np.exp(logits).sum(axis=-1))
+        log_p = np.take_along_axis(log_softmax(logits, axis=-1), targets[..., None], axis=-1)[..., 0]
         out[i : i + batch_size] = -log_p.mean(axis=1)
     return out
 
