@@ -347,6 +347,9 @@ def _audioset(kind: str):
 
 
 _AUDIOSET_FACTS = "ids, names and hierarchy from Google's AudioSet ontology"
+#: Files computed from BirdNET V2.4's outputs carry its model's licence (DATA.md), not the course's CC0.
+_BIRDNET_DERIVED = ("CC BY-NC-SA 4.0 (derived from BirdNET V2.4's outputs, Kahl et al. 2021; non-commercial use only, "
+                    "with attribution, shared under the same licence)")
 
 ASSETS: tuple[Asset, ...] = (
     Asset("book.yml", _book_copy,
@@ -445,6 +448,21 @@ ASSETS: tuple[Asset, ...] = (
           "chapter 04's transfer source model: the small VGGish trained on 5 ESC-10 classes (dog bark, rain, sea waves, "
           "baby cry, clock tick), all folds, seed 0",
           "trained by `python -m course_lib.experiments vggish_esc10`", trained=True),
+    Asset("transfer_esc10.json", _trained,
+          "chapter 04's transfer study on ESC-10's 5 official folds: accuracy and predictions of chapter 00's classifier "
+          "on log-mel statistics, on the 32-d embeddings of the small VGGish trained without the test fold, and on "
+          "BirdNET V2.4's 1,024-d embeddings; the clips each fold's network trained on; few-label runs (1-16 clips per "
+          "class, 10 seeds) for BirdNET and log-mel statistics",
+          "computed by `python -m course_lib.experiments transfer_esc10` (writes data/transfer_esc10*)",
+          licence=_BIRDNET_DERIVED, trained=True),
+    Asset("transfer_esc10_birdnet.npz", _trained,
+          "BirdNET V2.4's embedding (1,024 numbers, the mean of two 3 s windows at 48 kHz) and its 5 most confident "
+          "classes with their scores, for each of the 398 ESC-10 clips",
+          "computed by `python -m course_lib.experiments transfer_esc10`", licence=_BIRDNET_DERIVED, trained=True),
+    Asset("transfer_esc10_vggish.npz", _trained,
+          "the 32-d embedding of each of the 398 ESC-10 clips by each of the 5 small VGGish networks of chapter 04 "
+          "(network k trained without fold k, seed 0)",
+          "trained by `python -m course_lib.experiments transfer_esc10`", trained=True),
 )
 
 

@@ -157,7 +157,7 @@ def package_dir(package, distribution=None) -> Path:
     WeightsNotFoundError
         (a ``FileNotFoundError``) when no such package is installed; the message names the install command.
 
-    Notebook: (not yet used by a chapter: issue 22 brings BirdNET into chapter 04)
+    Notebook: 00_introduction (via ``silero_vad.speech_probability``), 04_audioset_vggish (via ``birdnet.run``), 07_crepe (via ``basic_pitch.posteriorgrams``)
     """
     if not isinstance(package, str) or not package.isidentifier():
         raise ValueError(f"package must be a top-level import name, got {package!r}")
@@ -198,7 +198,7 @@ def model_file(name) -> Path:
         the course was written for (another size or digest: another version of the package); the
         message names the file and the install command.
 
-    Notebook: (not yet used by a chapter: issue 22 brings BirdNET into chapter 04)
+    Notebook: 00_introduction (via ``silero_vad.speech_probability``), 04_audioset_vggish (via ``birdnet.run``), 07_crepe (via ``basic_pitch.posteriorgrams``)
     """
     if name not in MODELS:
         raise ValueError(f"unknown packaged model {name!r}; choose one of {sorted(MODELS)}")

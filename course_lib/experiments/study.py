@@ -52,6 +52,7 @@ __all__ = ["STUDIES", "COMMAND", "Results", "module", "settings_for", "code_vers
 STUDIES: dict[str, str] = {
     "mel_bands": "mel_bands",                  # 03: how many mel bands, ESC-10's 5 folds
     "vggish_esc10": "vggish_esc10",            # 04: a small VGGish on ESC-10's folds, the transfer source
+    "transfer_esc10": "transfer_esc10",        # 04: log-mel statistics, small VGGish and BirdNET embeddings
     "augment_ablation": "augment_ablation",    # 05: each augmentation alone, FSDD's unseen speakers
     "raw_waveform": "raw_waveform",            # 06: raw waveform vs log-mel front ends, FSDD
     "pitch_benchmark": "pitch_benchmark",      # 07: CREPE, FCN-F0, pYIN on notes in real noise

