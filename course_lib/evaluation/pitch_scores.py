@@ -8,17 +8,21 @@ octave errors), **voicing recall** and **false alarm**, and **overall accuracy**
 (:func:`reliability`); the exact reference f0 of a synthetic tone at a tracker's frame times is
 :func:`reference_f0`. The benchmark these scores serve (real instrument notes in real
 backgrounds) is :mod:`course_lib.datasets.pitch_eval` and
-:mod:`course_lib.experiments.pitch_benchmark`. Only NumPy and mir_eval are used (no TensorFlow).
-Layer 2: imports the core only.
+:mod:`course_lib.experiments.pitch_benchmark`. Polyphonic transcriptions are scored note by note with ``mir_eval.transcription``
+(:func:`note_scores`). Only NumPy and mir_eval are used (no TensorFlow).
+Layer 2: imports the core and :mod:`course_lib.dsp.pitch` (MIDI to Hz).
 """
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from .. import _checks
+from ..dsp import pitch
 
-__all__ = ["reference_f0", "score_tracker", "reliability"]
+__all__ = ["reference_f0", "score_tracker", "reliability", "note_array", "note_scores"]
 
 
 def reference_f0(f0_track, sr, *, times) -> np.ndarray:
@@ -99,8 +103,6 @@ def score_tracker(ref_freq, est_freq, est_voiced, scored=None, *, cent_tolerance
 
     Notebook: 07_crepe
     """
-    import warnings
-
     cent_tolerance = _checks.positive(cent_tolerance, "cent_tolerance", "cents")
     ref = np.nan_to_num(np.asarray(ref_freq, dtype=np.float64))
     est = np.nan_to_num(np.asarray(est_freq, dtype=np.float64))
@@ -184,3 +186,109 @@ def reliability(confidence, correct, *, edges=(0.0, 0.2, 0.4, 0.6, 0.8, 1.0)):
     with np.errstate(invalid="ignore", divide="ignore"):
         mean_conf = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
     return counts, n_correct, mean_conf
+
+
+def note_array(notes, name="notes", fields=("onset", "offset", "pitch")) -> np.ndarray:
+    """Notes as a 1-D structured array with the given fields, each offset after its onset (checked, not copied).
+
+    Parameters
+    ----------
+    notes : numpy.ndarray
+        Structured, with at least ``fields`` (``onset`` and ``offset`` in seconds, ``pitch`` in MIDI).
+    name : str
+        The argument's name, for the message.
+    fields : sequence of str
+        The fields it must have.
+
+    Returns
+    -------
+    numpy.ndarray
+
+    Raises
+    ------
+    TypeError
+        Not a 1-D structured array with those fields.
+    ValueError
+        An offset that is not after its onset.
+
+    Notebook: 07_crepe (via ``note_scores`` and ``polyphony.render``)
+    """
+    arr = np.asarray(notes)
+    if arr.dtype.names is None or not set(fields) <= set(arr.dtype.names) or arr.ndim != 1:
+        raise TypeError(f"{name} must be a 1-D structured array with fields {list(fields)} (datasets.polyphony.NOTE_DTYPE, "
+                        f"or models.basic_pitch.NOTE_DTYPE), got dtype {arr.dtype}")
+    if len(arr) and np.any(arr["offset"] <= arr["onset"]):
+        raise ValueError(f"{name}: every offset must come after its onset")
+    return arr
+
+
+def note_scores(reference, estimate, *, onset_tolerance=0.05, offset_ratio=None, offset_min_tolerance=0.05,
+                pitch_tolerance=50.0):
+    """Note precision, recall and F1 of a transcription, by ``mir_eval.transcription``.
+
+    A reference note and an estimated note **match** when their onsets are within
+    ``onset_tolerance`` (50 ms), their pitches within ``pitch_tolerance`` (50 cents) and, when
+    ``offset_ratio`` is given, their offsets within ``max(offset_min_tolerance, offset_ratio ×
+    reference duration)``; each note matches at most one other (a maximum bipartite matching).
+    Precision = matches / estimated notes, recall = matches / reference notes, F1 their harmonic
+    mean. ``offset_ratio=None`` is the "onset-only" score, ``offset_ratio=0.2`` mir_eval's
+    default "onset-offset" score: the two note-tracking measures of MIREX's Multiple Fundamental
+    Frequency Estimation & Tracking task.
+
+    Parameters
+    ----------
+    reference, estimate : numpy.ndarray
+        Structured arrays with fields ``onset``, ``offset`` (s) and ``pitch`` (MIDI), such as
+        :data:`course_lib.datasets.polyphony.NOTE_DTYPE` or ``basic_pitch.NOTE_DTYPE``; the reference holds at least one note,
+        the estimate may be empty (all scores 0).
+    onset_tolerance : float, optional
+        Seconds (default 0.05).
+    offset_ratio : float or None, optional
+        None (default): offsets ignored; else the fraction of the reference note's duration.
+    offset_min_tolerance : float, optional
+        Seconds (default 0.05).
+    pitch_tolerance : float, optional
+        Cents (default 50).
+
+    Returns
+    -------
+    dict
+        ``precision``, ``recall``, ``f1`` (floats in [0, 1]), ``n_reference``, ``n_estimate``,
+        ``n_matched`` (ints) and ``matches``: the matched pairs ``(i, j)``, reference note ``i`` with
+        estimated note ``j`` (indices into the arrays given), sorted.
+
+    Raises
+    ------
+    TypeError, ValueError
+        Arrays without those fields, an empty reference, an offset not after its onset, a bad
+        tolerance.
+
+    Notebook: 07_crepe
+    """
+    import mir_eval
+
+    reference = note_array(reference, "reference")
+    estimate = note_array(estimate, "estimate")
+    if len(reference) == 0:
+        raise ValueError("reference is empty: there is nothing to score against")
+    onset_tolerance = _checks.positive(onset_tolerance, "onset_tolerance", "s")
+    if offset_ratio is not None:
+        offset_ratio = _checks.positive(offset_ratio, "offset_ratio")
+    offset_min_tolerance = _checks.number(offset_min_tolerance, "offset_min_tolerance", "s", minimum=0.0)
+    pitch_tolerance = _checks.positive(pitch_tolerance, "pitch_tolerance", "cents")
+
+    def columns(notes):
+        intervals = np.c_[notes["onset"], notes["offset"]].astype(np.float64).reshape(-1, 2)
+        hz = pitch.midi_to_hz(notes["pitch"].astype(np.float64)) if len(notes) else np.zeros(0)
+        return intervals, np.atleast_1d(hz)
+
+    (ri, rp), (ei, ep) = columns(reference), columns(estimate)
+    kwargs = dict(onset_tolerance=onset_tolerance, pitch_tolerance=pitch_tolerance, offset_ratio=offset_ratio,
+                  offset_min_tolerance=offset_min_tolerance)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Estimated notes are empty")
+        precision, recall, f1, _ = mir_eval.transcription.precision_recall_f1_overlap(ri, rp, ei, ep, **kwargs)
+        matches = mir_eval.transcription.match_notes(ri, rp, ei, ep, **kwargs) if len(estimate) else []
+    return {"precision": float(precision), "recall": float(recall), "f1": float(f1),
+            "n_reference": int(len(reference)), "n_estimate": int(len(estimate)), "n_matched": len(matches),
+            "matches": sorted((int(i), int(j)) for i, j in matches)}

@@ -36,7 +36,7 @@ standard deviation against 6.5 ms); audio at another rate is resampled with ``li
 never rises, no onsets are inferred from it (the package divides 0 by 0 and then finds none
 from the onset posteriorgram either).
 
-No chapter uses it yet (issue 22). Layer 4: imports ``numpy``, ``onnxruntime`` and ``librosa``
+Chapter ``07_crepe`` transcribes chords and two-voice passages with it. Layer 4: imports ``numpy``, ``onnxruntime`` and ``librosa``
 (inside the functions that need them), :mod:`course_lib._checks`, :mod:`course_lib.errors` and
 :mod:`course_lib.datasets.packaged`.
 """
@@ -160,7 +160,7 @@ def windows(y, sr=SR) -> np.ndarray:
     -------
     numpy.ndarray of float32, shape (n_windows, WINDOW_LENGTH)
 
-    Notebook: (not yet used by a chapter; issue 22)
+    Notebook: 07_crepe (via ``posteriorgrams``)
     """
     y = _at_model_rate(y, sr)
     padded = np.concatenate([np.zeros(OVERLAP_FRAMES // 2 * HOP_LENGTH, dtype=np.float32), y])
@@ -205,7 +205,7 @@ def posteriorgrams(y, sr, *, num_threads=1, batch_size=8):
     ModuleNotFoundError
         ONNX Runtime is not installed (``pip install onnxruntime``).
 
-    Notebook: (not yet used by a chapter; issue 22)
+    Notebook: 07_crepe
     """
     y = _at_model_rate(y, sr)
     num_threads = None if num_threads is None else _checks.positive_int(num_threads, "num_threads", "CPU threads")
@@ -242,7 +242,7 @@ def frame_times(n_frames) -> np.ndarray:
     -------
     numpy.ndarray of float, shape (n_frames,)
 
-    Notebook: (not yet used by a chapter; issue 22)
+    Notebook: 07_crepe
     """
     n = np.arange(_checks.integer(n_frames, "n_frames", minimum=0, what="frames"))
     return ((n // _KEPT) * WINDOW_HOP + (n % _KEPT) * HOP_LENGTH) / SR
@@ -389,7 +389,7 @@ def decode_notes(note, onset, *, onset_threshold=0.5, frame_threshold=0.3, min_n
         Posteriorgrams of another shape or dtype, or holding NaN; thresholds outside (0, 1];
         a negative length; a tolerance below 1.
 
-    Notebook: (not yet used by a chapter; issue 22)
+    Notebook: 07_crepe
     """
     note = _check_posteriorgram(note, "note")
     onset = _check_posteriorgram(onset, "onset")
@@ -437,7 +437,7 @@ def transcribe(y, sr, *, onset_threshold=0.5, frame_threshold=0.3, min_note_leng
     >>> notes = transcribe(y, 22050)                             # doctest: +SKIP
     >>> notes["onset"], notes["pitch"]                           # doctest: +SKIP
 
-    Notebook: (not yet used by a chapter; issue 22)
+    Notebook: (tooling, ``benchmarks.pretrained_speed``; chapter 07 calls its two steps, ``posteriorgrams`` and ``decode_notes``)
     """
     out = posteriorgrams(y, sr, num_threads=num_threads)
     return decode_notes(out["note"], out["onset"], onset_threshold=onset_threshold, frame_threshold=frame_threshold,
