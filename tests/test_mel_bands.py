@@ -46,8 +46,23 @@ def test_the_saved_results_hold_every_setting_and_fold():
     assert results["n_mels"] == list(mel_bands.SETTINGS["n_mels"])
     models = [(r["model"], r.get("n_mels")) for r in results["runs"]]
     assert models.count(("majority", None)) == 5 and models.count(("mfcc_logreg", None)) == 5
-    assert all(models.count(("cnn", n)) == 5 for n in mel_bands.SETTINGS["n_mels"])
+    s = mel_bands.SETTINGS
+    for n in s["n_mels"]:   # every (fold, seed) once per setting
+        cnn = [r for r in results["runs"] if r["model"] == "cnn" and r["n_mels"] == n]
+        assert sorted((r["fold"], r["seed"]) for r in cnn) == [(f, seed) for f in s["test_folds"] for seed in s["seeds"]]
+        assert all(len(r["history"]["loss"]) == s["epochs"] and 0 <= r["train_accuracy"] <= 1 for r in cnn)
     assert all(0 <= r["accuracy"] <= 1 for r in results["runs"])
+
+
+def test_the_step_size_decays_along_a_cosine_to_zero():
+    s = mel_bands.SETTINGS
+    assert mel_bands.learning_rate(319, settings={"schedule": None}) == s["learning_rate"]
+    schedule = mel_bands.learning_rate(319, settings={"epochs": 4, "batch_size": 16})   # 20 steps an epoch
+    assert schedule.decay_steps == 80
+    values = np.array([float(schedule(step)) for step in (0, 40, 80, 200)])
+    np.testing.assert_allclose(values, [s["learning_rate"], s["learning_rate"] / 2, 0.0, 0.0], atol=1e-9)
+    with pytest.raises(ValueError, match="schedule"):
+        mel_bands.learning_rate(319, settings={"schedule": "step"})
 
 
 @pytest.mark.slow
@@ -57,10 +72,11 @@ def test_quick_run_goes_through_the_whole_path(tmp_path):
     results = experiments.load("mel_bands", tmp_path, quick=True)
     assert results["n_mels"] == [8] and len(results["class_names"]) == 10
     runs = results["runs"]
-    assert [(r["model"], r["fold"]) for r in runs] == [("majority", 1), ("mfcc_logreg", 1), ("cnn", 1)]
+    assert [(r["model"], r["fold"], r.get("seed")) for r in runs] == [("majority", 1, None), ("mfcc_logreg", 1, None),
+                                                                      ("cnn", 1, 0), ("cnn", 1, 1), ("cnn", 1, 2)]
     for r in runs:
         assert np.isfinite(r["accuracy"]) and 0 <= r["accuracy"] <= 1 and len(r["y_pred"]) == len(r["y_true"]) == 10
-    assert np.all(np.isfinite(runs[-1]["history"]["loss"]))
+    assert all(np.all(np.isfinite(r["history"]["loss"])) and 0 <= r["train_accuracy"] <= 1 for r in runs[2:])
     with pytest.raises(StaleResultsError, match="quick"):
         experiments.load("mel_bands", tmp_path)       # a quick run is not the study
 

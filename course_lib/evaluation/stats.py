@@ -339,7 +339,7 @@ def mcnemar(y_true, pred_a, pred_b) -> tuple[int, int, float]:
     ValueError
         Arrays that are not 1-D or not of the same length.
 
-    Notebook: 03_mel_perception (via ``experiments.live.same_accuracy``), 05_augmentation
+    Notebook: 05_augmentation, 06_raw_waveform (via ``experiments.live.same_accuracy``)
     """
     from scipy.stats import binomtest
 

@@ -73,7 +73,7 @@ def same_accuracy(name: str, y_true, live_pred, cached_pred, *, what: str = "the
     StaleResultsError
         The two differ in accuracy with p < ``alpha``.
 
-    Notebook: 03_mel_perception
+    Notebook: 06_raw_waveform
     """
     b, c, p = stats.mcnemar(y_true, live_pred, cached_pred)
     if p < alpha:
@@ -167,7 +167,7 @@ def close_values(name: str, live, cached, *, rtol: float, why: str, what: str = 
     StaleResultsError
         A relative difference above ``rtol``.
 
-    Notebook: 07_crepe
+    Notebook: 03_mel_perception, 07_crepe
     """
     a = np.asarray(live, dtype=np.float64)
     b = np.asarray(cached, dtype=np.float64)

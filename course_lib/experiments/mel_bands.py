@@ -2,17 +2,24 @@
 
 For each number of mel bands in ``SETTINGS["n_mels"]`` the same small convolutional network
 (:func:`course_lib.models.training.small_cnn`) is trained on ESC-10's log-mel spectrograms
-(:func:`features`) and tested on each of the 5 official folds in turn (:func:`run_setting`). Two
-baselines are scored on the same folds: the majority class of the training folds
-(:func:`majority_baseline`), and a logistic regression on each clip's MFCC means and standard
-deviations (:func:`mfcc_baseline`). :func:`run` does it all; ``python -m course_lib.experiments
-mel_bands`` saves the results in ``data/mel_filters_esc10.json``. Chapter ``03_mel_perception``
-reads them (:func:`course_lib.experiments.load`), re-runs fold 1 of two settings live and checks
-each against the cache with McNemar's exact test (:func:`course_lib.experiments.live.same_accuracy`).
+(:func:`features`) and tested on each of the 5 official folds in turn, with 3 seeds per fold
+(:func:`run_setting`). Two baselines are scored on the same folds: the majority class of the
+training folds (:func:`majority_baseline`), and a logistic regression on each clip's MFCC means
+and standard deviations (:func:`mfcc_baseline`). :func:`run` does it all; ``python -m
+course_lib.experiments mel_bands`` saves the results in ``data/mel_filters_esc10.json``. Chapter
+``03_mel_perception`` reads them (:func:`course_lib.experiments.load`), compares the settings with
+each other and with chapter 00's logistic regression (paired over the folds, each fold's seeds
+averaged), and re-runs the first 3 epochs of one run (32 bands, fold 1, seed 0) live, checking its
+training loss against the cached history (:func:`course_lib.experiments.live.close_values`).
 
-The features are the talk's (22050 Hz, n_fft 2048, fmax 4000 Hz, Slaney mel) except the hop:
-2048 samples (93 ms, one frame: 54 frames per 5 s clip instead of 216) instead of 512, so that
-one fold trains in seconds; the network has filters (8, 16, 32).
+The features are the talk's (22050 Hz, n_fft 2048, fmax 4000 Hz, Slaney mel) except the hop: 1024
+samples (46 ms, half a frame: 108 frames per 5 s clip instead of 216) instead of 512, which halves
+the cost of a run while the Hann windows still add up to a constant. The network has filters
+(16, 32, 64) (about 24 k parameters); Adam's step size decays from 3e-3 to 0 along a cosine over
+the 32 epochs (:func:`learning_rate`), so that each run ends at a settled point. Every run also
+records its accuracy on its own training clips with dropout off (``train_accuracy``), to show
+whether the network fits them. 75 runs (5 settings x 5 folds x 3 seeds): about an hour on 2 CPU
+cores.
 
 Layer 5: imports :mod:`course_lib.datasets.corpora` and :mod:`course_lib.models.training`.
 """
@@ -26,16 +33,20 @@ from ..datasets import corpora
 from ..models import training
 
 __all__ = ["SETTINGS", "QUICK", "FILES", "DATA", "CHAPTER", "TITLE", "features", "run_setting", "mfcc_baseline",
-           "majority_baseline", "run"]
+           "majority_baseline", "learning_rate", "run"]
 
-#: Features, network, training and the settings compared (the notebook's live fold uses the same).
+#: Features (sr in Hz, duration in s, n_fft, hop_length in samples, fmin, fmax in Hz), network
+#: (filters per block, dropout rate), training (epochs, batch_size in clips, Adam's initial
+#: learning_rate, its ``schedule``: "cosine" decays it to 0 over the epochs, None keeps it), the
+#: seeds per fold and the settings compared (the notebook's live re-run uses the same).
 #: ``test_folds`` are the folds held out in turn; ``clips_per_class`` keeps the first clips of
 #: every class in every fold (None: all of them; the quick run keeps one).
-SETTINGS = dict(sr=22050, duration=5.0, n_fft=2048, hop_length=2048, fmin=0.0, fmax=4000.0,
-                filters=(8, 16, 32), dropout=0.3, epochs=30, batch_size=16, learning_rate=3e-3, seeds=(0,),
-                n_mels=(8, 16, 32, 64, 128), test_folds=(1, 2, 3, 4, 5), clips_per_class=None)
+SETTINGS = dict(sr=22050, duration=5.0, n_fft=2048, hop_length=1024, fmin=0.0, fmax=4000.0,
+                filters=(16, 32, 64), dropout=0.3, epochs=32, batch_size=16, learning_rate=3e-3,
+                schedule="cosine", seeds=(0, 1, 2), n_mels=(8, 16, 32, 64, 128), test_folds=(1, 2, 3, 4, 5),
+                clips_per_class=None)
 
-#: The quick run: one setting, one fold, one epoch, one clip per class in each fold.
+#: The quick run: one setting, one fold, one epoch, one clip per class in each fold (all 3 seeds).
 QUICK = dict(n_mels=(8,), epochs=1, test_folds=(1,), clips_per_class=1)
 
 #: The results (in ``data/``).
@@ -74,7 +85,14 @@ def features(clips, n_mels, *, settings=None) -> np.ndarray:
 
 
 def run_setting(x, labels, folds, *, n_mels=None, test_folds=None, settings=None, progress=False) -> list[dict]:
-    """Train and test the small CNN on the given features, fold by fold.
+    """Train and test the small CNN on the given features, fold by fold and seed by seed.
+
+    :func:`course_lib.models.training.cross_validate` with the study's settings: for each test fold, split by
+    fold (:func:`course_lib.models.training.fold_split`), standardise
+    with the training folds' statistics (:func:`course_lib.models.training.standardize`); for each
+    seed: build the network after seeding and train it (:func:`course_lib.models.training.fit`,
+    step size from :func:`learning_rate`), then predict the test fold and, with dropout off, the
+    training folds.
 
     Parameters
     ----------
@@ -87,17 +105,23 @@ def run_setting(x, labels, folds, *, n_mels=None, test_folds=None, settings=None
     test_folds : sequence of int, optional
         Folds to hold out (default: all of them).
     settings : dict, optional
-        Overrides of :data:`SETTINGS`.
+        Overrides of :data:`SETTINGS` (``seeds``, ``epochs``, ``batch_size``, ``learning_rate``,
+        ``schedule``, ``filters``, ``dropout``).
     progress : bool
-        Print one line per fold.
+        Print one line per run.
 
     Returns
     -------
     list of dict
-        :func:`course_lib.models.training.cross_validate`'s records, each with ``model="cnn"`` and
-        ``n_mels`` added.
+        One record per (test fold, seed), folds then seeds in order: ``model="cnn"``, ``n_mels``,
+        ``fold``, ``seed``, ``accuracy`` (test, in [0, 1]), ``train_accuracy`` (on the training
+        folds after the last epoch, dropout off), ``y_true``, ``y_pred`` (lists of int) and
+        ``history`` (per epoch, from :func:`course_lib.models.training.fit`: ``loss`` and
+        ``accuracy`` on the training folds as Keras reports them while training, dropout on;
+        ``test_loss`` and ``test_accuracy``).
 
-    Notebook: (tooling, ``python -m course_lib.experiments mel_bands`` runs it for every setting)
+    Notebook: (tooling, ``python -m course_lib.experiments mel_bands`` runs it for every setting; chapter
+    03 repeats its steps for the first epochs of one run)
     """
     s = {**SETTINGS, **(settings or {})}
     x = np.asarray(x)
@@ -105,14 +129,44 @@ def run_setting(x, labels, folds, *, n_mels=None, test_folds=None, settings=None
         raise ValueError(f"x must have shape (clips, frames, bands, 1), got {x.shape}")
     n_mels = int(x.shape[2]) if n_mels is None else n_mels
     n_classes = int(np.max(labels)) + 1
+    labels, folds = np.asarray(labels), np.asarray(folds)
 
     def build():
         return training.small_cnn(x.shape[1:], n_classes, filters=s["filters"], dropout=s["dropout"])
 
-    runs = training.cross_validate(build, x, labels, folds, test_folds=test_folds, seeds=s["seeds"],
+    runs = training.cross_validate(build, x, labels, folds, test_folds=_test_folds(folds, test_folds), seeds=s["seeds"],
                                    epochs=s["epochs"], batch_size=s["batch_size"],
-                                   learning_rate=s["learning_rate"], progress=progress)
+                                   learning_rate=lambda n_train: learning_rate(n_train, settings=s), progress=progress)
     return [dict(model="cnn", n_mels=int(n_mels), **r) for r in runs]
+
+
+def learning_rate(n_train, *, settings=None):
+    """Adam's step size: constant, or a cosine decay from ``learning_rate`` to zero over the whole training.
+
+    Parameters
+    ----------
+    n_train : int
+        Training examples (with ``batch_size``, the steps per epoch).
+    settings : dict, optional
+        Overrides of :data:`SETTINGS` (``learning_rate``, ``schedule``, ``epochs``, ``batch_size``).
+
+    Returns
+    -------
+    float or keras.optimizers.schedules.CosineDecay
+        ``schedule=None``: the number; ``"cosine"``: a schedule over ``epochs · ceil(n_train /
+        batch_size)`` steps that ends at 0.
+
+    Notebook: 03_mel_perception
+    """
+    s = {**SETTINGS, **(settings or {})}
+    if s["schedule"] is None:
+        return s["learning_rate"]
+    if s["schedule"] != "cosine":
+        raise ValueError(f"schedule must be None or 'cosine', got {s['schedule']!r}")
+    import keras
+
+    steps = int(s["epochs"]) * -(-int(n_train) // int(s["batch_size"]))
+    return keras.optimizers.schedules.CosineDecay(float(s["learning_rate"]), decay_steps=steps, alpha=0.0)
 
 
 def _test_folds(folds, test_folds):
@@ -203,7 +257,7 @@ def _subset(clips, labels, folds, per_class):
 
 
 def run(settings, out_dir, progress) -> dict:
-    """The whole study: the two baselines, then every ``n_mels`` × test fold × seed of the CNN.
+    """The whole study: the two baselines, then every ``n_mels`` × test fold × seed of the CNN (75 runs).
 
     Parameters
     ----------
@@ -218,7 +272,8 @@ def run(settings, out_dir, progress) -> dict:
     -------
     dict
         ``n_mels`` (the settings done), ``class_names``, ``features`` and ``model`` (the functions
-        used) and ``runs``: majority and MFCC records, then the CNN's (:func:`run_setting`).
+        used) and ``runs``: majority and MFCC records (one per fold), then the CNN's (one per
+        setting, fold and seed: :func:`run_setting`).
 
     Notebook: (tooling, ``python -m course_lib.experiments mel_bands``)
     """

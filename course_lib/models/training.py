@@ -318,7 +318,8 @@ def cross_validate(build, x, y, folds, *, test_folds=None, seeds=(0,), epochs=20
     """Train and test one model per (test fold, seed): the folds × seeds grid of an experiment.
 
     Each run standardises with its own training folds (:func:`standardize`), trains with
-    :func:`fit` and predicts the held-out fold.
+    :func:`fit`, predicts the held-out fold, and measures its accuracy on its own training
+    examples too (dropout off), which tells whether the network fits what it learned from.
 
     Parameters
     ----------
@@ -336,18 +337,20 @@ def cross_validate(build, x, y, folds, *, test_folds=None, seeds=(0,), epochs=20
         Seeds per fold.
     epochs, batch_size : int
         As in :func:`fit`.
-    learning_rate : float
-        As in :func:`fit`.
+    learning_rate : float, Keras schedule or callable
+        As in :func:`fit`; a callable is called with the number of training examples of the fold
+        and returns the step size or schedule for it (a schedule counts steps, which depend on it).
     progress : bool
         Print one line per run.
 
     Returns
     -------
     list of dict
-        One record per run: ``fold``, ``seed``, ``accuracy`` (test), ``y_true``, ``y_pred`` (lists
-        of int) and ``history`` (from :func:`fit`).
+        One record per run: ``fold``, ``seed``, ``accuracy`` (test), ``train_accuracy``, ``y_true``,
+        ``y_pred`` (lists of int) and ``history`` (from :func:`fit`).
 
-    Notebook: 03_mel_perception
+    Notebook: (tooling, ``python -m course_lib.experiments mel_bands``; chapter 03 repeats its steps for
+    the first epochs of one run)
     """
     y = np.asarray(y)
     folds = np.asarray(folds)
@@ -358,13 +361,17 @@ def cross_validate(build, x, y, folds, *, test_folds=None, seeds=(0,), epochs=20
     for fold in test_folds:
         train, test = fold_split(folds, fold)
         x_train, x_test = standardize(x[train], x[test])
+        step_size = learning_rate(len(train)) if callable(learning_rate) else learning_rate
         for seed in seeds:
             model, history = fit(build, x_train, y[train], x_test, y[test], epochs=epochs, batch_size=batch_size,
-                                 rng=seed, learning_rate=learning_rate)
+                                 rng=seed, learning_rate=step_size)
             y_pred = model.predict(x_test, batch_size=256, verbose=0).argmax(axis=1)
+            fitted = model.predict(x_train, batch_size=256, verbose=0).argmax(axis=1)
             acc = float(np.mean(y_pred == y[test]))
-            records.append(dict(fold=int(fold), seed=int(seed), accuracy=acc, y_true=y[test].tolist(),
+            records.append(dict(fold=int(fold), seed=int(seed), accuracy=acc,
+                                train_accuracy=float(np.mean(fitted == y[train])), y_true=y[test].tolist(),
                                 y_pred=y_pred.tolist(), history=history))
             if progress:
-                print(f"fold {fold} seed {seed}: accuracy {acc:.3f}", flush=True)
+                print(f"fold {fold} seed {seed}: accuracy {acc:.3f}, training {records[-1]['train_accuracy']:.3f}",
+                      flush=True)
     return records
