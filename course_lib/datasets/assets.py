@@ -402,7 +402,7 @@ ASSETS: tuple[Asset, ...] = (
           "written by the same command", trained=True),
     Asset("mel_filters_esc10.json", _trained,
           "chapter 03's experiment \"how many mel filters?\" on ESC-10's 5 official folds: accuracy, predictions and "
-          "training histories of the small CNN on log-mel spectrograms with 8/16/32/64/128 bands (seed 0 per fold), and "
+          "training histories of the small CNN on log-mel spectrograms with 8/16/32/64/128 bands (seeds 0, 1, 2 per fold), and "
           "of the majority-class and MFCC-statistics logistic-regression baselines",
           "written by `python -m course_lib.experiments mel_bands` (writes data/mel_filters_esc10.json)", trained=True),
     Asset("pitch_benchmark.json", _trained,
