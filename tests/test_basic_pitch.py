@@ -48,6 +48,7 @@ import scipy.signal  # noqa: E402
 from course_lib.datasets import instruments  # noqa: E402
 from course_lib.dsp import pitch  # noqa: E402
 from course_lib.models import basic_pitch as bp  # noqa: E402
+from course_lib.models import runtimes  # noqa: E402
 
 SR = bp.SR
 CHORDS = [(0.5, (60, 64, 67)), (2.0, (62, 65)), (3.5, (65, 69, 72))]
@@ -236,24 +237,24 @@ def test_bad_input_is_refused_with_the_arguments_name():
 
 def test_missing_onnxruntime_names_the_pip_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "onnxruntime", None)   # `import onnxruntime` now fails
-    bp._session.cache_clear()
+    runtimes.onnx_session.cache_clear()
     try:
         with pytest.raises(ModuleNotFoundError, match=r"`pip install onnxruntime`"):
             bp.transcribe(np.zeros(SR, np.float32), SR)
     finally:
-        bp._session.cache_clear()
+        runtimes.onnx_session.cache_clear()
 
 
 def test_missing_wheel_raises_weights_not_found_with_the_install_command(monkeypatch):
     f = packaged.MODELS["basic-pitch"]
     monkeypatch.setitem(packaged.MODELS, "basic-pitch", packaged.PackagedFile(
         "no_basic_pitch_here", f.path, f.distribution, f.version, f.size, f.sha256, f.licence))
-    bp._session.cache_clear()
+    runtimes.onnx_session.cache_clear()
     try:
         with pytest.raises(errors.WeightsNotFoundError, match=r"pip install --no-deps basic-pitch==0\.4\.0"):
             bp.posteriorgrams(np.zeros(SR, np.float32), SR)
     finally:
-        bp._session.cache_clear()
+        runtimes.onnx_session.cache_clear()
 
 
 def test_neither_the_package_nor_torch_nor_tensorflow_is_imported():

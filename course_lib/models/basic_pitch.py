@@ -38,18 +38,16 @@ from the onset posteriorgram either).
 
 Chapter ``07_crepe`` transcribes chords and two-voice passages with it. Layer 4: imports ``numpy``, ``onnxruntime`` and ``librosa``
 (inside the functions that need them), :mod:`course_lib._checks`, :mod:`course_lib.errors` and
-:mod:`course_lib.datasets.packaged`.
+:mod:`course_lib.models.runtimes` (the ONNX Runtime session of the model file found by :mod:`course_lib.datasets.packaged`).
 """
 
 from __future__ import annotations
-
-import functools
 
 import numpy as np
 
 from .. import _checks
 from ..errors import WeightsNotFoundError  # re-exported: basic_pitch.WeightsNotFoundError is the course's
-from ..datasets import packaged
+from . import runtimes
 
 __all__ = [
     "SR",
@@ -100,27 +98,9 @@ _KEPT = FRAMES_PER_WINDOW - OVERLAP_FRAMES
 _PACKAGE_FPS = SR // HOP_LENGTH
 
 
-def _onnxruntime():
-    try:
-        import onnxruntime
-    except ImportError as exc:
-        raise ModuleNotFoundError("Basic Pitch runs with ONNX Runtime, which is not installed: "
-                                  "`pip install onnxruntime`", name="onnxruntime") from exc
-    return onnxruntime
-
-
-@functools.lru_cache(maxsize=None)
 def _session(num_threads):
-    """One ONNX Runtime session per thread count (``None``: ONNX Runtime's default), on the CPU."""
-    path = packaged.model_file("basic-pitch")
-    ort = _onnxruntime()
-    options = ort.SessionOptions()
-    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-    if num_threads is not None:
-        options.intra_op_num_threads = num_threads
-        options.inter_op_num_threads = num_threads
-    options.log_severity_level = 3
-    return ort.InferenceSession(str(path), sess_options=options, providers=["CPUExecutionProvider"])
+    """The model's ONNX Runtime session (:func:`course_lib.models.runtimes.onnx_session`)."""
+    return runtimes.onnx_session("basic-pitch", num_threads)
 
 
 def _check_float_audio(y, name="y") -> np.ndarray:

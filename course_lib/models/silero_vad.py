@@ -28,19 +28,17 @@ NumPy stand-in for torch) and gets the same probabilities and segments, bit for 
 
 Chapter ``00_introduction`` compares it with an energy detector. Layer 4: imports ``numpy``, ``onnxruntime`` (inside the
 functions that run the model), :mod:`course_lib._checks`, :mod:`course_lib.errors`,
-:mod:`course_lib.dsp.audio` (resampling) and :mod:`course_lib.datasets.packaged`.
+:mod:`course_lib.dsp.audio` (resampling) and :mod:`course_lib.models.runtimes` (the ONNX Runtime session of the model file found by :mod:`course_lib.datasets.packaged`).
 """
 
 from __future__ import annotations
-
-import functools
 
 import numpy as np
 
 from .. import _checks
 from ..dsp import audio as _audio
 from ..errors import WeightsNotFoundError  # re-exported: silero_vad.WeightsNotFoundError is the course's
-from ..datasets import packaged
+from . import runtimes
 
 __all__ = [
     "SR",
@@ -69,27 +67,9 @@ STATE_SHAPE = (2, 1, 128)
 HOP_S = 0.032
 
 
-def _onnxruntime():
-    try:
-        import onnxruntime
-    except ImportError as exc:
-        raise ModuleNotFoundError("Silero VAD runs with ONNX Runtime, which is not installed: "
-                                  "`pip install onnxruntime`", name="onnxruntime") from exc
-    return onnxruntime
-
-
-@functools.lru_cache(maxsize=None)
 def _session(num_threads):
-    """One ONNX Runtime session per thread count (``None``: ONNX Runtime's default), on the CPU."""
-    path = packaged.model_file("silero-vad")
-    ort = _onnxruntime()
-    options = ort.SessionOptions()
-    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-    if num_threads is not None:
-        options.intra_op_num_threads = num_threads
-        options.inter_op_num_threads = num_threads
-    options.log_severity_level = 3
-    return ort.InferenceSession(str(path), sess_options=options, providers=["CPUExecutionProvider"])
+    """The model's ONNX Runtime session (:func:`course_lib.models.runtimes.onnx_session`)."""
+    return runtimes.onnx_session("silero-vad", num_threads)
 
 
 def _check_threads(num_threads):
