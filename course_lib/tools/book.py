@@ -720,7 +720,7 @@ def _resources_page(book: dict) -> str:
 
 
 def _credits_page() -> str:
-    """``credits.md``: the data cards of the real recordings and every file's attribution (``DATA.md``).
+    """``credits.md``: the cards of the real recordings and the pretrained models, every file's attribution (``DATA.md``).
 
     ``DATA.md`` marks each card's heading with an HTML anchor (``## Title <a id="esc10"></a>``),
     which GitHub links to but Sphinx does not know; here each becomes a MyST target
@@ -732,7 +732,8 @@ def _credits_page() -> str:
 
     text = corpora.data_cards().replace("[data/README.md](data/README.md)", "`data/README.md` in the repository")
     text = re.sub(r'^(#+ .*?) <a id="([^"]+)"></a>$', r"(\2)=\n\1", text, flags=re.MULTILINE)
-    return text.replace("# The real recordings of the course: data cards and credits", "# Credits: the real recordings", 1) + "\n"
+    return text.replace("# The real recordings of the course: data cards and credits",
+                        "# Credits: the real recordings and the pretrained models", 1) + "\n"
 
 
 def _book_config(book: dict) -> dict:
