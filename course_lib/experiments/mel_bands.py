@@ -198,9 +198,6 @@ def mfcc_baseline(clips, sr=None, *, labels, folds, n_mfcc=13, test_folds=None) 
     Notebook: (tooling, ``python -m course_lib.experiments mel_bands`` scores it)
     """
     import librosa
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
 
     sr = SETTINGS["sr"] if sr is None else _checks.sample_rate(sr)
     n_mfcc = _checks.positive_int(n_mfcc, "n_mfcc", what="coefficients")
@@ -210,7 +207,7 @@ def mfcc_baseline(clips, sr=None, *, labels, folds, n_mfcc=13, test_folds=None) 
     records = []
     for fold in _test_folds(folds, test_folds):
         train, test = training.fold_split(folds, fold)
-        model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=5000, C=1.0))
+        model = training.logistic_regression(C=1.0, max_iter=5000)
         model.fit(feats[train], labels[train])
         y_pred = model.predict(feats[test])
         records.append(dict(model="mfcc_logreg", fold=int(fold), accuracy=float(np.mean(y_pred == labels[test])),

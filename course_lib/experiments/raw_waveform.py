@@ -329,14 +329,10 @@ def fsdd_baseline(log_mel, digits, folds, takes, *, fold, fraction):
 
     Notebook: 06_raw_waveform (re-runs fold 0, 100 %, live; the study runs every fold and fraction)
     """
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
-
     feats = np.concatenate([log_mel.mean(axis=1), log_mel.std(axis=1)], axis=1)
     train, test = training.fold_split(folds, fold)
     train = training_subset(train, takes, fraction, rng=int(fold))
-    clf = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))
+    clf = training.logistic_regression(C=1.0)
     clf.fit(feats[train], digits[train])
     y_pred = clf.predict(feats[test])
     return dict(frontend="baseline", fold=int(fold), seed=int(fold), fraction=float(fraction), n_train=int(train.size),

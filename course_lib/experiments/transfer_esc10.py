@@ -172,14 +172,6 @@ def vggish_fold(examples, labels, folds, test_fold, *, settings=None):
     return {**record, "train_clips": train.tolist(), "mean": mean, "std": std}, embeddings
 
 
-def _classifier(C):
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
-
-    return make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=2000))
-
-
 def logistic_regression_fold(features, labels, folds, test_fold, *, C=0.1) -> tuple[float, np.ndarray]:
     """Chapter 00's classifier (standardise, L2 logistic regression) trained on the other folds, tested on one.
 
@@ -206,7 +198,7 @@ def logistic_regression_fold(features, labels, folds, test_fold, *, C=0.1) -> tu
         raise ValueError(f"features (n, d), labels and folds must describe the same clips, got shapes {x.shape}, "
                          f"{y.shape}, {np.shape(folds)}")
     train, test = training.fold_split(folds, test_fold)
-    y_pred = _classifier(_checks.positive(C, "C")).fit(x[train], y[train]).predict(x[test])
+    y_pred = training.logistic_regression(C).fit(x[train], y[train]).predict(x[test])
     return float(np.mean(y_pred == y[test])), y_pred
 
 
@@ -251,7 +243,7 @@ def few_label_runs(features, labels, folds, *, ks=(1, 2, 4, 8, 16), seeds=range(
         raise ValueError(f"features (n, d), labels and folds must describe the same clips, got shapes {x.shape}, "
                          f"{y.shape}, {folds.shape}")
     ks = [_checks.positive_int(k, "ks", what="clips per class") for k in ks]
-    C = _checks.positive(C, "C")
+    training.logistic_regression(C)   # checks C before any fold is fitted
     records = []
     for fold in (sorted(set(folds.tolist())) if test_folds is None else list(test_folds)):
         train, test = training.fold_split(folds, fold)
@@ -262,7 +254,7 @@ def few_label_runs(features, labels, folds, *, ks=(1, 2, 4, 8, 16), seeds=range(
                 if k > min(len(v) for v in order.values()):
                     raise ValueError(f"ks must be at most {min(len(v) for v in order.values())} clips per class, got {k}")
                 picked = np.sort(np.concatenate([order[c][:k] for c in order]))
-                model = _classifier(C).fit(x[picked], y[picked])
+                model = training.logistic_regression(C).fit(x[picked], y[picked])
                 records.append(dict(fold=int(fold), seed=int(seed), k=int(k),
                                     accuracy=float(model.score(x[test], y[test])), picked=picked.tolist()))
     return records

@@ -224,10 +224,6 @@ def few_shot_runs(features, labels, folds, *, ks=(1, 2, 4, 8), seeds=(0, 1, 2, 3
 
     Notebook: 04_audioset_vggish
     """
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
-
     x = np.asarray(features, dtype=np.float64)
     y = np.asarray(labels)
     folds = np.asarray(folds)
@@ -245,7 +241,7 @@ def few_shot_runs(features, labels, folds, *, ks=(1, 2, 4, 8), seeds=(0, 1, 2, 3
                 if k > min(len(v) for v in order.values()):
                     raise ValueError(f"ks must be at most {min(len(v) for v in order.values())} clips per class, got {k}")
                 picked = np.concatenate([order[c][:k] for c in order])
-                model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000)).fit(x[picked], y[picked])
+                model = training.logistic_regression(C=1.0).fit(x[picked], y[picked])
                 records.append(dict(fold=int(fold), seed=int(seed), k=int(k),
                                     accuracy=float(model.score(x[test], y[test]))))
     return records

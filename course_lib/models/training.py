@@ -255,11 +255,37 @@ def log_mel_statistics(clips, sr, *, n_fft=1024, hop_length=512, n_mels=64) -> n
     return np.concatenate([log_mel.mean(axis=-1), log_mel.std(axis=-1)], axis=1)
 
 
+def logistic_regression(C=0.1, max_iter=2000):
+    """The course's linear classifier: standardise each feature, then an L2 logistic regression.
+
+    Parameters
+    ----------
+    C : float
+        Inverse L2 strength (0.1: chapter 00's bar; scikit-learn's default is 1).
+    max_iter : int
+        L-BFGS iterations at most.
+
+    Returns
+    -------
+    sklearn.pipeline.Pipeline
+        ``make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=max_iter))``, unfitted.
+
+    Notebook: 04_audioset_vggish (via ``training.logistic_regression_folds``), 08_wavenet
+    """
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    C = _checks.positive(C, "C")
+    max_iter = _checks.positive_int(max_iter, "max_iter", what="iterations")
+    return make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=max_iter))
+
+
 def logistic_regression_folds(features, labels, folds, *, C=0.1, max_iter=2000):
     """Chapter 00's classifier over cross-validation folds: standardise, then a logistic regression.
 
-    For each fold in turn: fit ``StandardScaler`` and ``LogisticRegression(C, max_iter)`` (scikit-
-    learn's L-BFGS, its default tolerance) on the other folds, predict the fold. The course's ESC-10
+    For each fold in turn: fit :func:`logistic_regression` (``StandardScaler`` and scikit-learn's
+    L-BFGS ``LogisticRegression``, its default tolerance) on the other folds, predict the fold. The course's ESC-10
     bar is this on :func:`log_mel_statistics` (0.781 on the five folds in the environment that made
     chapter 00's outputs; the last digit moves with librosa's version and the BLAS, because the
     solver stops at its tolerance and a clip or two sit on a decision boundary).
@@ -289,10 +315,6 @@ def logistic_regression_folds(features, labels, folds, *, C=0.1, max_iter=2000):
 
     Notebook: 03_mel_perception, 04_audioset_vggish
     """
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
-
     x = np.asarray(features)
     y = np.asarray(labels)
     f = np.asarray(folds)
@@ -301,13 +323,12 @@ def logistic_regression_folds(features, labels, folds, *, C=0.1, max_iter=2000):
     fold_ids = sorted(set(f.tolist()))
     if len(fold_ids) < 2:
         raise ValueError(f"folds must hold at least two folds, got {fold_ids}")
-    C = _checks.positive(C, "C")
-    max_iter = _checks.positive_int(max_iter, "max_iter", what="iterations")
+    logistic_regression(C, max_iter)   # checks C and max_iter before any fold is fitted
     predicted = np.empty_like(y)
     accuracy = []
     for k in fold_ids:
         train, test = fold_split(f, k)
-        model = make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=max_iter)).fit(x[train], y[train])
+        model = logistic_regression(C, max_iter).fit(x[train], y[train])
         predicted[test] = model.predict(x[test])
         accuracy.append(float(np.mean(predicted[test] == y[test])))
     return np.array(accuracy), predicted
