@@ -1,12 +1,13 @@
 # Deep Learning for Sounds — the course's verbs. Each one sets up what it needs first.
-#   make lab      set up and open the course in JupyterLab
+#   make lab      set up and open the course in JupyterLab (EDITION=es: the Spanish edition)
 #   make test     set up and run every test (unit tests + every notebook through nbval)
 #   make test-fast  the unit tests that train nothing (under a minute)
 #   make bench    run the benchmarks (speed comparisons stay out of the tests)
 #   make execute  re-run every notebook in place, refreshing its stored outputs
-#   make student  write the student edition to _build/student/notebooks (solutions stubbed)
-#   make book     build the book (HTML, from the stored outputs) into _build/book
-#   make slides   write one reveal.js deck per chapter into _build/slides
+#   make student  write the student edition to _build/student/notebooks (solutions stubbed; Spanish: _build/student/es)
+#   make book     build the book (HTML, from the stored outputs) into _build/book (Spanish: _build/book/es)
+#   make slides   write one reveal.js deck per chapter into _build/slides (Spanish: _build/slides/es)
+#   make translations  bring the catalogs of the Spanish edition in step with the English notebooks and rebuild notebooks/es
 #   make data     regenerate data/ from course_lib and check it against data/checksums.sha256
 #   make data-real  fetch the real recordings (about 145 MB once; see DATA.md) so the course runs offline
 
@@ -44,7 +45,12 @@ NODE_STAMP := node_modules/.package-lock.json
 # npm installs the SoundFont with the book's assets; without npm, course_lib downloads npm's tarball.
 NODE_DEP := $(if $(shell command -v npm 2>/dev/null),$(NODE_STAMP))
 
-.PHONY: setup lab test test-fast bench execute student book slides data data-real clean
+# The edition `make lab` opens: en (notebooks/) or es (notebooks/es/, built from the English
+# notebooks and the catalogs in locale/es; see README.es.md).
+EDITION ?= en
+LAB_DIR := notebooks$(if $(filter en,$(EDITION)),,/$(EDITION))
+
+.PHONY: setup lab test test-fast bench execute student book slides translations data data-real clean
 
 setup: $(STAMP)
 
@@ -65,8 +71,9 @@ $(VENV)/.python-%:
 	touch $@
 
 lab: setup data-real
+	@test -f $(LAB_DIR)/00_introduction.ipynb || { echo "error: EDITION=$(EDITION): no $(LAB_DIR)/00_introduction.ipynb (editions: en, es)" >&2; exit 2; }
 	LIBROSA_DATA_DIR="$$($(BIN)/python -m course_lib.datasets.corpora librosa-dir)" \
-	$(BIN)/jupyter lab --ServerApp.root_dir=. notebooks/00_introduction.ipynb $(ROOT_ARGS) $(LAB_ARGS)
+	$(BIN)/jupyter lab --ServerApp.root_dir=. $(LAB_DIR)/00_introduction.ipynb $(ROOT_ARGS) $(LAB_ARGS)
 
 test: setup data-real
 	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
@@ -81,9 +88,19 @@ bench: setup data-real
 	$(BIN)/python -m benchmarks.wavenet_generation
 	$(BIN)/python -m benchmarks.raw_vs_rnn
 	$(BIN)/python -m benchmarks.pretrained_speed
+	$(BIN)/python -m benchmarks.attention_cost
+	$(BIN)/python -m benchmarks.ssl_speed
+	$(BIN)/python -m benchmarks.pesto_speed
 
 execute: setup data-real
 	$(BIN)/python -m course_lib.tools.book execute
+	$(BIN)/python -m course_lib.tools.translate build es
+
+# After an English paragraph or comment changed: new entries (empty) and changed ones (fuzzy) in
+# locale/es/LC_MESSAGES/*.po for a translator, then the Spanish notebooks rebuilt.
+translations: setup
+	$(BIN)/python -m course_lib.tools.translate update es
+	$(BIN)/python -m course_lib.tools.translate build es --allow-missing
 
 student: setup
 	$(BIN)/python -m course_lib.tools.book student
@@ -94,9 +111,10 @@ $(NODE_STAMP): package-lock.json
 
 book: setup $(NODE_STAMP)
 	$(BIN)/python -m course_lib.tools.book book
+	$(BIN)/python -m course_lib.tools.book book --language es
 
 slides: setup $(NODE_STAMP)
-	$(BIN)/python -m course_lib.tools.book slides
+	$(BIN)/python -m course_lib.tools.slides
 
 data: setup
 	$(BIN)/python -m course_lib.datasets.assets build

@@ -22,6 +22,13 @@ if os.environ.get("PYTEST_XDIST_WORKER") or "NUMBA_CACHE_DIR" not in os.environ:
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 os.environ.setdefault("PYTHONHASHSEED", "0")
 
+# The editions in other languages (notebooks/LANG/) have the English notebooks' code and outputs,
+# which tests/test_translations.py checks token by token and output by output; one of them runs under
+# nbval (chapter 01, which trains nothing), to show that a translated notebook runs where it lies.
+NBVAL_TRANSLATED = {"01_sound_physics.ipynb"}
+collect_ignore = [str(p) for p in Path(__file__).resolve().parent.glob("notebooks/*/*.ipynb")
+                  if p.name not in NBVAL_TRANSLATED]
+
 
 @pytest.hookimpl(tryfirst=True)  # before `-m "not slow"` deselects
 def pytest_collection_modifyitems(config, items):
@@ -46,11 +53,13 @@ def pytest_collection_modifyitems(config, items):
 
 def _site_inputs(root):
     """Everything the book and the slides are made from (their builds are stale if one is newer)."""
-    from course_lib.tools import book
+    from course_lib.tools import book, slides
 
     present, _ = book.split_chapters()
-    inputs = [root / "book.yml", root / "package-lock.json", Path(book.__file__).resolve()]
+    inputs = [root / "book.yml", root / "package-lock.json", Path(slides.__file__).resolve()]
     inputs += [root / ch.file for ch in present]
+    inputs += [p for p in (root / "notebooks").glob("*/*.ipynb")]  # the editions in other languages
+    inputs += [p for p in (root / "locale").rglob("*.po")] + [Path(book.__file__).resolve()]
     inputs += [p for p in (root / "book").rglob("*") if p.is_file()]
     inputs += [root / "DATA.md", root / "course_lib" / "datasets" / "corpora.py"]  # the credits page
     return inputs
@@ -61,7 +70,8 @@ def ensure_site_built(force=False):
 
     The book is built afresh (every page, ``book --fresh``), so that the warnings its report
     records are the whole book's. Concurrent callers (test workers) wait on a lock file, so the
-    site is built once. Returns ``{"book": report, "slides": report}``.
+    site is built once. Returns ``{"book-LANG": report, "slides-LANG": report}`` for every
+    published language, and ``"book"``/``"slides"`` for the English ones.
     """
     import json
     import subprocess
@@ -71,8 +81,11 @@ def ensure_site_built(force=False):
 
     root = Path(__file__).resolve().parent
     (root / "_build").mkdir(exist_ok=True)
-    stamps = {"book": root / book.BOOK_OUT / ".course-book.json", "slides": root / book.SLIDES_OUT / ".course-slides.json"}
-    commands = {"book": ["book", "--fresh"], "slides": ["slides"]}
+    # Every published language: its book (afresh) and its decks.
+    builds = {}
+    for lang, ed in book.EDITIONS.items():
+        builds[f"book-{lang}"] = (root / ed["book"] / ".course-book.json", "book", ["book", "--fresh", "--language", lang])
+        builds[f"slides-{lang}"] = (root / ed["slides"] / ".course-slides.json", "slides", ["--language", lang])
     with open(root / "_build" / ".site.lock", "w") as lock:
         try:
             import fcntl
@@ -83,18 +96,19 @@ def ensure_site_built(force=False):
         newest = max(p.stat().st_mtime for p in _site_inputs(root) if p.exists())
         present = [ch.file for ch in book.split_chapters()[0]]
         reports = {}
-        for name, stamp in stamps.items():
+        for name, (stamp, kind, args) in builds.items():
             report = json.loads(stamp.read_text()) if stamp.exists() else None
             if (force or report is None or stamp.stat().st_mtime < newest or report.get("chapters") != present
-                    or (name == "book" and not report.get("fresh"))):
+                    or (kind == "book" and not report.get("fresh"))):
                 # In a fresh interpreter: Sphinx keeps global state (weak references to extension
                 # objects) that breaks when it runs inside a long-lived process such as a test worker.
-                done = subprocess.run([sys.executable, "-m", "course_lib.tools.book", *commands[name]], cwd=root,
-                                      capture_output=True, text=True)
+                module = "course_lib.tools.book" if kind == "book" else "course_lib.tools.slides"
+                done = subprocess.run([sys.executable, "-m", module, *args], cwd=root, capture_output=True, text=True)
                 if done.returncode != 0 or not stamp.exists():
-                    raise RuntimeError(f"`python -m course_lib.tools.book {name}` failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+                    raise RuntimeError(f"`python -m {module} {' '.join(args)}` failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
                 report = json.loads(stamp.read_text())
             reports[name] = report
+        reports["book"], reports["slides"] = reports["book-en"], reports["slides-en"]
     return reports
 
 

@@ -2,7 +2,9 @@
 
 The pages are served from ``_build`` over http://127.0.0.1 (built first if missing or stale).
 A page fails on a console error, a failed request, a request leaving 127.0.0.1, math left
-untypeset, audio that cannot play, a broken image or widgets that did not render. Screenshots go
+untypeset, audio that cannot play, a broken image or widgets that did not render; the deck also
+on speaker notes missing from a slide with a figure, or fragments that do not step. Every slide
+of every deck is measured against the screen in ``tests/test_slide_fit.py``. Screenshots go
 to ``_build/screenshots/``. Needs Debian's ``chromium`` and ``chromium-driver`` (``.ci/run``
 installs them); skips with a message where they are absent.
 """
@@ -244,5 +246,56 @@ def test_slide_deck_in_chromium(site, browser):
     browser.save_screenshot(str(SHOTS / f"slides_{STEM}.png"))
     if n_math:
         assert target is not None
+    # Speaker notes (reveal's S view): the plugin is loaded and a slide with a figure has notes.
+    notes = browser.execute_script(
+        "const s = Reveal.getSlides().find(s => [...s.querySelectorAll('img')].some(i => !i.closest('aside.notes')));"
+        "if (!s) { return null; } const i = Reveal.getIndices(s); Reveal.slide(i.h, i.v);"
+        "return [!!Reveal.getPlugin('notes'), Reveal.getSlideNotes(s) || ''];")
+    assert notes is not None and notes[0], "no slide with a figure, or no notes plugin"
+    assert len(notes[1].strip()) > 20, "a slide with a figure has no speaker notes"
+    # Fragments step: on a slide with fragments, one more shows at each step.
+    steps = browser.execute_script(
+        "const s = Reveal.getSlides().find(s => s.querySelector('.fragment'));"
+        "if (!s) { return null; } const i = Reveal.getIndices(s); Reveal.slide(i.h, i.v, -1);"
+        "const before = s.querySelectorAll('.fragment.visible').length; Reveal.nextFragment();"
+        "return [before, s.querySelectorAll('.fragment.visible').length];")
+    if steps is not None:
+        assert steps[1] == steps[0] + 1, f"fragments did not step: {steps}"
     problems = _problems(browser, site)
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("page", ["index.html", f"notebooks/{STEM}.html"])
+@pytest.mark.parametrize("lang", sorted(book.EDITIONS))
+def test_every_edition_links_the_same_page_in_the_others(site, browser, lang, page):
+    """The language switch (book/static/language.js) on a page leads to that page in every other edition."""
+    root = f"{site}/book/" + ("" if lang == "en" else f"{lang}/")
+    browser.get(root + page)
+    _wait(browser, "document.querySelector('.course-language')", what="the language switch")
+    assert browser.execute_script("return document.documentElement.lang").startswith(lang)
+    links = browser.execute_script(
+        "return [...document.querySelectorAll('.course-language a')].map(a => [a.getAttribute('hreflang'), a.href]);")
+    others = sorted(code for code in book.EDITIONS if code != lang)
+    assert sorted(code for code, _ in links) == others, f"{lang}/{page}: the switch offers {links}"
+    for code, href in links:
+        assert href == f"{site}/book/" + ("" if code == "en" else f"{code}/") + page
+        browser.get(href)
+        _wait(browser, "document.readyState === 'complete'", what=f"the {code} page")
+        assert browser.execute_script("return document.documentElement.lang").startswith(code)
+        assert browser.execute_script("return document.querySelectorAll('.bd-article').length") == 1, f"{href}: no page"
+    # (console messages are not checked here: after other pages in one browser session the widget renderer
+    # asks for its icon fonts at a path relative to the page; test_book_chapter_page_in_chromium checks a page alone)
+
+
+def test_spanish_chapter_page_is_in_spanish_and_links_its_own_deck(site, browser):
+    browser.get(f"{site}/book/es/notebooks/{STEM}.html")
+    _wait(browser, "document.readyState === 'complete'", what="the page to load")
+    links = browser.execute_script(
+        "return [...document.querySelectorAll('.course-links a')].map(a => [a.textContent, a.getAttribute('href')]);")
+    assert any(text.endswith("Diapositivas") and href.endswith(f"/slides/es/{STEM}.slides.html") for text, href in links)
+    assert any("notebooks/es/" in href for _, href in links if "mybinder.org" in href), "Binder opens the Spanish notebook"
+    deck = browser.execute_script(
+        "return new URL(document.querySelector('.course-link-slides').getAttribute('href'), location.href).href")
+    browser.get(deck)
+    _wait(browser, "window.Reveal && Reveal.isReady()", what="the Spanish deck")
+    assert browser.execute_script("return document.documentElement.lang").startswith("es")

@@ -32,10 +32,12 @@ def test_stub_keeps_indentation_and_removes_the_solution():
         book._stub_solutions("### BEGIN SOLUTION\nx = 1\n")
 
 
-def test_student_edition_of_every_chapter_hides_solutions_and_outputs(tmp_path):
-    written = book.write_student_edition(tmp_path)
+@pytest.mark.parametrize("lang", sorted(book.EDITIONS))
+def test_student_edition_of_every_chapter_hides_solutions_and_outputs(tmp_path, lang):
+    written = book.write_student_edition(tmp_path, lang)
     assert {p.name for p in written} == {Path(ch.file).name for ch in book.read_book()["chapters"] if (ROOT / ch.file).exists()}
     for p in written:
+        assert nbformat.read(p, as_version=4).metadata.get("language", "en") == lang
         nb = nbformat.read(p, as_version=4)
         code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
         assert book.BEGIN not in code and book.END not in code

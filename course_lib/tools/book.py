@@ -17,6 +17,11 @@ module reads it and
   its Binder session;
 - builds the slides (``make slides``): one reveal.js deck per chapter,
   ``_build/slides/NN_topic.slides.html``, from the cells' slide metadata, with speaker notes.
+  Slides are 1280 × 720 with scrolling off; the deck's copy of each notebook
+  (:func:`slides_notebook`) keeps on a slide what a speaker shows and moves long code and prose
+  into the speaker notes, made from the same cells. ``slides --measure`` measures every slide in
+  headless Chromium (:func:`measure_slides`; ``tests/test_slide_fit.py`` fails on any that does
+  not fit).
 
 Book and slides load nothing from outside at view time: MathJax 3, require.js, jQuery,
 reveal.js 5 and the widget renderer (``@jupyter-widgets/html-manager``) come from npm
@@ -34,7 +39,8 @@ Usage::
     python -m course_lib.tools.book execute notebooks/02_dft_windowing.ipynb
     python -m course_lib.tools.book student                 # -> _build/student/notebooks/*.ipynb
     python -m course_lib.tools.book book                    # -> _build/book/index.html
-    python -m course_lib.tools.book slides                  # -> _build/slides/NN_topic.slides.html
+    python -m course_lib.tools.slides                       # -> _build/slides/NN_topic.slides.html (course_lib.tools.slides)
+    python -m course_lib.tools.slides --measure             # every slide's height and width at 1280x720
     python -m course_lib.tools.book badge                   # README's Binder badge from book.yml
     python -m course_lib.tools.book list
 """
@@ -48,109 +54,17 @@ import shutil
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
+
+from .chapters import Chapter, Repository, read_book, repo_root, split_chapters
 
 __all__ = ["Chapter", "Repository", "repo_root", "read_book", "execute_notebook", "student_notebook", "student_mode",
            "write_student_edition", "split_chapters", "binder_url", "readme_badge", "write_readme_badge", "node_modules",
-           "copy_vendor", "book_notebook", "write_book_sources", "sphinx_warnings", "build_book", "slides_notebook", "build_slides", "main"]
+           "copy_vendor", "book_notebook", "write_book_sources", "sphinx_warnings", "build_book", "main"]
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 STUB = 'raise NotImplementedError("exercise not solved yet: write your solution here")'
 NOT_SOLVED = "✘ Not solved yet"
-
-
-@dataclass(frozen=True)
-class Chapter:
-    """One chapter of ``book.yml``: its notebook path (relative to the repo root) and title."""
-
-    file: str
-    title: str
-
-    @property
-    def number(self) -> str:
-        """Two-digit chapter number taken from the file name (``"03"``)."""
-        return Path(self.file).name[:2]
-
-
-@dataclass(frozen=True)
-class Repository:
-    """Where the course lives: ``book.yml``'s ``repository`` (``url``, ``branch``).
-
-    The one setting of the repository's address: the README's Binder badge, the book's Binder and
-    repository links and the slides page's links are made from it.
-    """
-
-    url: str
-    branch: str = "HEAD"
-
-    @property
-    def slug(self) -> str:
-        """GitHub's ``owner/name``, as Binder's ``gh`` provider wants it."""
-        return self.url.removeprefix("https://github.com/")
-
-
-def _repository(entry, path) -> Repository:
-    """Check ``book.yml``'s ``repository`` mapping: a GitHub URL ``https://github.com/owner/name``."""
-    import re
-
-    if not isinstance(entry, dict) or not isinstance(entry.get("url"), str):
-        raise ValueError(f"{path}: needs a 'repository' mapping with the course's GitHub 'url' "
-                         f"(and optionally a 'branch'), got {entry!r}")
-    url, branch = entry["url"].rstrip("/"), str(entry.get("branch", "HEAD"))
-    if not re.fullmatch(r"https://github\.com/[\w.-]+/[\w.-]+", url) or url.endswith(".git"):
-        raise ValueError(f"{path}: repository url must be https://github.com/OWNER/NAME (Binder opens GitHub "
-                         f"repositories), got {entry['url']!r}")
-    if not re.fullmatch(r"[\w./-]+", branch):
-        raise ValueError(f"{path}: repository branch must be a branch, tag or HEAD, got {branch!r}")
-    return Repository(url=url, branch=branch)
-
-
-def repo_root() -> Path:
-    """The repository root: the folder holding ``book.yml`` above this package."""
-    here = Path(__file__).resolve().parents[2]
-    if not (here / "book.yml").exists():
-        raise FileNotFoundError(f"book.yml not found in {here}; course_lib.book works from a checkout of the course")
-    return here
-
-
-def read_book(path: str | os.PathLike | None = None) -> dict:
-    """Parse ``book.yml`` and check it: returns the mapping with ``chapters`` as :class:`Chapter` objects
-    and ``repository`` as a :class:`Repository`.
-
-    Without ``path``: the checkout's ``book.yml``, or, for a course_lib installed with no checkout
-    beside it, the copy in its data files (``data/book.yml``, made by ``make data``).
-
-    Raises
-    ------
-    ValueError
-        If the file lacks a title or chapters, a chapter lacks ``file``/``title``, or the
-        repository is missing or not a GitHub URL.
-
-    Notebook: (tooling, used by ``make execute`` and the tests)
-    """
-    import yaml
-
-    if path is None:
-        try:
-            path = repo_root() / "book.yml"
-        except FileNotFoundError:   # an installed course_lib, no checkout: the copy in its data/
-            from ..datasets import assets
-
-            path = assets.path("book.yml")
-    path = Path(path)
-    with open(path, encoding="utf-8") as fh:
-        book = yaml.safe_load(fh)
-    if not isinstance(book, dict) or "title" not in book or not book.get("chapters"):
-        raise ValueError(f"{path}: needs a 'title' and a non-empty 'chapters' list")
-    chapters = []
-    for i, entry in enumerate(book["chapters"]):
-        if not isinstance(entry, dict) or "file" not in entry or "title" not in entry:
-            raise ValueError(f"{path}: chapter {i} needs 'file' and 'title', got {entry!r}")
-        chapters.append(Chapter(file=entry["file"], title=entry["title"]))
-    book["chapters"] = chapters
-    book["repository"] = _repository(book.get("repository"), path)
-    return book
 
 
 def _strip_volatile(nb) -> None:
@@ -279,21 +193,31 @@ def student_mode() -> None:
     shell.set_custom_exc((NotImplementedError,), handler)
 
 
-def write_student_edition(out_dir: str | os.PathLike | None = None) -> list[Path]:
+def write_student_edition(out_dir: str | os.PathLike | None = None, lang: str = "en") -> list[Path]:
     """Write the student edition of every existing chapter to ``out_dir/notebooks/``.
 
-    Returns the paths written. Default ``out_dir``: ``_build/student`` in the repository.
+    Parameters
+    ----------
+    out_dir : path, optional
+        Default ``_build/student`` in the repository, and ``_build/student/LANG`` for another language.
+    lang : str
+        The edition (:data:`EDITIONS`): another language's notebooks come from ``notebooks/LANG/``.
+
+    Returns
+    -------
+    list of Path
+        The student notebooks written.
 
     Notebook: (tooling, ``make student``)
     """
     import nbformat
 
     root = repo_root()
-    out = Path(out_dir) if out_dir is not None else root / "_build" / "student"
+    out = Path(out_dir) if out_dir is not None else root / _edition(lang)["student"]
     (out / "notebooks").mkdir(parents=True, exist_ok=True)
     written = []
     for ch in read_book()["chapters"]:
-        src = root / ch.file
+        src = root / edition_chapter(ch, lang).file
         if src.exists():
             dest = out / "notebooks" / src.name
             nbformat.write(student_notebook(nbformat.read(src, as_version=4)), dest)
@@ -306,7 +230,46 @@ def write_student_edition(out_dir: str | os.PathLike | None = None) -> list[Path
 BINDER = "https://mybinder.org/v2/gh/{slug}/{branch}?urlpath=lab/tree/{path}"
 BINDER_BADGE = "[![Binder](https://mybinder.org/badge_logo.svg)]({url})"
 BOOK_SRC, BOOK_OUT, SLIDES_OUT = "_build/book_src", "_build/book", "_build/slides"
+#: The book of each published language: its pages (the other editions in a folder named by their
+#: code inside the English book, so that a page has the same path in every edition and the language
+#: switch of language.js finds it), the notebooks it shows and its decks. Spanish: README.es.md.
+EDITIONS = {
+    "en": {"book": BOOK_OUT, "src": BOOK_SRC, "notebooks": "notebooks", "slides": SLIDES_OUT, "student": "_build/student"},
+    "es": {"book": "_build/book/es", "src": "_build/book_src_es", "notebooks": "notebooks/es", "slides": "_build/slides/es",
+           "student": "_build/student/es"},
+}
+
+
+def _t(text: str) -> str:
+    """Mark one of the book's own English strings for translation (``course_lib.tools.translate``
+    finds every ``_t("...")`` of this file, as xgettext does); the page builders translate it."""
+    return text
+
+
+def _edition(lang: str) -> dict:
+    if lang not in EDITIONS:
+        raise ValueError(f"lang={lang!r}: the course publishes {sorted(EDITIONS)}")
+    return EDITIONS[lang]
+
+
+def edition_chapter(chapter: Chapter, lang: str, tr=None) -> Chapter:
+    """``chapter`` as the ``lang`` edition shows it: its notebook in that edition's folder, its title translated.
+
+    Parameters
+    ----------
+    chapter : Chapter
+        A chapter of ``book.yml``.
+    lang : str
+        ``"en"`` or a language of :data:`EDITIONS`.
+    tr : callable, optional
+        The translation of the book's words (``course_lib.tools.translate.translator(lang)``).
+
+    Notebook: (tooling, ``make book``, ``make slides`` and ``make student`` in every language)
+    """
+    folder = _edition(lang)["notebooks"]
+    return Chapter(file=f"{folder}/{Path(chapter.file).name}", title=(tr or (lambda t: t))(chapter.title))
 SLIDES_SUFFIX = ".slides.html"
+
 MATHJAX_SCRIPT = "mathjax/tex-chtml.js"
 # Browser assets: the name they get in _build (under the book's _static/vendor and the slides'
 # vendor folder) and where npm puts them, relative to node_modules.
@@ -332,27 +295,6 @@ _VENDOR_IGNORE = {
         or (Path(folder).name == "theme" and n.endswith(".css") and n != "white.css")
         or (Path(folder).name == "fonts" and n != "source-sans-pro")],
 }
-
-
-def split_chapters(book: dict | None = None) -> tuple[list[Chapter], list[Chapter]]:
-    """The chapters of ``book.yml`` whose notebook exists, and those not written yet.
-
-    Parameters
-    ----------
-    book : dict, optional
-        A parsed ``book.yml`` (:func:`read_book`); default: the repository's.
-
-    Returns
-    -------
-    (present, missing) : tuple of lists of Chapter
-        Both in book order.
-
-    Notebook: (tooling, ``make book`` and ``make slides``)
-    """
-    root = repo_root()
-    chapters = (book or read_book())["chapters"]
-    present = [ch for ch in chapters if (root / ch.file).exists()]
-    return present, [ch for ch in chapters if ch not in present]
 
 
 def binder_url(chapter: Chapter, repository: Repository | None = None) -> str:
@@ -634,19 +576,20 @@ def _write(path: Path, data: str | bytes) -> bool:
     return True
 
 
-def _links_html(chapter: Chapter, slides_href: str, repository: Repository | None) -> str:
-    """The row of links under a chapter's title: its deck, its Binder session and Colab."""
+def _links_html(chapter: Chapter, slides_href: str, repository: Repository | None, tr=None) -> str:
+    """The row of links under a chapter's title: its deck, its Binder session and Colab (``chapter.file``: the notebook they open)."""
+    tr = tr or (lambda t: t)
     stem = Path(chapter.file).stem
     return (
         '<div class="course-links">\n'
-        f'<a class="course-link-slides" href="{slides_href}/{stem}{SLIDES_SUFFIX}">▶ Slides</a>\n'
-        f'<a class="course-link-binder" href="{binder_url(chapter, repository)}">Run it on Binder</a>\n'
-        f'<a class="course-link-colab" href="{colab_url(chapter, repository)}">Open it in Colab</a>\n'
+        f'<a class="course-link-slides" href="{slides_href}/{stem}{SLIDES_SUFFIX}">{tr(_t("▶ Slides"))}</a>\n'
+        f'<a class="course-link-binder" href="{binder_url(chapter, repository)}">{tr(_t("Run it on Binder"))}</a>\n'
+        f'<a class="course-link-colab" href="{colab_url(chapter, repository)}">{tr(_t("Open it in Colab"))}</a>\n'
         "</div>"
     )
 
 
-def book_notebook(nb, chapter: Chapter, slides_href: str = "../../slides", repository: Repository | None = None):
+def book_notebook(nb, chapter: Chapter, slides_href: str = "../../slides", repository: Repository | None = None, tr=None):
     """The book's copy of a chapter notebook: the links to its slides and Binder under the title.
 
     Parameters
@@ -660,6 +603,8 @@ def book_notebook(nb, chapter: Chapter, slides_href: str = "../../slides", repos
         ``_build/slides``).
     repository : Repository, optional
         For the Binder link; default: ``book.yml``'s.
+    tr : callable, optional
+        The translation of the links' words (another language's edition).
 
     Notebook: (tooling, ``make book``)
     """
@@ -668,58 +613,67 @@ def book_notebook(nb, chapter: Chapter, slides_href: str = "../../slides", repos
     import nbformat
 
     nb = copy.deepcopy(nb)
-    links = nbformat.v4.new_markdown_cell(_links_html(chapter, slides_href, repository))
+    links = nbformat.v4.new_markdown_cell(_links_html(chapter, slides_href, repository, tr))
     links.metadata["slideshow"] = {"slide_type": "skip"}
     links["id"] = "course-links"  # fixed, so that an unchanged chapter is not rebuilt
     nb.cells.insert(1 if nb.cells and nb.cells[0].cell_type == "markdown" else 0, links)
     return nb
 
 
-def _intro_page(book: dict, present: list[Chapter], missing: list[Chapter]) -> str:
-    """``index.md``: book/intro.md with the title, the description and the chapter list filled in."""
+def _intro_page(book: dict, present: list[Chapter], missing: list[Chapter], tr=None) -> str:
+    """``index.md``: book/intro.md (translated by ``tr``) with the title, the description and the chapter list filled in."""
+    from .translate import translate_markdown
+
+    tr = tr or (lambda t: t)
     rows = []
     for ch in book["chapters"]:
         if ch in present:
-            rows.append(f"- [{ch.number} · {ch.title}]({ch.file})")
+            rows.append(f"- [{ch.number} · {tr(ch.title)}]({ch.file})")
         else:
-            rows.append(f"- {ch.number} · {ch.title} *(coming)*")
-    text = (repo_root() / "book" / "intro.md").read_text(encoding="utf-8")
-    for key, value in (("title", book["title"]), ("description", str(book.get("description", "")).strip()),
+            rows.append(f"- {ch.number} · {tr(ch.title)} *({tr(_t('coming'))})*")
+    text = translate_markdown((repo_root() / "book" / "intro.md").read_text(encoding="utf-8"), tr)
+    for key, value in (("title", tr(book["title"])), ("description", tr(str(book.get("description", "")).strip())),
                        ("chapters", "\n".join(rows))):
         text = text.replace("{{ " + key + " }}", value)
     return text
 
 
-def _slides_page(present: list[Chapter], repository: Repository) -> str:
+def _slides_page(present: list[Chapter], repository: Repository, lang: str = "en", tr=None) -> str:
     """``slides.md``: every chapter's deck, Binder and Colab links, and how to present live."""
-    lines = ["# Slides, Binder and Colab", "",
-             "Every chapter is also a reveal.js deck made from the notebook's slide metadata, with the "
-             "instructor's speaker notes (press `S` in a deck to open them; `F` goes full screen, `Esc` "
-             "shows the overview). Binder runs the notebook itself in JupyterLab in your browser; Colab runs it on "
-             "Google's machines (its first cell installs the course and fetches the recordings there).", "",
-             "To present live with running code, open the notebook in JupyterLab (`make lab`) and start "
-             "the slideshow with the RISE extension (`Alt`+`R`: *Render as Reveal Slideshow*).", "",
-             "| Chapter | Slides | Binder | Colab |", "|---|---|---|---|"]
+    tr = tr or (lambda t: t)
+    ed = _edition(lang)
+    decks = Path(os.path.relpath(repo_root() / ed["slides"], repo_root() / ed["book"])).as_posix()
+    lines = ["# " + tr(_t("Slides, Binder and Colab")), "",
+             tr(_t("Every chapter is also a reveal.js deck made from the notebook's slide metadata, with the "
+                   "instructor's speaker notes (press `S` in a deck to open them; `F` goes full screen, `Esc` "
+                   "shows the overview). Binder runs the notebook itself in JupyterLab in your browser; Colab runs it on "
+                   "Google's machines (its first cell installs the course and fetches the recordings there).")), "",
+             tr(_t("To present live with running code, open the notebook in JupyterLab (`make lab`) and start "
+                   "the slideshow with the RISE extension (`Alt`+`R`: *Render as Reveal Slideshow*).")), "",
+             "| " + " | ".join(tr(w) for w in (_t("Chapter"), _t("Slides"), _t("Binder"), _t("Colab"))) + " |",
+             "|---|---|---|---|"]
     for ch in present:
         stem = Path(ch.file).stem
-        lines.append(f"| [{ch.number} · {ch.title}]({ch.file}) "
-                     f'| <a href="../slides/{stem}{SLIDES_SUFFIX}">slides</a> '
-                     f'| <a href="{binder_url(ch, repository)}">launch</a> '
-                     f'| <a href="{colab_url(ch, repository)}">open</a> |')
+        opened = edition_chapter(ch, lang)
+        lines.append(f"| [{ch.number} · {tr(ch.title)}]({ch.file}) "
+                     f'| <a href="{decks}/{stem}{SLIDES_SUFFIX}">{tr(_t("slides"))}</a> '
+                     f'| <a href="{binder_url(opened, repository)}">{tr(_t("launch"))}</a> '
+                     f'| <a href="{colab_url(opened, repository)}">{tr(_t("open"))}</a> |')
     return "\n".join(lines) + "\n"
 
 
-def _resources_page(book: dict) -> str:
-    """``resources.md``: the talk's reading list from ``book.yml``'s ``resources``."""
+def _resources_page(book: dict, tr=None) -> str:
+    """``resources.md``: the talk's reading list from ``book.yml``'s ``resources`` (the items keep their language)."""
+    tr = tr or (lambda t: t)
     res = book.get("resources") or {}
-    lines = [f"# {res.get('title', 'Resources')}", "",
-             "The reading list of the talk *Deep Learning para sonidos*, where this course started; "
-             "each one goes much further than the course does.", ""]
+    lines = [f"# {tr(res.get('title', 'Resources'))}", "",
+             tr(_t("The reading list of the talk *Deep Learning para sonidos*, where this course started; "
+                   "each one goes much further than the course does.")), ""]
     lines += [f"- {item}" for item in res.get("items", [])]
     return "\n".join(lines) + "\n"
 
 
-def _credits_page() -> str:
+def _credits_page(tr=None) -> str:
     """``credits.md``: the cards of the real recordings and the pretrained models, every file's attribution (``DATA.md``).
 
     ``DATA.md`` marks each card's heading with an HTML anchor (``## Title <a id="esc10"></a>``),
@@ -732,14 +686,17 @@ def _credits_page() -> str:
 
     text = corpora.data_cards().replace("[data/README.md](data/README.md)", "`data/README.md` in the repository")
     text = re.sub(r'^(#+ .*?) <a id="([^"]+)"></a>$', r"(\2)=\n\1", text, flags=re.MULTILINE)
-    return text.replace("# The real recordings of the course: data cards and credits",
-                        "# Credits: the real recordings and the pretrained models", 1) + "\n"
+    title = "# " + (tr or str)(_t("Credits: the real recordings and the pretrained models"))
+    if tr is not None:  # another language's edition: the cards stay as their licences word them
+        title += "\n\n" + tr(_t("The cards and the credits of each file are in English, as the licences give them."))
+    return text.replace("# The real recordings of the course: data cards and credits", title, 1) + "\n"
 
 
-def _book_config(book: dict) -> dict:
-    """``_config.yml`` for Jupyter Book 1: stored outputs only, local MathJax and widget renderer."""
+def _book_config(book: dict, lang: str = "en", tr=None) -> dict:
+    """``_config.yml`` for Jupyter Book 1: stored outputs only, local MathJax and widget renderer, the language switch."""
+    tr = tr or (lambda t: t)
     return {
-        "title": book["title"],
+        "title": tr(book["title"]),
         "author": book.get("author", ""),
         "copyright": str(time.gmtime().tm_year),
         "only_build_toc_files": True,
@@ -750,7 +707,7 @@ def _book_config(book: dict) -> dict:
         "html": {"use_repository_button": True, "use_issues_button": False, "use_edit_page_button": False,
                  "use_multitoc_numbering": False, "home_page_in_navbar": True,
                  "favicon": "_static/favicon.svg",
-                 "extra_footer": "Code MIT, data CC0. Built from the notebooks' stored outputs."},
+                 "extra_footer": tr(_t("Code MIT, data CC0. Built from the notebooks' stored outputs."))},
         "launch_buttons": {"notebook_interface": "jupyterlab", "binderhub_url": "https://mybinder.org", "thebe": False},
         "repository": {"url": book["repository"].url, "path_to_book": "", "branch": book["repository"].branch},
         "latex": {"use_jupyterbook_latex": False},
@@ -761,21 +718,26 @@ def _book_config(book: dict) -> dict:
                            "sphinx_comments", "sphinx_external_toc", "sphinx_design", "sphinx_book_theme"],
             "mathjax_path": f"vendor/{MATHJAX_SCRIPT}",  # relative to _static
             "html_show_sourcelink": False,
+            # Sphinx's own words (search, contents, next) in the edition's language, and <html lang>,
+            # which language.js reads to draw the switch to the same page in the other editions.
+            "language": lang,
+            "html_js_files": ["language.js"],
             "nb_ipywidgets_js": {"vendor/require.js": {}, "vendor/html-manager/embed-amd.js": {}},
             "suppress_warnings": ["mystnb.unknown_mime_type", "myst.header"],
         }},
     }
 
 
-def _toc(present: list[Chapter]) -> dict:
+def _toc(present: list[Chapter], tr=None) -> dict:
     """``_toc.yml``: the intro, the chapters in book order, slides and Binder, credits, resources last."""
+    tr = tr or (lambda t: t)
     return {"format": "jb-book", "root": "index", "parts": [
-        {"caption": "Chapters", "chapters": [{"file": str(Path(ch.file).with_suffix(""))} for ch in present]},
-        {"caption": "Around the course", "chapters": [{"file": "slides"}, {"file": "credits"}, {"file": "resources"}]},
+        {"caption": tr(_t("Chapters")), "chapters": [{"file": str(Path(ch.file).with_suffix(""))} for ch in present]},
+        {"caption": tr(_t("Around the course")), "chapters": [{"file": "slides"}, {"file": "credits"}, {"file": "resources"}]},
     ]}
 
 
-def write_book_sources(src: str | os.PathLike | None = None) -> list[Chapter]:
+def write_book_sources(src: str | os.PathLike | None = None, lang: str = "en") -> list[Chapter]:
     """Write the book's sources from ``book.yml``: ``_config.yml``, ``_toc.yml``, the pages, the notebooks.
 
     Files whose content did not change are left alone, so Sphinx rebuilds only what changed;
@@ -784,8 +746,11 @@ def write_book_sources(src: str | os.PathLike | None = None) -> list[Chapter]:
     Parameters
     ----------
     src : str or os.PathLike, optional
-        The folder of the sources; default ``_build/book_src``. The Binder and repository links
-        come from ``book.yml``'s ``repository``.
+        The folder of the sources; default ``_build/book_src`` (``_build/book_src_LANG``). The Binder
+        and repository links come from ``book.yml``'s ``repository``.
+    lang : str
+        The edition: ``"en"``, or a language of :data:`EDITIONS` (its notebooks from
+        ``notebooks/LANG/``, the book's own words from ``locale/LANG/LC_MESSAGES/book.po``).
 
     Returns
     -------
@@ -797,25 +762,34 @@ def write_book_sources(src: str | os.PathLike | None = None) -> list[Chapter]:
     import nbformat
     import yaml
 
+    from .translate import translator
+
     root = repo_root()
-    src = Path(src) if src is not None else root / BOOK_SRC
+    ed = _edition(lang)
+    tr = translator(lang)
+    src = Path(src) if src is not None else root / ed["src"]
     book = read_book()
     present, missing = split_chapters(book)
     repository = book["repository"]
     for ch in missing:
         print(f"note: {ch.file} does not exist yet; chapter {ch.number} is left out of the book", flush=True)
     wanted = {
-        "_config.yml": yaml.safe_dump(_book_config(book), sort_keys=False, allow_unicode=True),
-        "_toc.yml": yaml.safe_dump(_toc(present), sort_keys=False),
-        "index.md": _intro_page(book, present, missing),
-        "slides.md": _slides_page(present, repository),
-        "credits.md": _credits_page(),
-        "resources.md": _resources_page(book),
+        "_config.yml": yaml.safe_dump(_book_config(book, lang, tr), sort_keys=False, allow_unicode=True),
+        "_toc.yml": yaml.safe_dump(_toc(present, tr), sort_keys=False, allow_unicode=True),
+        "index.md": _intro_page(book, present, missing, tr),
+        "slides.md": _slides_page(present, repository, lang, tr),
+        "credits.md": _credits_page(tr if lang != "en" else None),
+        "resources.md": _resources_page(book, tr),
     }
     for path in sorted((root / "book" / "static").iterdir()):  # the stylesheet, the favicon, the MathJax shim
         wanted[f"_static/{path.name}"] = path.read_bytes()
+    slides_href = Path(os.path.relpath(root / ed["slides"], (root / ed["book"] / "notebooks"))).as_posix()
     for ch in present:
-        nb = book_notebook(nbformat.read(root / ch.file, as_version=4), ch, repository=repository)
+        opened = edition_chapter(ch, lang)
+        if not (root / opened.file).exists():
+            raise FileNotFoundError(f"{opened.file}: the {lang} edition of {ch.file} is missing "
+                                    f"(run `python -m course_lib.tools.translate build {lang}`)")
+        nb = book_notebook(nbformat.read(root / opened.file, as_version=4), opened, slides_href, repository, tr)
         wanted[ch.file] = nbformat.writes(nb)
     for name, text in wanted.items():
         _write(src / name, text)
@@ -850,7 +824,8 @@ def sphinx_warnings(text: str) -> list[str]:
     return [line.strip() for line in plain.splitlines() if re.search(r"\b(WARNING|ERROR|CRITICAL|SEVERE):", line)]
 
 
-def build_book(out: str | os.PathLike | None = None, jobs: int = 1, quiet: bool = True, fresh: bool = False) -> dict:
+def build_book(out: str | os.PathLike | None = None, jobs: int = 1, quiet: bool = True, fresh: bool = False,
+               lang: str = "en") -> dict:
     """Build the book (HTML) from the stored notebooks into ``out`` (default ``_build/book``).
 
     Generates the sources (:func:`write_book_sources`), runs Jupyter Book's Sphinx build without
@@ -869,6 +844,8 @@ def build_book(out: str | os.PathLike | None = None, jobs: int = 1, quiet: bool 
     fresh : bool
         Read and write every page again (no incremental build), so that the recorded warnings
         are those of the whole book, not only of the pages that changed.
+    lang : str
+        The edition (:data:`EDITIONS`): ``"en"`` into ``_build/book``, Spanish into ``_build/book/es``.
 
     Returns
     -------
@@ -887,15 +864,17 @@ def build_book(out: str | os.PathLike | None = None, jobs: int = 1, quiet: bool 
     from jupyter_book.sphinx import build_sphinx
 
     root = repo_root()
-    out = Path(out) if out is not None else root / BOOK_OUT
-    src = out.parent / (out.name + "_src") if out != root / BOOK_OUT else root / BOOK_SRC
+    ed = _edition(lang)
+    out = Path(out) if out is not None else root / ed["book"]
+    src = out.parent / (out.name + "_src") if out != root / ed["book"] else root / ed["src"]
+    doctrees = root / (ed["src"] + "_doctrees") if out == root / ed["book"] else out.parent / (out.name + "_doctrees")
     start = time.perf_counter()
-    present = write_book_sources(src)
+    present = write_book_sources(src, lang)
     tee, stderr = _Tee(sys.stderr), sys.stderr
     sys.stderr = tee  # build_sphinx hands sys.stderr to Sphinx as its warning stream
     try:
         result = build_sphinx(src, out, path_config=src / "_config.yml", noconfig=True, quiet=quiet,
-                              confoverrides={"latex_individualpages": False}, doctreedir=out.parent / (out.name + "_doctrees"),
+                              confoverrides={"latex_individualpages": False}, doctreedir=doctrees,
                               jobs=jobs, freshenv=fresh, force_all=fresh)
     finally:
         sys.stderr = stderr
@@ -907,91 +886,8 @@ def build_book(out: str | os.PathLike | None = None, jobs: int = 1, quiet: bool 
         shutil.copy2(path, out / "_static" / path.name)
     seconds = time.perf_counter() - start
     report = {"chapters": [ch.file for ch in present], "seconds": round(seconds, 1), "out": str(out),
-              "warnings": warnings, "fresh": fresh}
+              "warnings": warnings, "fresh": fresh, "language": lang}
     (out / ".course-book.json").write_text(json.dumps(report, indent=1))
-    return report
-
-
-def slides_notebook(nb, chapter: Chapter):
-    """The deck's copy of a chapter notebook: titled ``NN · title`` for the browser tab.
-
-    Parameters
-    ----------
-    nb : nbformat.NotebookNode
-        The chapter's notebook (not modified).
-    chapter : Chapter
-        Its entry in ``book.yml``.
-
-    Returns
-    -------
-    nbformat.NotebookNode
-        A copy with the title in its metadata.
-
-    Notebook: (tooling, ``make slides``)
-    """
-    import copy
-
-    nb = copy.deepcopy(nb)
-    nb.metadata["title"] = f"{chapter.number} · {chapter.title}"
-    return nb
-
-
-def build_slides(out: str | os.PathLike | None = None) -> dict:
-    """Write one reveal.js deck per chapter, ``NN_topic.slides.html``, into ``out`` (default ``_build/slides``).
-
-    nbconvert's slides exporter reads the cells' ``slideshow`` metadata (slide, subslide,
-    fragment, skip, notes: the speaker notes) from the stored notebooks, through the course's
-    template (``book/templates/course_reveal``: MathJax 3, nothing fetched from outside).
-    reveal.js 5, MathJax, require.js, jQuery and the widget renderer are copied into
-    ``out/vendor``, with the favicon and the MathJax 2 shim the widget renderer needs
-    (``book/static``).
-
-    Returns
-    -------
-    dict
-        ``chapters`` (the chapter files), ``decks`` (paths written), ``seconds`` (wall-clock time),
-        ``out``.
-
-    Notebook: (tooling, ``make slides``)
-    """
-    import nbformat
-    from nbconvert import SlidesExporter
-    from traitlets.config import Config
-
-    root = repo_root()
-    out = Path(out) if out is not None else root / SLIDES_OUT
-    start = time.perf_counter()
-    present, missing = split_chapters()
-    for ch in missing:
-        print(f"note: {ch.file} does not exist yet; no slides for chapter {ch.number}", flush=True)
-    copy_vendor(out / "vendor")
-    for name in ("favicon.svg", "mathjax2-compat.js"):
-        shutil.copy2(root / "book" / "static" / name, out / "vendor" / name)
-    course = {"favicon_url": "vendor/favicon.svg", "mathjax_compat_url": "vendor/mathjax2-compat.js"}
-    c = Config()
-    c.TemplateExporter.extra_template_basedirs = [str(root / "book" / "templates")]
-    c.SlidesExporter.template_name = "course_reveal"
-    c.SlidesExporter.reveal_url_prefix = "vendor/reveal.js"
-    c.SlidesExporter.reveal_theme = "white"  # its fonts ship with reveal.js (others import Google Fonts)
-    c.SlidesExporter.reveal_scroll = True
-    c.SlidesExporter.reveal_number = "c/t"
-    c.SlidesExporter.mathjax_url = f"vendor/{MATHJAX_SCRIPT}"
-    c.SlidesExporter.require_js_url = "vendor/require.js"
-    c.SlidesExporter.jquery_url = "vendor/jquery.min.js"
-    c.SlidesExporter.widget_renderer_url = "vendor/html-manager/embed-amd.js"
-    c.SlidesExporter.jupyter_widgets_base_url = "vendor/"
-    c.SlidesExporter.font_awesome_url = ""
-    exporter = SlidesExporter(config=c)
-    decks = []
-    for ch in present:
-        nb = slides_notebook(nbformat.read(root / ch.file, as_version=4), ch)
-        body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": Path(ch.file).stem}, "course": course})
-        deck = out / (Path(ch.file).stem + SLIDES_SUFFIX)
-        deck.write_text(body, encoding="utf-8")
-        decks.append(deck)
-    report = {"chapters": [ch.file for ch in present], "decks": [str(d) for d in decks],
-              "seconds": round(time.perf_counter() - start, 1), "out": str(out)}
-    (out / ".course-slides.json").write_text(json.dumps(report, indent=1))
     return report
 
 
@@ -1004,13 +900,13 @@ def main(argv=None) -> int:
     sub.add_parser("badge", help="rewrite the README's Binder badge from book.yml's repository (after pointing it at a fork)")
     sub.add_parser("colab", help="write the Colab set-up cell (from book.yml's repository) into every chapter")
     student = sub.add_parser("student", help="write the student edition (solutions stubbed, outputs cleared)")
-    student.add_argument("--out", default=None, help="output folder (default: _build/student)")
+    student.add_argument("--out", default=None, help="output folder (default: _build/student, _build/student/LANG)")
+    student.add_argument("--language", default=None, help="only this language's edition (default: every language)")
     book_cmd = sub.add_parser("book", help="build the book (HTML) from the stored outputs into _build/book")
     book_cmd.add_argument("--out", default=None, help="output folder (default: _build/book)")
     book_cmd.add_argument("-j", "--jobs", type=int, default=1, help="Sphinx processes (default 1)")
     book_cmd.add_argument("--fresh", action="store_true", help="rebuild every page (record the warnings of the whole book)")
-    slides = sub.add_parser("slides", help="write one reveal.js deck per chapter into _build/slides")
-    slides.add_argument("--out", default=None, help="output folder (default: _build/slides)")
+    book_cmd.add_argument("--language", default="en", help="the edition: en (default) or es (into _build/book/es)")
     args = parser.parse_args(argv)
 
     root = repo_root()
@@ -1032,19 +928,15 @@ def main(argv=None) -> int:
         return 0
 
     if args.command == "student":
-        written = write_student_edition(args.out)
-        print(f"wrote {len(written)} student notebooks to {written[0].parent if written else args.out}")
+        for lang in [args.language] if args.language else list(EDITIONS):
+            written = write_student_edition(args.out, lang)
+            print(f"wrote {len(written)} {lang} student notebooks to {written[0].parent if written else args.out}")
         return 0
 
     if args.command == "book":
-        report = build_book(args.out, jobs=args.jobs, fresh=args.fresh)
+        report = build_book(args.out, jobs=args.jobs, fresh=args.fresh, lang=args.language)
         warned = f", {len(report['warnings'])} Sphinx warnings (printed above)" if report["warnings"] else ""
         print(f"book: {len(report['chapters'])} chapters in {report['seconds']:.1f} s{warned} -> {Path(report['out']) / 'index.html'}")
-        return 0
-
-    if args.command == "slides":
-        report = build_slides(args.out)
-        print(f"slides: {len(report['decks'])} decks in {report['seconds']:.1f} s -> {report['out']}")
         return 0
 
     paths = [Path(p) for p in args.notebooks] or [root / ch.file for ch in chapters if (root / ch.file).exists()]
