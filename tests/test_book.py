@@ -10,14 +10,15 @@ from course_lib import book
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPECTED = ["00_introduction", "01_sound_physics", "02_dft_windowing", "03_mel_perception", "04_audioset_vggish",
-            "05_augmentation", "06_raw_waveform", "07_crepe", "08_wavenet", "09_detection_localization"]
+            "05_augmentation", "06_raw_waveform", "07_crepe", "08_wavenet", "09_detection_localization",
+            "10_transformers_ssl"]
 CHAPTERS = book.read_book()["chapters"]
 
 
 def test_book_lists_every_chapter_in_order_with_titles():
     assert [Path(ch.file).stem for ch in CHAPTERS] == EXPECTED
     assert all(ch.title.strip() for ch in CHAPTERS)
-    assert [ch.number for ch in CHAPTERS] == [f"{i:02d}" for i in range(10)]
+    assert [ch.number for ch in CHAPTERS] == [f"{i:02d}" for i in range(11)]
 
 
 def test_every_notebook_in_the_folder_is_a_chapter():

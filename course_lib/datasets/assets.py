@@ -463,6 +463,36 @@ ASSETS: tuple[Asset, ...] = (
           "the 32-d embedding of each of the 398 ESC-10 clips by each of the 5 small VGGish networks of chapter 04 "
           "(network k trained without fold k, seed 0)",
           "trained by `python -m course_lib.experiments transfer_esc10`", trained=True),
+    Asset("transformer_fsdd.json", _trained,
+          "chapter 10's study on FSDD's unseen speakers (3 speaker folds x 3 seeds): a spectrogram transformer "
+          "(8x8 patches, 2 blocks of width 48, 43,786 weights), a CNN of the same size and the transformer with "
+          "patchout (half the patches dropped in training), same budget (15 epochs, Adam 1e-3 with cosine decay): "
+          "accuracy, predictions, per-epoch training history, measured seconds per epoch and tokens per step",
+          "trained by `python -m course_lib.experiments transformer_fsdd` (writes data/transformer_fsdd*)", trained=True),
+    Asset("transformer_fsdd.weights.h5", _trained,
+          "chapter 10's spectrogram transformer trained on FSDD's speakers other than george and jackson (fold 0), "
+          "seed 0: the weights whose attention maps the chapter shows",
+          "trained by `python -m course_lib.experiments transformer_fsdd`", trained=True),
+    Asset("ssl_esc10.json", _trained,
+          "chapter 10's self-supervised study on ESC-10 (test fold 5): COLA pretraining histories (3 seeds) on the "
+          "unlabelled pool (folds 1-4 without labels and 109 excerpts of the 11 backgrounds); few-label linear-probe "
+          "accuracies (1-16 and all clips per class, 5 draws) of the COLA encoder, the untrained encoder, the same CNN "
+          "trained from scratch, log-mel statistics and BirdNET V2.4's embeddings",
+          "computed by `python -m course_lib.experiments ssl_esc10` (writes data/ssl_esc10*)",
+          licence=_BIRDNET_DERIVED, trained=True),
+    Asset("ssl_esc10_embeddings.npz", _trained,
+          "the 64-d embedding of each of the 398 ESC-10 clips by each of the 3 COLA-pretrained encoders of chapter 10 "
+          "(seeds 0-2, pretrained without fold 5)",
+          "trained by `python -m course_lib.experiments ssl_esc10`", trained=True),
+    Asset("pesto_notes.json", _trained,
+          "chapter 10's self-supervised pitch study (PESTO's equivariance objective, 5 seeds): trained without labels on "
+          "12 SoundFont instruments' notes, calibrated with one labelled piano note, scored (RPA, RCA at 50 cents) on "
+          "every key of 4 unheard instruments, clean and in 4 real backgrounds at 10 and 0 dB, next to CREPE tiny and "
+          "pYIN; per-note scores, loss curves and the equivariance check",
+          "trained by `python -m course_lib.experiments pesto_notes` (writes data/pesto_notes*)", trained=True),
+    Asset("pesto_notes.weights.h5", _trained,
+          "chapter 10's small PESTO network (about 5,300 weights), seed 0, trained without pitch labels",
+          "trained by `python -m course_lib.experiments pesto_notes`", trained=True),
 )
 
 

@@ -60,6 +60,9 @@ STUDIES: dict[str, str] = {
     "wavenet_notes": "wavenet_notes",          # 08: the conditioned WaveNet on recorded notes
     "detection": "detection",                  # 09: CRNN vs sliding-window baseline, soundscapes
     "doa_network": "doa_network",              # 09: the direction-of-arrival network
+    "ssl_esc10": "ssl_esc10",                  # 10: COLA pretraining and a few-label linear probe, ESC-10
+    "transformer_fsdd": "transformer_fsdd",    # 10: a spectrogram transformer vs a CNN of its size, FSDD
+    "pesto_notes": "pesto_notes",              # 10: a small PESTO trained without labels, unheard instruments
 }
 
 #: The command that remakes a study (``COMMAND.format(name=...)``).
