@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import time
 
 import numpy as np
 
@@ -31,16 +30,7 @@ from course_lib.models import pesto
 
 def _per_step(train, short, long, repeats):
     """Seconds per training step: (best time of ``long`` steps − best of ``short``) / (long − short)."""
-    def timed(n):
-        best = np.inf
-        for _ in range(repeats):
-            t0 = time.perf_counter()
-            train(n)
-            best = min(best, time.perf_counter() - t0)
-        return best
-
-    train(short)  # warm-up
-    return (timed(long) - timed(short)) / (long - short)
+    return (best_time(lambda: train(long), repeats) - best_time(lambda: train(short), repeats)) / (long - short)
 
 
 def main(argv=None):
