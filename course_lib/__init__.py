@@ -23,8 +23,11 @@ the README's list against it.
    (``birdnet``, ``silero_vad``, ``basic_pitch``; ``runtimes`` runs the ONNX ones), ``training``
    (fitting the course's small networks), ``compute`` (the device TensorFlow runs on)
 5. ``experiments``: the chapters' studies, one shape each, and the command that remakes them
-6. ``teaching``: ``plot``, ``widgets`` (for notebooks)
-7. ``tools``: ``book`` (executes notebooks; builds book, slides, student edition), ``crepe_cli``
+6. ``teaching``: ``plot``, ``widgets`` (for notebooks), ``figures`` (the figure style, sized for a
+   projector, and each figure's record of its smallest text)
+7. ``tools``: ``chapters`` (the table of chapters), ``book`` (executes notebooks; builds the book and the
+   student edition), ``slides`` (the decks and their measure), ``translate`` (the Spanish edition),
+   ``crepe_cli``
 
 The flat names of earlier versions keep working: ``import course_lib.vggish`` and ``from
 course_lib import crepe`` give the very module that lives in its subpackage (:data:`ALIASES`;

@@ -4,8 +4,10 @@ One page load per deck: headless Chromium at 1280×720 opens the deck (reveal.js
 slide size and scaling, scrolling off), visits every slide in JavaScript and measures its content
 against the slide (``course_lib.tools.slides.SLIDE_FIT_JS``, the same measure as
 ``python -m course_lib.tools.slides --measure``). A slide fails when its content is taller or
-wider than the slide, or when the slide had to shrink a figure below ``slides.FIGURE_MIN`` of its
-stored size to fit; a few deliberate exceptions (cell metadata ``deck.overflow_ok``: why) may be
+wider than the slide, when the slide had to shrink a figure below ``slides.FIGURE_MIN`` of its
+stored size to fit, or when a figure's smallest text, as shown, is under ``slides.FIGURE_TEXT_MIN``
+(15 px: the PNG's own record of its smallest text, ``course_lib.teaching.figures``, times the scale
+the slide shows it at; a figure without that record fails); a few deliberate exceptions (cell metadata ``deck.overflow_ok``: why) may be
 at most 10 % over and at most 5 % of a deck's slides. Every slide that shows a figure, a sound or
 a widget has speaker notes.
 

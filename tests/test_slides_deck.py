@@ -157,7 +157,7 @@ def test_slides_notebook_leaves_the_notebook_alone():
 
 
 def _fit(*slides):
-    keys = ("height", "width", "figure", "overflow_ok")
+    keys = ("height", "width", "figure", "overflow_ok", "figure_text")
     return {"slides": [dict(zip(keys, s), h=i, v=0, cell=f"c{i}", title="t") for i, s in enumerate(slides)]}
 
 
@@ -168,6 +168,10 @@ def test_fit_rule_counts_and_limits_the_exceptions():
     assert slides.slide_fit_problems(_fit(*ok, (1.05, 1.0, 1.0, "why"))) == [], "marked, 5 % over"
     assert len(slides.slide_fit_problems(_fit(*ok, (1.2, 1.0, 1.0, "why")))) == 1, "marked but 20 % over"
     assert len(slides.slide_fit_problems(_fit(*ok, (0.5, 1.0, 0.5, None)))) == 1, "a figure shrunk to half"
+    # a figure's smallest text as shown (its PNG's record times its scale): readable, too small, no record
+    assert slides.slide_fit_problems(_fit(*ok, (0.8, 1.0, 0.95, None, 15.4))) == []
+    assert any("12.0 px" in p for p in slides.slide_fit_problems(_fit(*ok, (0.8, 1.0, 1.0, None, 12.0))))
+    assert any("without the record" in p for p in slides.slide_fit_problems(_fit(*ok, (0.8, 1.0, 1.0, None, -1))))
     marked = [(1.05, 1.0, 1.0, "why")] * 3
     assert any("marked" in p for p in slides.slide_fit_problems(_fit(*ok, *marked))), "3 of 43 > 5 %"
 

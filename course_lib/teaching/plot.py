@@ -361,7 +361,7 @@ def salience(activation, time=None, *, ax=None, frequency=None, confidence=None,
             label += f" (confidence > {threshold:g})"
         ax.plot(x, bins, color="deepskyblue", lw=1, label=label)
     if truth is not None or frequency is not None:
-        ax.legend(loc="upper right", fontsize=8)
+        ax.legend(loc="upper right")
     if hz_range is not None:
         low, high = (_checks.positive(f, "hz_range", "Hz") for f in hz_range)
         ax.set_ylim(*crepe.hz_to_bin([low, high]))
@@ -460,7 +460,7 @@ def gcc_phat(lags, cc, *, ax=None, true_tau=None, tau=None, sr=None, title=None)
         top.set_xlabel("Lag (samples)")
     if title:
         ax.set_title(title)
-    ax.legend(loc="upper right", fontsize=8)
+    ax.legend(loc="upper right")
     return ax
 
 
@@ -527,7 +527,7 @@ def sed_events(S_db, sr, *, hop_length, class_names, reference=(), estimated=(),
             ax.add_patch(patch)
     for k, name in enumerate(names):
         ax.axhline(-0.5 + k * lane, color="0.6", lw=0.5)
-        ax.text(0.005, -0.5 + (k + 0.5) * lane, name, transform=ax.get_yaxis_transform(), fontsize=7,
+        ax.text(0.005, -0.5 + (k + 0.5) * lane, name, transform=ax.get_yaxis_transform(),
                 color=colours[k], va="center", ha="left", fontweight="bold")
     ax.set_ylabel("Frequency (Hz, mel scale)\nlanes: classes")
     return ax

@@ -29,6 +29,7 @@ import numpy as np
 
 from .. import _checks
 from ..dsp import spectral, synth
+from . import figures
 
 __all__ = ["SoundQuiz", "sound_quiz", "aliasing_explorer", "stft_explorer", "filterbank_explorer", "multilabel_explorer",
            "augmentation_explorer", "detection_explorer", "doa_explorer"]
@@ -46,11 +47,11 @@ def _audio_widget(y, sr):
     return widgets.Audio(value=buf.getvalue(), format="wav", autoplay=False, loop=False)
 
 
-def _figure_widget(draw, figsize=(3.2, 1.6)):
+def _figure_widget(draw, figsize=(3.0, 1.7)):
     """Render ``draw(ax)`` to PNG and wrap it in an ``ipywidgets.Image``."""
     import ipywidgets as widgets
 
-    return widgets.Image(value=_render(lambda fig, ax: draw(ax), figsize=figsize, dpi=80), format="png")
+    return widgets.Image(value=_render(lambda fig, ax: draw(ax), figsize=figsize), format="png")
 
 
 class SoundQuiz:
@@ -109,7 +110,8 @@ class SoundQuiz:
             parts = [widgets.HTML(f"<b>{name}</b>")]
             if show_waveform:
                 t = np.arange(len(y)) / sr
-                parts.append(_figure_widget(lambda ax, t=t, y=y: (ax.plot(t, y, lw=0.6), ax.set_xlabel("Time (s)"))))
+                parts.append(_figure_widget(lambda ax, t=t, y=y: (ax.plot(t, y, lw=0.6), ax.set_xlabel("Time (s)"),
+                                                                  ax.set_yticks([]))))
             parts += [_audio_widget(y, sr), dropdown]
             cards.append(widgets.VBox(parts))
         self.button = widgets.Button(description="Check my answers", button_style="primary")
@@ -161,19 +163,18 @@ def sound_quiz(sounds, rng=0, show_waveform=True) -> SoundQuiz:
     return SoundQuiz(sounds, rng=rng, show_waveform=show_waveform)
 
 
-def _render(draw, figsize=(8, 2.6), dpi=90):
-    """PNG bytes of a figure drawn by ``draw(fig, ax)`` (no pyplot state, nothing displayed)."""
-    import io
-
+def _render(draw, figsize=(8, 2.6)):
+    """PNG bytes of a figure drawn by ``draw(fig, ax)`` in the course style (no pyplot state, nothing
+    displayed), with the record of its smallest text (:func:`course_lib.teaching.figures.figure_png`)."""
+    import matplotlib
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=figsize, dpi=dpi)
-    ax = fig.add_subplot()
-    draw(fig, ax)
-    fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    return buf.getvalue()
+    with matplotlib.rc_context(figures.STYLE):
+        fig = Figure(figsize=figsize)
+        ax = fig.add_subplot()
+        draw(fig, ax)
+        fig.tight_layout()
+        return figures.figure_png(fig, tight=False)
 
 
 def _explorer(controls, redraw, with_audio=False):
@@ -239,7 +240,7 @@ def aliasing_explorer(sr=8000, *, duration=1.0, max_freq=16000):
             ax.plot(t_fine * 1000, sign * np.sin(2 * np.pi * alias * t_fine), "--", lw=1, label=f"heard as {alias:.0f} Hz")
             ax.set_xlabel("Time (ms)")
             ax.set_ylabel("Amplitude")
-            ax.legend(loc="upper right", fontsize=8)
+            ax.legend(loc="upper right")
 
         return _render(draw), (synth.sine(freq, sr=sr, duration=duration, amplitude=0.5), sr)
 
@@ -360,7 +361,7 @@ def doa_explorer(source, sr, *, mic_positions=None, pair=(0, 2), rt60=None, max_
             compass.annotate("", xy=(np.deg2rad(azimuth), 1.0), xytext=(0, 0), arrowprops=dict(color="k", width=1.5))
             compass.annotate("", xy=(np.deg2rad(estimate), 0.85), xytext=(0, 0), arrowprops=dict(color="C3", width=1))
             compass.set_rticks([])
-            compass.set_title(f"true {azimuth:.0f}° (black), GCC-PHAT {estimate:.1f}° (red)", fontsize=9)
+            compass.set_title(f"true {azimuth:.0f}° (black), GCC-PHAT {estimate:.1f}° (red)")
 
         stereo = np.stack([x[i], x[j]], axis=1)
         return _render(draw, figsize=(9, 3.2)), (stereo / max(np.max(np.abs(stereo)), 1e-9) * 0.9, sr)
@@ -500,13 +501,12 @@ def multilabel_explorer(scores, targets, class_names, *, clips=None, sr=None, th
             rows = np.arange(len(names))
             ax.barh(rows, s, color=np.where(predicted, "C0", "0.75"))
             ax.axvline(thr, color="C3", linestyle="--", linewidth=1, label=f"threshold {thr:.2f}")
-            ax.set_yticks(rows, [f"★ {n}" if tt else n for n, tt in zip(names, t)], fontsize=8)
+            ax.set_yticks(rows, [f"★ {n}" if tt else n for n, tt in zip(names, t)])
             ax.invert_yaxis()
             ax.set_xlim(0, 1)
             ax.set_xlabel("sigmoid output (probability)")
-            ax.set_title(f"clip {index}: {hits} hit(s), {misses} miss(es), {false_alarms} false alarm(s)  (★ = true label)",
-                         fontsize=9)
-            ax.legend(loc="lower right", fontsize=8)
+            ax.set_title(f"clip {index}: {hits} hit(s), {misses} miss(es), {false_alarms} false alarm(s)  (★ = true label)")
+            ax.legend(loc="lower right")
 
         sound = None
         if clips is not None:
@@ -570,12 +570,12 @@ def filterbank_explorer(sr=16000, *, n_fft=512):
                 ax.plot(freqs, row, lw=0.8, color="C3" if c <= 1 else "C0")
             ax.set_xlim(0, nyquist)
             ax.set_xlabel("Frequency (Hz)")
-            ax.set_ylabel("Weight" + (" (area 1 in Hz)" if norm == "slaney" else " (peak 1)"))
+            ax.set_ylabel("Weight\n" + ("(area 1 in Hz)" if norm == "slaney" else "(peak 1)"))
             ax.set_title(f"{n_mels} {scale} mel bands, {fmin:.0f}–{fmax:.0f} Hz, n_fft {n_fft} "
-                         f"(bins {sr / n_fft:.1f} Hz apart): {int(np.sum(counts == 0))} empty, "
-                         f"{int(np.sum(counts == 1))} with one bin", fontsize=9)
+                         f"(bins {sr / n_fft:.1f} Hz apart):\n{int(np.sum(counts == 0))} empty, "
+                         f"{int(np.sum(counts == 1))} with one bin")
 
-        return _render(draw, figsize=(8, 3.0)), None
+        return _render(draw, figsize=(8, 3.4)), None
 
     n_mels = widgets.IntSlider(value=40, min=4, max=256, step=4, description="n_mels", continuous_update=False)
     f_range = widgets.IntRangeSlider(value=(0, nyquist), min=0, max=nyquist, step=50,

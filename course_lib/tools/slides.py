@@ -8,7 +8,8 @@ the slide and its code in the speaker notes; long prose keeps its heading and le
 slide and goes whole into the notes; long lists and tall slides continue on subslides; exercises
 become one slide naming them; every slide with a figure, a sound, a widget or a result gets the
 notebook's own explanation as notes. ``slides --measure`` measures every slide in headless
-Chromium at 1280×720 (:func:`measure_slides`; ``tests/test_slide_fit.py`` fails on any slide that
+Chromium at 1280×720, and the smallest text of every figure as the slide shows it (each figure's
+PNG records its own, :mod:`course_lib.teaching.figures`) (:func:`measure_slides`; ``tests/test_slide_fit.py`` fails on any slide that
 does not fit, beyond the exceptions marked in a cell's ``deck`` metadata).
 """
 
@@ -23,6 +24,7 @@ import sys
 import time
 from pathlib import Path
 
+from ..teaching.figures import TEXT_RECORD, text_record
 from .book import BEGIN, EDITIONS, MATHJAX_SCRIPT, SLIDES_SUFFIX, Chapter, copy_vendor, repo_root, split_chapters
 
 __all__ = ["SLIDE_WIDTH", "SLIDE_HEIGHT", "SLIDE_EDITIONS", "slides_notebook", "build_slides", "headless_chromium",
@@ -40,6 +42,10 @@ FIT_LIMIT, EXCEPTION_LIMIT, EXCEPTION_SHARE, FIT_TARGET = 1.0, 1.10, 0.05, 0.85
 #: A slide shrinks its figures to the height its text and code leave (CSS); a figure shown at less
 #: than this fraction of its stored size does not count as fitting (its labels become unreadable).
 FIGURE_MIN = 0.75
+#: The smallest figure text a slide may show (px at 1280×720): the deck's printed output (15 px). A
+#: figure's PNG records its smallest text (``course_lib.teaching.figures``); the measure multiplies
+#: it by the scale the slide shows the figure at.
+FIGURE_TEXT_MIN = 15.0
 
 
 # --- The deck's copy of a notebook: what a speaker shows, the rest in the speaker notes -------------
@@ -472,6 +478,9 @@ def _split_long_lists(cells) -> list:
 #: The automatic split: a slide whose estimated content passes this height (px, at the deck's fonts)
 #: goes on over a new subslide at the next markdown cell or figure, sound or widget.
 DECK_SPLIT_HEIGHT = 0.85 * SLIDE_HEIGHT
+#: A figure under text only shrinks to fit; if even shrunk (as far as its text allows) the slide would
+#: pass this height, the figure starts a subslide.
+DECK_FIGURE_SPLIT_HEIGHT = 0.95 * SLIDE_HEIGHT
 #: A markdown cell that closes its slide and is shorter than this (px) is never split off on its own.
 DECK_SHORT_CLOSE = 100
 
@@ -486,6 +495,15 @@ def _png_size(data: str) -> tuple[int, int]:
     except ValueError:
         return 0, 0
     return struct.unpack(">II", head[16:24]) if head[:8] == b"\x89PNG\r\n\x1a\n" and len(head) >= 24 else (0, 0)
+
+
+def _min_figure_scale(data: str) -> float:
+    """How far a slide may shrink a stored figure: :data:`FIGURE_MIN`, or more while its text stays readable."""
+    try:
+        text = text_record(data)
+    except ValueError:
+        return 1.0
+    return min(1.0, max(FIGURE_MIN, FIGURE_TEXT_MIN / text if text else 1.0))
 
 
 def _estimate_height(cell) -> float:
@@ -513,8 +531,10 @@ def _estimate_height(cell) -> float:
         data = out.get("data", {})
         if "image/png" in data:
             w, h = _png_size(data["image/png"])
-            # a figure may shrink to FIGURE_MIN to fit; count it at a little more than that
-            height += 0.85 * h * min(1.0, (SLIDE_WIDTH - 32) / w) + 8 if w else 300
+            # a figure may shrink to fit, as far as FIGURE_MIN and its smallest text allow; count it
+            # at a little more than that
+            height += min(1.0, _min_figure_scale(data["image/png"]) + 0.1) * h * min(1.0, (SLIDE_WIDTH - 32) / w) + 8 \
+                if w else 300
         elif "application/vnd.jupyter.widget-view+json" in data:
             height += 250
         elif "text/html" in data:
@@ -540,7 +560,8 @@ def _auto_split(cells) -> list:
 
     Only at a natural break: a markdown cell, or a code cell that shows an output (a figure, a
     sound, a widget, a printed result); not before a figure on a slide that holds only text so far
-    (the figure shrinks to fit instead, down to :data:`FIGURE_MIN`), nor before a short markdown
+    (the figure shrinks to fit instead, down to :data:`FIGURE_MIN` and while its text stays at
+    :data:`FIGURE_TEXT_MIN`) unless even so it would pass :data:`DECK_FIGURE_SPLIT_HEIGHT`, nor before a short markdown
     cell that closes the slide (:data:`DECK_SHORT_CLOSE`). The new subslide repeats the last heading,
     with "(…)". ``deck.split: false`` on a cell keeps it where it is. Returns the new cell list.
     """
@@ -563,7 +584,10 @@ def _auto_split(cells) -> list:
         # a short closing remark stays: the figures above it shrink to make room
         closing = (cell.cell_type == "markdown" and index in last_of_slide and h < DECK_SHORT_CLOSE
                    and height + h <= 0.95 * SLIDE_HEIGHT)
-        if (height and not closing and (has_output or not shrinks) and height + h > DECK_SPLIT_HEIGHT
+        # under text only, a figure shrinks to fit, as far as its text stays readable (the estimate
+        # counts it at that scale): past the slide even so, it goes on to a subslide
+        too_tall = height + h > DECK_FIGURE_SPLIT_HEIGHT
+        if (height and not closing and (has_output or not shrinks or too_tall) and height + h > DECK_SPLIT_HEIGHT
                 and (cell.cell_type == "markdown" or media)
                 and cell.metadata.get("deck", {}).get("split", True)):
             if heading and not (cell.cell_type == "markdown" and cell.source.lstrip().startswith("#")):
@@ -731,6 +755,30 @@ SLIDE_FIT_JS = r"""
 const done = arguments[arguments.length - 1];
 const sleep = ms => new Promise(r => setTimeout(r, ms));
 const frames = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+// the smallest text a figure's PNG records (course_lib.teaching.figures.figure_png): a tEXt chunk
+// before the image data; null when the PNG has none, Infinity for a figure without text
+const records = new Map();
+async function textRecord(src) {
+  if (!records.has(src)) {
+    records.set(src, (async () => {
+      try {
+        const b = new Uint8Array(await (await fetch(src)).arrayBuffer());
+        const v = new DataView(b.buffer), ascii = (i, n) => String.fromCharCode(...b.subarray(i, i + n));
+        for (let i = 8; i + 8 <= b.length;) {
+          const n = v.getUint32(i), kind = ascii(i + 4, 4);
+          if (kind === "IDAT") { break; }
+          if (kind === "tEXt") {
+            const [key, value] = ascii(i + 8, n).split("\0");
+            if (key === "__TEXT_RECORD__") { return value === "none" ? Infinity : parseFloat(value); }
+          }
+          i += 12 + n;
+        }
+      } catch (e) { /* not a PNG the page can read: no record */ }
+      return null;
+    })());
+  }
+  return records.get(src);
+}
 (async () => {
   const t0 = performance.now();
   while (!(window.Reveal && Reveal.isReady && Reveal.isReady())) {
@@ -773,21 +821,27 @@ const frames = () => new Promise(r => requestAnimationFrame(() => requestAnimati
     }
     const head = [...s.querySelectorAll("h1, h2, h3, h4")].find(h => !h.closest("aside.notes"));
     const text = (head ? head.textContent : s.innerText).replace(/\s+/g, " ").replace("¶", "").trim();
-    // how far the slide scaled its figures down (1: natural size; object-fit: contain)
-    let figure = 1;
+    // how far the slide scaled its figures down (1: natural size; object-fit: contain), and the
+    // smallest figure text as shown: the PNG's own record (px) times that scale (-1: no record)
+    let figure = 1, figureText = null;
     for (const img of s.querySelectorAll("img")) {
       if (img.closest("aside.notes") || !img.naturalWidth) { continue; }
-      figure = Math.min(figure, img.clientWidth / img.naturalWidth, img.clientHeight / img.naturalHeight);
+      const scale = Math.min(img.clientWidth / img.naturalWidth, img.clientHeight / img.naturalHeight);
+      figure = Math.min(figure, scale);
+      const px = await textRecord(img.src);
+      figureText = px === null ? -1 : Math.min(figureText === null ? Infinity : figureText, px * scale);
+      if (figureText < 0) { break; }
     }
     slides.push({h: ix.h, v: ix.v, cell: s.dataset.cell || null, overflow_ok: s.dataset.overflowOk || null,
                  title: text.slice(0, 60), height: height / H, width: width / W, figure: figure,
+                 figure_text: figureText === Infinity ? null : figureText,
                  media: !!s.querySelector("img, audio, .jupyter-widgets"),
                  notes: [...s.querySelectorAll("aside.notes")].some(a => a.textContent.trim().length > 0)});
   }
   return {width: W, height: H,
           viewport: [window.innerWidth, window.innerHeight], slides: slides};
 })().then(done, e => done({error: String(e)}));
-"""
+""".replace("__TEXT_RECORD__", TEXT_RECORD)
 
 
 def headless_chromium(width: int = SLIDE_WIDTH, height: int = SLIDE_HEIGHT, log: bool = False):
@@ -850,7 +904,9 @@ def measure_deck(driver, url: str) -> dict:
         ``width``, ``height`` (the deck's slide size), ``viewport``, and ``slides``: per slide
         ``h``, ``v`` (reveal's indices), ``cell`` (the id of the cell that starts it), ``title``,
         ``height`` and ``width`` (content over slide: > 1 does not fit), ``figure`` (the smallest
-        scale a figure is shown at, 1 = its stored size), ``media`` (a figure, sound or widget is
+        scale a figure is shown at, 1 = its stored size), ``figure_text`` (the smallest figure
+        text as shown, px: the PNG's record times its scale; -1 for a figure without a record;
+        None without figures), ``media`` (a figure, sound or widget is
         on it), ``notes`` (it has speaker notes), ``overflow_ok`` (the reason of a marked
         exception, or None).
 
@@ -884,6 +940,13 @@ def slide_fit_problems(measure: dict) -> list[str]:
         if s["figure"] < FIGURE_MIN - 1e-3:
             problems.append(f"slide {s['h']}/{s['v']} (cell {s['cell']}, {s['title']!r}): a figure shrunk to "
                             f"{s['figure']:.2f} of its size (at least {FIGURE_MIN})")
+        text = s.get("figure_text")
+        if text is not None and text < 0:
+            problems.append(f"slide {s['h']}/{s['v']} (cell {s['cell']}, {s['title']!r}): a figure without the record "
+                            f"of its smallest text (made outside course_lib.teaching.figures)")
+        elif text is not None and text < FIGURE_TEXT_MIN - 1e-3:
+            problems.append(f"slide {s['h']}/{s['v']} (cell {s['cell']}, {s['title']!r}): figure text shown at "
+                            f"{text:.1f} px (at least {FIGURE_TEXT_MIN:g} px)")
         if worst > limit + 1e-3:
             what = "height" if s["height"] >= s["width"] else "width"
             problems.append(f"slide {s['h']}/{s['v']} (cell {s['cell']}, {s['title']!r}): {what} {worst:.2f} × the slide's"
