@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course_lib.tools import book, slides
+from course_lib.tools import book, slides, translate
 
 ROOT = Path(__file__).resolve().parent.parent
 PRESENT, _ = book.split_chapters()
@@ -196,7 +196,7 @@ def test_chapter_notes_are_the_notebooks_own_words(deck):
         if not cell.metadata.get("deck", {}).get("generated"):
             continue
         text = cell.source
-        if text.startswith(slides.DECK_WORDS["en"]["code"]):
+        if text.startswith(slides.DECK_CODE_LABEL):
             assert text.split("```python\n", 1)[1].rsplit("\n```", 1)[0] in code
         elif text != slides.DECK_WIDGET_NOTE:
             assert text in markdown, f"notes not taken from the notebook: {text[:80]!r}"
@@ -243,4 +243,6 @@ def test_another_language_gets_its_own_words_and_its_exercises_found_by_their_so
     assert slides._exercises_start(renamed.cells) == 2
     shown = _nb(_md("# T", "slide"), _code("\n".join(f"x{i} = {i}" for i in range(20)), outputs=[PNG]))
     shown.metadata["language"] = "es"
-    assert any(n.startswith(slides.DECK_WORDS["es"]["code"]) for n in _notes(slides.slides_notebook(shown, _chapter())))
+    spanish = translate.translator("es")(slides.DECK_CODE_LABEL)
+    assert spanish != slides.DECK_CODE_LABEL and spanish.startswith("Código")
+    assert any(n.startswith(spanish) for n in _notes(slides.slides_notebook(shown, _chapter())))

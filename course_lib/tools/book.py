@@ -57,6 +57,7 @@ import time
 from pathlib import Path
 
 from .chapters import Chapter, Repository, read_book, repo_root, split_chapters
+from .chapters import translatable as _t
 
 __all__ = ["Chapter", "Repository", "repo_root", "read_book", "execute_notebook", "student_notebook", "student_mode",
            "write_student_edition", "split_chapters", "binder_url", "readme_badge", "write_readme_badge", "node_modules",
@@ -238,12 +239,6 @@ EDITIONS = {
     "es": {"book": "_build/book/es", "src": "_build/book_src_es", "notebooks": "notebooks/es", "slides": "_build/slides/es",
            "student": "_build/student/es"},
 }
-
-
-def _t(text: str) -> str:
-    """Mark one of the book's own English strings for translation (``course_lib.tools.translate``
-    finds every ``_t("...")`` of this file, as xgettext does); the page builders translate it."""
-    return text
 
 
 def _edition(lang: str) -> dict:

@@ -12,7 +12,19 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Chapter", "Repository", "repo_root", "read_book", "split_chapters"]
+__all__ = ["Chapter", "Repository", "repo_root", "read_book", "split_chapters", "translatable"]
+
+
+def translatable(text: str) -> str:
+    """Mark one of the course's own English strings for translation and return it unchanged.
+
+    ``book.py`` and ``slides.py`` import it as ``_t``; ``course_lib.tools.translate`` finds every
+    ``_t("...")`` of those files in their source, as xgettext does, and puts the strings in the book's
+    catalog; the page and deck builders translate them.
+
+    Notebook: (tooling, ``make book`` and ``make slides``)
+    """
+    return text
 
 
 @dataclass(frozen=True)

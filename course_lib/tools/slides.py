@@ -25,6 +25,8 @@ import time
 from pathlib import Path
 
 from ..teaching.figures import TEXT_RECORD, text_record
+from .translate import translator
+from .chapters import translatable as _t
 from .book import BEGIN, EDITIONS, MATHJAX_SCRIPT, SLIDES_SUFFIX, Chapter, copy_vendor, repo_root, split_chapters
 
 __all__ = ["SLIDE_WIDTH", "SLIDE_HEIGHT", "SLIDE_EDITIONS", "slides_notebook", "build_slides", "headless_chromium",
@@ -66,18 +68,13 @@ DECK_OUTPUT_LINES, DECK_OUTPUT_COLUMNS = 16, 125
 #: A list kept on a slide is split over continuation subslides at about this many lines of text
 #: (``DECK_LINE_CHARS`` characters a line at the deck's body font).
 DECK_LIST_LINES, DECK_LINE_CHARS = 11, 105
-#: The few words the deck writes itself, per language (the notebook's ``metadata.language``, set by
-#: ``course_lib.tools.translate``; English without it): the label of code moved into the notes, and
-#: the note on a widget, which shows its stored view.
-DECK_WORDS = {
-    "en": {"code": "Code (in the book and the notebook):",
-           "widget": "*(Widget: the deck shows its stored view; its controls need a running notebook: "
-                     "Jupyter, Binder or Colab.)*"},
-    "es": {"code": "Código (en el libro y en el cuaderno):",
-           "widget": "*(Widget: la presentación muestra su vista guardada; sus controles necesitan un cuaderno "
-                     "en ejecución: Jupyter, Binder o Colab.)*"},
-}
-DECK_WIDGET_NOTE = DECK_WORDS["en"]["widget"]
+#: The few words the deck writes itself: the label of code moved into the notes, and the note on a
+#: widget, which shows its stored view. Marked with ``_t`` like the book's own words, they are
+#: translated from the book's catalog (``locale/LANG/LC_MESSAGES/book.po``) for the notebook's
+#: ``metadata.language`` (set by ``course_lib.tools.translate``; English without it).
+DECK_CODE_LABEL = _t("Code (in the book and the notebook):")
+DECK_WIDGET_NOTE = _t("*(Widget: the deck shows its stored view; its controls need a running notebook: "
+                      "Jupyter, Binder or Colab.)*")
 _EXERCISES = re.compile(r"^#{1,6}\s+(?:\d+\s*·\s*)?(?:Exercises?|Ejercicios?)\b", re.I | re.M)
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
 _LEAD_WORDS = 4  # a lead shorter than this ("**Exercise 1.**") goes on to the next sentence's end
@@ -85,8 +82,8 @@ _ABBREVIATIONS = ("e.g", "i.e", "vs", "cf", "etc", "approx", "Eq", "Fig", "al", 
 
 
 def _exercises_start(cells) -> int | None:
-    """Index of the markdown cell that opens the exercises: the heading "Exercises" (any language of
-    ``DECK_WORDS``), else the last slide-level heading before the first ``### BEGIN SOLUTION``."""
+    """Index of the markdown cell that opens the exercises: the heading "Exercises" (in English or
+    Spanish), else the last slide-level heading before the first ``### BEGIN SOLUTION``."""
     shown = [i for i, c in enumerate(cells) if c.cell_type == "markdown" and _slide_type(c) not in ("skip", "notes")]
     for i in shown:
         if _EXERCISES.search(cells[i].source):
@@ -328,8 +325,8 @@ def _text_output_layout(cell) -> str | None:
     return None if name == "deck" else name
 
 
-def _code_for_notes(source: str, language: str = "en") -> str:
-    return DECK_WORDS.get(language, DECK_WORDS["en"])["code"] + "\n\n```python\n" + source.rstrip() + "\n```"
+def _code_for_notes(source: str, tr=None) -> str:
+    return (tr or (lambda text: text))(DECK_CODE_LABEL) + "\n\n```python\n" + source.rstrip() + "\n```"
 
 
 def slides_notebook(nb, chapter: Chapter):
@@ -380,7 +377,7 @@ def slides_notebook(nb, chapter: Chapter):
 
     nb = copy.deepcopy(nb)
     nb.metadata["title"] = f"{chapter.number} · {chapter.title}"
-    language = nb.metadata.get("language", "en")
+    tr = translator(nb.metadata.get("language", "en"))
     start = _exercises_start(nb.cells)
     cells, in_exercises, exercise_level, full_text = [], False, 0, {}
     for index, cell in enumerate(nb.cells):
@@ -419,7 +416,7 @@ def slides_notebook(nb, chapter: Chapter):
             long = not shown.strip() or len(lines) > DECK_CODE_LINES or max(map(len, lines)) > DECK_CODE_COLUMNS
             if options.get("code", "notes" if long else "show") == "notes":
                 cell.metadata["transient"] = {"remove_source": True}
-                notes.append(_code_for_notes(cell.source, language))
+                notes.append(_code_for_notes(cell.source, tr))
             elif shown != cell.source:
                 cell.source = shown
             for layout in (_text_output_layout(cell), _players_layout(cell)):
@@ -428,7 +425,7 @@ def slides_notebook(nb, chapter: Chapter):
         cells.append(cell)
         cells.extend(_notes_cell(n) for n in notes)
     cells = _auto_split(_split_long_lists(cells))
-    nb.cells = _notes_on_every_media_slide(cells, full_text, DECK_WORDS.get(language, DECK_WORDS["en"])["widget"])
+    nb.cells = _notes_on_every_media_slide(cells, full_text, tr(DECK_WIDGET_NOTE))
     _tag_sections(nb.cells)
     return nb
 

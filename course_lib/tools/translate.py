@@ -32,6 +32,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import ast
 import copy
 import difflib
 import io
@@ -176,14 +177,13 @@ _PLACEHOLDER = re.compile(r"\{\{\s*\w+\s*\}\}")
 
 def book_units() -> list[str]:
     """The book's own words: ``book.yml``'s title, description and chapter titles, ``book/intro.md``'s
-    paragraphs, and every string that :mod:`course_lib.tools.book` marks for translation with ``_t("...")``.
+    paragraphs, and every string that :mod:`course_lib.tools.book` and :mod:`course_lib.tools.slides` mark
+    for translation with ``_t("...")`` (the deck's own words: the label of code in the notes, the widget note).
 
     The marked strings are found in the source (as ``xgettext`` does), so a new one cannot be missed.
 
     Notebook: (tooling, ``python -m course_lib.tools.translate``)
     """
-    import ast
-
     from .chapters import read_book
 
     data = read_book()
@@ -192,11 +192,17 @@ def book_units() -> list[str]:
     units += [(data.get("resources") or {}).get("title", "Resources")]
     intro = (_root() / "book" / "intro.md").read_text(encoding="utf-8")
     units += [u.text for u in markdown_units(intro) if _WORD.search(_PLACEHOLDER.sub(" ", _prose(u.text)))]
-    tree = ast.parse(Path(__file__).with_name("book.py").read_text(encoding="utf-8"))
-    units += [node.args[0].value for node in ast.walk(tree)
-              if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "_t" and node.args
-              and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)]
+    for source in ("book.py", "slides.py"):
+        tree = ast.parse(Path(__file__).with_name(source).read_text(encoding="utf-8"))
+        units += [_constant_text(node.args[0]) for node in ast.walk(tree)
+                  if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "_t" and node.args
+                  and _constant_text(node.args[0]) is not None]
     return list(dict.fromkeys(u for u in units if u))
+
+
+def _constant_text(node) -> str | None:
+    """The string of a literal, including adjacent literals joined by the parser (None otherwise)."""
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
 
 
 def translator(lang: str):
