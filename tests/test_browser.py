@@ -283,8 +283,27 @@ def test_every_edition_links_the_same_page_in_the_others(site, browser, lang, pa
         _wait(browser, "document.readyState === 'complete'", what=f"the {code} page")
         assert browser.execute_script("return document.documentElement.lang").startswith(code)
         assert browser.execute_script("return document.querySelectorAll('.bd-article').length") == 1, f"{href}: no page"
-    # (console messages are not checked here: after other pages in one browser session the widget renderer
-    # asks for its icon fonts at a path relative to the page; test_book_chapter_page_in_chromium checks a page alone)
+    problems = _problems(browser, site)
+    assert not problems, "\n".join(problems)
+
+
+def test_widget_icon_fonts_load_from_the_book(site, browser):
+    """The widget renderer's icon fonts (a drop-down's caret, a button's icon) come from the book's own
+    copy of the renderer: book/static/widget-assets.js tells require.js where it is. Without it every
+    chapter page with widgets asked for notebooks/@jupyter-widgets/html-manager/dist/*.woff2 (404)."""
+    _problems(browser, site)
+    browser.get(f"{site}/book/notebooks/01_sound_physics.html")  # the quiz: drop-downs and a button
+    _wait(browser, "document.querySelectorAll('.widget-subarea > .jupyter-widgets').length >= 1", what="the widgets")
+    _wait(browser, "document.readyState === 'complete'", what="the page to load")
+    fonts = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "document.fonts.ready.then(() => done(performance.getEntriesByType('resource')"
+        "  .map(e => e.name).filter(n => /\\.(woff2?|ttf)$/.test(n))));")
+    renderer = [f for f in fonts if "html-manager" in f or "@jupyter-widgets" in f]  # (the theme and MathJax have theirs)
+    assert renderer, f"the renderer asked for no icon font: the test no longer shows what it checks ({fonts})"
+    assert all("/book/_static/vendor/html-manager/" in f for f in renderer), renderer
+    problems = _problems(browser, site)
+    assert not problems, "\n".join(problems)
 
 
 def test_spanish_chapter_page_is_in_spanish_and_links_its_own_deck(site, browser):

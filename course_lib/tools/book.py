@@ -717,7 +717,8 @@ def _book_config(book: dict, lang: str = "en", tr=None) -> dict:
             # which language.js reads to draw the switch to the same page in the other editions.
             "language": lang,
             "html_js_files": ["language.js"],
-            "nb_ipywidgets_js": {"vendor/require.js": {}, "vendor/html-manager/embed-amd.js": {}},
+            # (widget-assets.js, before the renderer: where the renderer finds its icon fonts)
+            "nb_ipywidgets_js": {"widget-assets.js": {}, "vendor/require.js": {}, "vendor/html-manager/embed-amd.js": {}},
             "suppress_warnings": ["mystnb.unknown_mime_type", "myst.header"],
         }},
     }
