@@ -247,10 +247,15 @@ def _trim_markdown(source: str, mode: str) -> str:
     return "\n\n".join(kept)
 
 
-def _notes_cell(text: str):
+def _notes_cell(text: str, after):
+    """A speaker-notes cell holding ``text``, with an id made from the cell it follows and the text (a
+    deck built twice from the same notebook is the same file)."""
+    import hashlib
+
     import nbformat
 
     cell = nbformat.v4.new_markdown_cell(text)
+    cell.id = f"{after.get('id', 'cell')}-notes-{hashlib.sha1(text.encode('utf-8')).hexdigest()[:8]}"
     cell.metadata["slideshow"] = {"slide_type": "notes"}
     cell.metadata["deck"] = {"generated": True}
     return cell
@@ -423,7 +428,7 @@ def slides_notebook(nb, chapter: Chapter):
                 if layout:
                     cell.metadata["tags"] = [*cell.metadata.get("tags", []), layout]
         cells.append(cell)
-        cells.extend(_notes_cell(n) for n in notes)
+        cells.extend(_notes_cell(n, cell) for n in notes)
     cells = _auto_split(_split_long_lists(cells))
     nb.cells = _notes_on_every_media_slide(cells, full_text, tr(DECK_WIDGET_NOTE))
     _tag_sections(nb.cells)
@@ -638,7 +643,7 @@ def _notes_on_every_media_slide(cells, full_text: dict, widget_note: str = DECK_
         if any(_has_media(cells[i])["widget"] for i in media):
             notes.append(widget_note)
         if notes:
-            inserts[group[-1]] = [_notes_cell(n) for n in notes]
+            inserts[group[-1]] = [_notes_cell(n, cells[group[-1]]) for n in notes]
     out = []
     for i, cell in enumerate(cells):
         out.append(cell)
